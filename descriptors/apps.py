@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DescriptorsConfig(AppConfig):
+    name = "descriptors"
+    verbose_name = "Descriptor framework"
