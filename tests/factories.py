@@ -21,8 +21,10 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def verified(self, create, extracted, **kwargs):
-        if create and extracted is not False:
-            self.save()
+        if not create:
+            return
+        self.save()
+        if extracted is not False:
             EmailAddress.objects.update_or_create(
                 user=self, email=self.email, defaults={"verified": True, "primary": True}
             )

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 
 from applications.models import Agency, AgencyType, Membership, Region
+from descriptors.services import ensure_working_framework
 from moderation.models import ModeratorProfile
 from qualitymark.users.models import User
 
@@ -19,22 +20,118 @@ DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - documented, local only
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105
 
 DEMO_AGENCIES = [
-    ("Tyneside Vale Council Adoption Service", AgencyType.LOCAL_AUTHORITY, Region.NORTH_EAST, "SC400101", "tynesidevale.gov.uk"),
-    ("Adopt North Pennines", AgencyType.REGIONAL, Region.NORTH_EAST, "SC400102", "adoptnorthpennines.org.uk"),
-    ("Mersey Estuary Adoption", AgencyType.REGIONAL, Region.NORTH_WEST, "SC400103", "merseyestuaryadoption.org.uk"),
-    ("Lakeland Families Adoption Society", AgencyType.VOLUNTARY, Region.NORTH_WEST, "SC400104", "lakelandfamilies.org.uk"),
-    ("Calder and Aire Adoption", AgencyType.REGIONAL, Region.YORKSHIRE, "SC400105", "calderaire-adoption.org.uk"),
-    ("Humber Coast Council Adoption Service", AgencyType.LOCAL_AUTHORITY, Region.YORKSHIRE, "SC400106", "humbercoast.gov.uk"),
-    ("Trent Valley Adoption", AgencyType.REGIONAL, Region.EAST_MIDLANDS, "SC400107", "trentvalleyadoption.org.uk"),
-    ("Charnwood Edge Children's Charity", AgencyType.VOLUNTARY, Region.EAST_MIDLANDS, "SC400108", "charnwoodedge.org.uk"),
-    ("Severn Heart Adoption", AgencyType.REGIONAL, Region.WEST_MIDLANDS, "SC400109", "severnheart.org.uk"),
-    ("Black Country Borough Adoption Service", AgencyType.LOCAL_AUTHORITY, Region.WEST_MIDLANDS, "SC400110", "blackcountryborough.gov.uk"),
-    ("Fenland and Broads Adoption", AgencyType.REGIONAL, Region.EAST, "SC400111", "fenlandbroads.org.uk"),
-    ("Thameside Borough Adoption Service", AgencyType.LOCAL_AUTHORITY, Region.LONDON, "SC400112", "thamesideborough.gov.uk"),
-    ("Capital Early Families", AgencyType.VOLUNTARY, Region.LONDON, "SC400113", "capitalearlyfamilies.org.uk"),
-    ("Downs and Weald Adoption", AgencyType.REGIONAL, Region.SOUTH_EAST, "SC400114", "downsweald.org.uk"),
-    ("Wessex Shore Adoption", AgencyType.REGIONAL, Region.SOUTH_WEST, "SC400115", "wessexshore.org.uk"),
-    ("Cotswold Hills Council Adoption Service", AgencyType.LOCAL_AUTHORITY, Region.SOUTH_WEST, "SC400116", "cotswoldhills.gov.uk"),
+    (
+        "Tyneside Vale Council Adoption Service",
+        AgencyType.LOCAL_AUTHORITY,
+        Region.NORTH_EAST,
+        "SC400101",
+        "tynesidevale.gov.uk",
+    ),
+    (
+        "Adopt North Pennines",
+        AgencyType.REGIONAL,
+        Region.NORTH_EAST,
+        "SC400102",
+        "adoptnorthpennines.org.uk",
+    ),
+    (
+        "Mersey Estuary Adoption",
+        AgencyType.REGIONAL,
+        Region.NORTH_WEST,
+        "SC400103",
+        "merseyestuaryadoption.org.uk",
+    ),
+    (
+        "Lakeland Families Adoption Society",
+        AgencyType.VOLUNTARY,
+        Region.NORTH_WEST,
+        "SC400104",
+        "lakelandfamilies.org.uk",
+    ),
+    (
+        "Calder and Aire Adoption",
+        AgencyType.REGIONAL,
+        Region.YORKSHIRE,
+        "SC400105",
+        "calderaire-adoption.org.uk",
+    ),
+    (
+        "Humber Coast Council Adoption Service",
+        AgencyType.LOCAL_AUTHORITY,
+        Region.YORKSHIRE,
+        "SC400106",
+        "humbercoast.gov.uk",
+    ),
+    (
+        "Trent Valley Adoption",
+        AgencyType.REGIONAL,
+        Region.EAST_MIDLANDS,
+        "SC400107",
+        "trentvalleyadoption.org.uk",
+    ),
+    (
+        "Charnwood Edge Children's Charity",
+        AgencyType.VOLUNTARY,
+        Region.EAST_MIDLANDS,
+        "SC400108",
+        "charnwoodedge.org.uk",
+    ),
+    (
+        "Severn Heart Adoption",
+        AgencyType.REGIONAL,
+        Region.WEST_MIDLANDS,
+        "SC400109",
+        "severnheart.org.uk",
+    ),
+    (
+        "Black Country Borough Adoption Service",
+        AgencyType.LOCAL_AUTHORITY,
+        Region.WEST_MIDLANDS,
+        "SC400110",
+        "blackcountryborough.gov.uk",
+    ),
+    (
+        "Fenland and Broads Adoption",
+        AgencyType.REGIONAL,
+        Region.EAST,
+        "SC400111",
+        "fenlandbroads.org.uk",
+    ),
+    (
+        "Thameside Borough Adoption Service",
+        AgencyType.LOCAL_AUTHORITY,
+        Region.LONDON,
+        "SC400112",
+        "thamesideborough.gov.uk",
+    ),
+    (
+        "Capital Early Families",
+        AgencyType.VOLUNTARY,
+        Region.LONDON,
+        "SC400113",
+        "capitalearlyfamilies.org.uk",
+    ),
+    (
+        "Downs and Weald Adoption",
+        AgencyType.REGIONAL,
+        Region.SOUTH_EAST,
+        "SC400114",
+        "downsweald.org.uk",
+    ),
+    (
+        "Wessex Shore Adoption",
+        AgencyType.REGIONAL,
+        Region.SOUTH_WEST,
+        "SC400115",
+        "wessexshore.org.uk",
+    ),
+    (
+        "Cotswold Hills Council Adoption Service",
+        AgencyType.LOCAL_AUTHORITY,
+        Region.SOUTH_WEST,
+        "SC400116",
+        "cotswoldhills.gov.uk",
+    ),
 ]
 DEMO_PARTNERSHIP = (
     "South West Early Permanence Partnership",
@@ -53,9 +150,21 @@ class DemoPerson:
 
 DEMO_PEOPLE = [
     DemoPerson("lead@wessexshore.org.uk", "Priya Lawrence", "Head of Service", "Agency lead"),
-    DemoPerson("member@wessexshore.org.uk", "Tom Ashdown", "Early permanence social worker", "Agency member"),
-    DemoPerson("moderator@qualitymark.example", "Dr Helen Marsh", "Independent moderator (academic)", "Moderator"),
-    DemoPerson("moderator2@qualitymark.example", "Gareth Olu", "Independent moderator (legal)", "Moderator"),
+    DemoPerson(
+        "member@wessexshore.org.uk",
+        "Tom Ashdown",
+        "Early permanence social worker",
+        "Agency member",
+    ),
+    DemoPerson(
+        "moderator@qualitymark.example",
+        "Dr Helen Marsh",
+        "Independent moderator (academic)",
+        "Moderator",
+    ),
+    DemoPerson(
+        "moderator2@qualitymark.example", "Gareth Olu", "Independent moderator (legal)", "Moderator"
+    ),
     DemoPerson("chair@qualitymark.example", "Margaret Ellison", "Panel chair", "Panel chair"),
     DemoPerson("staff@coram.example", "Sam Whitfield", "Quality Mark coordinator", "Coram staff"),
 ]
@@ -123,9 +232,13 @@ def _give_demo_authenticator(user: User) -> None:
 
 
 def seed_people(agencies: dict[str, Agency]) -> dict[str, User]:
-    people = {person.role: _person(person) for person in DEMO_PEOPLE if person.role != "Coram staff"}
+    people = {
+        person.role: _person(person) for person in DEMO_PEOPLE if person.role != "Coram staff"
+    }
     staff_person = next(person for person in DEMO_PEOPLE if person.role == "Coram staff")
-    people["Coram staff"] = _person(staff_person, is_coram_staff=True, is_staff=True, is_superuser=True)
+    people["Coram staff"] = _person(
+        staff_person, is_coram_staff=True, is_staff=True, is_superuser=True
+    )
 
     home_agency = agencies["Wessex Shore Adoption"]
     Membership.objects.get_or_create(
@@ -165,8 +278,4 @@ def seed_demo() -> dict:
 
 
 def _seed_framework():
-    try:
-        from descriptors.services import ensure_working_framework
-    except ImportError:  # the framework app is not built yet
-        return None
     return ensure_working_framework()

@@ -22,7 +22,13 @@ PUBLIC_ROUTES = [
 ]
 ALLOWED_PUBLIC = re.compile("|".join(f"(?:{route})" for route in PUBLIC_ROUTES))
 
-SAMPLE_VALUES = {"int": "1", "slug": "sample", "str": "sample", "uuid": "00000000-0000-0000-0000-000000000001", "path": "sample"}
+SAMPLE_VALUES = {
+    "int": "1",
+    "slug": "sample",
+    "str": "sample",
+    "uuid": "00000000-0000-0000-0000-000000000001",
+    "path": "sample",
+}
 
 
 def _walk(resolvers, prefix=""):

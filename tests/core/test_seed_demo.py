@@ -1,3 +1,5 @@
+from io import StringIO
+
 import pytest
 from django.apps import apps
 from django.core.management import call_command
@@ -5,8 +7,8 @@ from django.test import Client
 
 from applications.models import AgencyType, Region
 from qualitymark.core.demo import DEMO_PASSWORD, DEMO_PEOPLE
-from qualitymark.users.roles import roles_of
 from qualitymark.users.models import User
+from qualitymark.users.roles import roles_of
 
 pytestmark = pytest.mark.django_db
 
@@ -21,14 +23,14 @@ def _row_counts():
 
 
 def test_seed_demo_twice_changes_nothing():
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=StringIO())
     first = _row_counts()
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=StringIO())
     assert _row_counts() == first
 
 
 def test_demo_covers_every_region_and_agency_type():
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=StringIO())
     from applications.models import Agency
 
     assert set(Agency.objects.values_list("region", flat=True)) == set(Region.values)
@@ -36,7 +38,7 @@ def test_demo_covers_every_region_and_agency_type():
 
 
 def test_one_demo_person_per_role_can_sign_in():
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=StringIO())
     seen_roles = set()
     for person in DEMO_PEOPLE:
         user = User.objects.get(email=person.email)

@@ -11,9 +11,7 @@ class Command(BaseCommand):
             seeded = seed_demo()
         except RuntimeError as error:
             raise CommandError(str(error)) from error
-        self.stdout.write(
-            self.style.SUCCESS(f"Demo ready: {len(seeded['agencies'])} agencies.")
-        )
+        self.stdout.write(self.style.SUCCESS(f"Demo ready: {len(seeded['agencies'])} agencies."))
         self.stdout.write(f"Every demo login uses the password {DEMO_PASSWORD!r} (local only):")
         for person in DEMO_PEOPLE:
             self.stdout.write(f"  {person.role:<14} {person.email}")
