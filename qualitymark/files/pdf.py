@@ -1,0 +1,146 @@
+"""PDF rendering with WeasyPrint, with no way for a template to reach the network.
+
+Templates extend ``pdf/base.html`` (A4, margins, page numbers, Debian fonts).
+The only resources a PDF may load are ``data:`` URLs and files inside the
+project's static folders (STATICFILES_DIRS) or ``qualitymark/files/pdf_assets/``:
+
+- ``{% static "images/quality-mark.svg" %}`` works: with the default base URL
+  (``file:///``) it becomes ``file:///static/images/quality-mark.svg``, which is
+  looked up in STATICFILES_DIRS.
+- ``{{ pdf_assets_url }}name.svg`` (added to every context) loads from pdf_assets.
+
+Everything else (http, https, ftp, other files, paths that climb out with
+``..`` or a symlink) is refused with ValueError; WeasyPrint logs a warning and
+renders the document without that resource.
+
+Needs WeasyPrint 68.1 or later (the URLFetcher class).
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
+
+import segno
+from django.conf import settings
+from django.template.loader import render_to_string
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+PDF_ASSETS_DIR = Path(__file__).resolve().parent / "pdf_assets"
+DEFAULT_BASE_URL = "file:///"
+
+
+def allowed_asset_roots() -> list[Path]:
+    """Folders a PDF may load files from, resolved (symlinks followed)."""
+    roots = [PDF_ASSETS_DIR]
+    for entry in getattr(settings, "STATICFILES_DIRS", []):
+        roots.append(Path(entry[1] if isinstance(entry, tuple | list) else entry))
+    return [root.resolve() for root in roots]
+
+
+def _static_candidates(relative: str) -> list[Path]:
+    """Where a STATIC_URL path could live in STATICFILES_DIRS (honouring prefixes)."""
+    candidates = []
+    for entry in getattr(settings, "STATICFILES_DIRS", []):
+        if isinstance(entry, tuple | list):
+            prefix, root = entry
+            prefix = prefix.strip("/") + "/"
+            if relative.startswith(prefix):
+                candidates.append(Path(root) / relative[len(prefix) :])
+        else:
+            candidates.append(Path(entry) / relative)
+    return candidates
+
+
+def resolve_asset_path(url: str) -> Path:
+    """The local file a ``file:`` URL may load, or ValueError if it is not allowed."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "file":
+        raise ValueError(f"Only file: URLs name local assets, not {url!r}")
+    if parts.netloc not in ("", "localhost"):
+        raise ValueError(f"Remote file URLs are not allowed: {url!r}")
+    path = unquote(parts.path)
+    if "\x00" in path:
+        raise ValueError("NUL byte in asset path")
+    if ".." in PurePosixPath(path).parts:
+        raise ValueError(f"Path traversal is not allowed: {url!r}")
+    static_url = settings.STATIC_URL or ""
+    if not static_url.startswith("/"):
+        static_url = "/" + static_url
+    candidates = [Path(path)]
+    if path.startswith(static_url):
+        candidates = _static_candidates(path[len(static_url) :]) + candidates
+    roots = allowed_asset_roots()
+    for candidate in candidates:
+        try:
+            real = candidate.resolve(strict=True)
+        except (OSError, RuntimeError):
+            continue
+        if real.is_file() and any(real.is_relative_to(root) for root in roots):
+            return real
+    raise ValueError(f"PDF rendering may only load project static files, not {url!r}")
+
+
+class SafeURLFetcher(URLFetcher):
+    """A WeasyPrint URL fetcher that never touches the network.
+
+    ``data:`` URLs are decoded; ``file:`` URLs are served only from
+    ``allowed_asset_roots()``; everything else raises ValueError.
+    """
+
+    def __init__(self):
+        super().__init__(allowed_protocols=("data", "file"), allow_redirects=False, timeout=5)
+
+    def fetch(self, url, headers=None):
+        scheme = url.split(":", 1)[0].strip().lower() if ":" in url else ""
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme == "file":
+            path = resolve_asset_path(url)
+            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(
+                path.as_uri(), body=path.read_bytes(), headers={"Content-Type": content_type}
+            )
+        raise ValueError(f"PDF rendering may not fetch {scheme or 'relative'} URLs: {url!r}")
+
+
+def safe_url_fetcher(url: str) -> URLFetcherResponse:
+    """Fetch ``url`` as PDF rendering would; raises ValueError for refused URLs."""
+    return SafeURLFetcher().fetch(url)
+
+
+def render_pdf(template_name: str, context: dict | None, *, base_url: str | None = None) -> bytes:
+    """Render a Django template to PDF bytes.
+
+    ``base_url`` resolves relative URLs in the template; it defaults to
+    ``file:///`` so that ``{% static %}`` paths resolve to project static files.
+    Any URL still goes through ``SafeURLFetcher``.
+    """
+    context = {"pdf_assets_url": PDF_ASSETS_DIR.as_uri() + "/", **(context or {})}
+    html = render_to_string(template_name, context)
+    document = HTML(
+        string=html,
+        base_url=base_url or DEFAULT_BASE_URL,
+        url_fetcher=SafeURLFetcher(),
+    )
+    return document.write_pdf(pdf_tags=True)
+
+
+def qr_code_svg_data_uri(url: str, *, scale: int = 4) -> str:
+    """A QR code for ``url`` as an SVG ``data:`` URI, for <img src> in pages and PDFs."""
+    qr = segno.make_qr(url, error="m")
+    return qr.svg_data_uri(scale=scale, border=4, dark="#0b0c0c", light="#ffffff")
+
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "PDF_ASSETS_DIR",
+    "SafeURLFetcher",
+    "allowed_asset_roots",
+    "qr_code_svg_data_uri",
+    "render_pdf",
+    "resolve_asset_path",
+    "safe_url_fetcher",
+]
