@@ -1,10 +1,15 @@
+import hashlib
 import re
+import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.text import slugify
 
 
@@ -34,6 +39,10 @@ validate_ofsted_urn = RegexValidator(
     OFSTED_URN_PATTERN,
     "Enter an Ofsted URN in the correct format, like SC123456 or 1234567",
 )
+validate_email_domain = RegexValidator(
+    re.compile(r"^(?=.{3,100}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"),
+    "Enter an e-mail domain in the correct format, like bristol.gov.uk",
+)
 
 
 class Agency(models.Model):
@@ -53,6 +62,7 @@ class Agency(models.Model):
         "e-mail domain",
         max_length=100,
         blank=True,
+        validators=[validate_email_domain],
         help_text="The domain of the agency's staff e-mail addresses, like bristol.gov.uk.",
     )
     public_email = models.EmailField("published contact e-mail", blank=True)
@@ -62,6 +72,8 @@ class Agency(models.Model):
         "self",
         symmetrical=False,
         blank=True,
+        through="PartnershipMember",
+        through_fields=("partnership", "member"),
         related_name="partnerships",
         help_text="For a partnership: the agencies it applies on behalf of.",
     )
@@ -108,10 +120,37 @@ class Agency(models.Model):
         return self.agency_type == AgencyType.PARTNERSHIP
 
 
+class PartnershipMember(models.Model):
+    """One agency in a partnership. The rules that need more than one row (members
+    are not partnerships themselves; at least two of them) live in
+    applications.services.validate_partnership."""
+
+    partnership = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="member_links")
+    member = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="partnership_links")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "member"], name="applications_partnership_member_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(partnership=F("member")),
+                name="applications_partnership_not_own_member",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member} in {self.partnership}"
+
+
+# Slugs that would collide with fixed URL segments such as /staff/agencies/new/.
+RESERVED_AGENCY_SLUGS = frozenset({"new", "applications", "invitations", "profile", "members"})
+
+
 def unique_agency_slug(name: str) -> str:
     base = slugify(name)[:200] or "agency"
     slug, counter = base, 2
-    while Agency.objects.filter(slug=slug).exists():
+    while slug in RESERVED_AGENCY_SLUGS or Agency.objects.filter(slug=slug).exists():
         slug = f"{base}-{counter}"
         counter += 1
     return slug
@@ -133,7 +172,9 @@ class Membership(models.Model):
     class Meta:
         ordering = ["agency__name", "user__full_name"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "agency"], name="applications_membership_unique"),
+            models.UniqueConstraint(
+                fields=["user", "agency"], name="applications_membership_unique"
+            ),
             models.CheckConstraint(
                 condition=Q(role__in=["member", "lead"]), name="applications_membership_role_valid"
             ),
@@ -149,3 +190,165 @@ class Membership(models.Model):
     def clean(self):
         if self.agency_id and self.user_id is None:
             raise ValidationError("A membership needs a person.")
+
+
+class InvitationQuerySet(models.QuerySet):
+    def open(self):
+        """Neither accepted nor revoked (pending, or expired without being used)."""
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+
+    def pending(self):
+        return self.open().filter(expires_at__gt=timezone.now())
+
+    def expired(self):
+        return self.open().filter(expires_at__lte=timezone.now())
+
+    def accepted(self):
+        return self.filter(accepted_at__isnull=False)
+
+    def revoked(self):
+        return self.filter(revoked_at__isnull=False)
+
+
+class Invitation(models.Model):
+    """An e-mailed link that gives one role to whoever proves they own the address.
+
+    Only the SHA-256 hash of the token is stored; the token itself exists only in
+    the e-mail, so a copy of the database cannot be used to accept invitations.
+    """
+
+    class Role(models.TextChoices):
+        AGENCY_MEMBER = "agency_member", "Agency member"
+        AGENCY_LEAD = "agency_lead", "Agency lead"
+        MODERATOR = "moderator", "Moderator"
+        PANEL_CHAIR = "panel_chair", "Panel chair"
+        CORAM_STAFF = "coram_staff", "Coram staff"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        EXPIRED = "expired", "Expired"
+        REVOKED = "revoked", "Revoked"
+
+    email = models.EmailField("e-mail address")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.CASCADE, related_name="invitations"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="invitations_sent",
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="invitations_accepted",
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    role__in=[
+                        "agency_member", "agency_lead", "moderator", "panel_chair", "coram_staff"
+                    ]
+                ),
+                name="applications_invitation_role_valid",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(role__in=["agency_member", "agency_lead"], agency__isnull=False)
+                    | (~Q(role__in=["agency_member", "agency_lead"]) & Q(agency__isnull=True))
+                ),
+                name="applications_invitation_agency_only_for_agency_roles",
+            ),
+            models.CheckConstraint(
+                condition=Q(accepted_at__isnull=True) | Q(revoked_at__isnull=True),
+                name="applications_invitation_not_both_accepted_and_revoked",
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=F("created_at")),
+                name="applications_invitation_expires_after_creation",
+            ),
+            # At most one open invitation per address, role and agency: sending
+            # another revokes the previous one.
+            models.UniqueConstraint(
+                Lower("email"),
+                "role",
+                "agency",
+                condition=Q(
+                    accepted_at__isnull=True, revoked_at__isnull=True, agency__isnull=False
+                ),
+                name="applications_invitation_one_open_per_agency_role",
+            ),
+            models.UniqueConstraint(
+                Lower("email"),
+                "role",
+                condition=Q(
+                    accepted_at__isnull=True, revoked_at__isnull=True, agency__isnull=True
+                ),
+                name="applications_invitation_one_open_per_role",
+            ),
+        ]
+        indexes = [models.Index(Lower("email"), name="applications_invitation_email")]
+
+    def __str__(self):
+        where = f" at {self.agency}" if self.agency_id else ""
+        return f"{self.get_role_display()}{where} for {self.email}"
+
+    @property
+    def is_agency_role(self) -> bool:
+        return self.role in AGENCY_INVITATION_ROLES
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at:
+            return self.Status.ACCEPTED
+        if self.revoked_at:
+            return self.Status.REVOKED
+        if self.expires_at <= timezone.now():
+            return self.Status.EXPIRED
+        return self.Status.PENDING
+
+    def get_status_display(self) -> str:
+        return self.Status(self.status).label
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+
+AGENCY_INVITATION_ROLES = frozenset({Invitation.Role.AGENCY_MEMBER, Invitation.Role.AGENCY_LEAD})
+MEMBERSHIP_ROLE_FOR_INVITATION = {
+    Invitation.Role.AGENCY_MEMBER: Membership.Role.MEMBER,
+    Invitation.Role.AGENCY_LEAD: Membership.Role.LEAD,
+}
+
+
+def hash_invitation_token(raw_token: str) -> str:
+    return hashlib.sha256(raw_token.encode()).hexdigest()
+
+
+def new_invitation_token() -> tuple[str, str]:
+    """A fresh (raw token, hash) pair. The raw token goes in the e-mail only."""
+    raw_token = secrets.token_urlsafe(32)
+    return raw_token, hash_invitation_token(raw_token)
+
+
+def invitation_expiry(start=None):
+    days = getattr(settings, "INVITATION_VALID_DAYS", 14)
+    return (start or timezone.now()) + timedelta(days=days)

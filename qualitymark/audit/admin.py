@@ -5,7 +5,14 @@ from .models import AuditEvent
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "actor_email", "action", "target_type", "target_repr", "ip_address")
+    list_display = (
+        "created_at",
+        "actor_email",
+        "action",
+        "target_type",
+        "target_repr",
+        "ip_address",
+    )
     list_filter = ("action", "target_type")
     search_fields = ("actor_email", "target_repr", "target_id", "action")
     date_hierarchy = "created_at"

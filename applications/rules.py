@@ -1,0 +1,64 @@
+"""Who may do what with agencies, memberships and invitations.
+
+Predicates take the person and, where it matters, the agency or invitation.
+"""
+
+import rules
+
+from qualitymark.users.roles import roles_of
+from qualitymark.users.rules import is_coram_staff
+
+from .models import AGENCY_INVITATION_ROLES
+
+
+@rules.predicate
+def is_member_of_agency(user, agency):
+    return (
+        agency is not None
+        and agency.is_active
+        and agency.pk in roles_of(user).agency_ids
+    )
+
+
+@rules.predicate
+def is_lead_of_agency(user, agency):
+    return (
+        agency is not None
+        and agency.is_active
+        and agency.pk in roles_of(user).lead_agency_ids
+    )
+
+
+@rules.predicate
+def is_lead_of_invitation_agency(user, invitation):
+    return invitation is not None and is_lead_of_agency(user, invitation.agency)
+
+
+can_manage_agencies = is_coram_staff
+can_view_agency = is_member_of_agency | is_coram_staff
+can_edit_agency_profile = is_lead_of_agency | is_coram_staff
+can_manage_agency_members = is_lead_of_agency | is_coram_staff
+can_invite_to_agency = is_lead_of_agency | is_coram_staff
+can_manage_invitation = is_lead_of_invitation_agency | is_coram_staff
+
+
+def may_invite(user, *, role, agency=None) -> bool:
+    """Coram staff may invite anyone to any role; an agency lead may invite
+    members and leads to their own agency and nothing else."""
+    if role in AGENCY_INVITATION_ROLES:
+        return agency is not None and bool(can_invite_to_agency(user, agency))
+    return agency is None and bool(is_coram_staff(user))
+
+
+def invitable_roles(user, agency=None) -> list[str]:
+    from .models import Invitation
+
+    return [role for role in Invitation.Role.values if may_invite(user, role=role, agency=agency)]
+
+
+rules.add_perm("applications.manage_agencies", can_manage_agencies)
+rules.add_perm("applications.view_agency", can_view_agency)
+rules.add_perm("applications.change_agency_profile", can_edit_agency_profile)
+rules.add_perm("applications.manage_agency_members", can_manage_agency_members)
+rules.add_perm("applications.invite_to_agency", can_invite_to_agency)
+rules.add_perm("applications.manage_invitation", can_manage_invitation)

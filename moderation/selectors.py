@@ -1,0 +1,45 @@
+from django.db.models import Count, Q, QuerySet
+
+from qualitymark.users.roles import roles_of
+
+from .models import ModeratorProfile
+
+
+def own_moderator_profile(user) -> ModeratorProfile | None:
+    """The person's active moderator profile, or None."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return ModeratorProfile.objects.filter(user=user, is_active=True).first()
+
+
+def active_moderators() -> QuerySet[ModeratorProfile]:
+    return ModeratorProfile.objects.filter(is_active=True, user__is_active=True).select_related(
+        "user"
+    )
+
+
+def moderator_profiles_visible_to(
+    actor, *, query: str = "", expertise: str = "", status: str = ""
+) -> QuerySet[ModeratorProfile]:
+    """Every moderator profile for Coram staff; nothing for anyone else."""
+    if not roles_of(actor).coram_staff:
+        return ModeratorProfile.objects.none()
+    profiles = ModeratorProfile.objects.select_related("user").annotate(
+        affiliated_agency_count=Count("affiliated_agencies")
+    )
+    if query:
+        profiles = profiles.filter(
+            Q(user__full_name__icontains=query) | Q(user__email__icontains=query)
+        )
+    if status == "active":
+        profiles = profiles.filter(is_active=True)
+    elif status == "chair":
+        profiles = profiles.filter(is_active=True, is_chair=True)
+    elif status == "inactive":
+        profiles = profiles.filter(is_active=False)
+    profiles = profiles.order_by("-is_active", "user__full_name", "user__email")
+    if expertise:
+        # expertise is a small JSON list; filter in Python so it works on every database.
+        ids = [profile.pk for profile in profiles if expertise in profile.expertise]
+        profiles = profiles.filter(pk__in=ids)
+    return profiles

@@ -1,0 +1,63 @@
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from .models import User
+from .roles import roles_of
+
+ROLE_FILTERS = {
+    "coram_staff": "Coram staff",
+    "moderator": "Moderators",
+    "panel_chair": "Panel chairs",
+    "agency_lead": "Agency leads",
+    "agency_member": "Agency members",
+    "none": "No role",
+}
+
+
+def people_visible_to(actor, *, query: str = "", role: str = "") -> QuerySet[User]:
+    """Every account for Coram staff; nobody for anyone else."""
+    if not roles_of(actor).coram_staff:
+        return User.objects.none()
+    from applications.models import Membership
+    from moderation.models import ModeratorProfile
+
+    active_memberships = Membership.objects.filter(
+        user=OuterRef("pk"), is_active=True, agency__is_active=True
+    )
+    active_profile = ModeratorProfile.objects.filter(user=OuterRef("pk"), is_active=True)
+    people = User.objects.annotate(
+        is_lead=Exists(active_memberships.filter(role=Membership.Role.LEAD)),
+        is_member=Exists(active_memberships.filter(role=Membership.Role.MEMBER)),
+        is_moderator=Exists(active_profile),
+        is_chair=Exists(active_profile.filter(is_chair=True)),
+    )
+    if query:
+        people = people.filter(Q(full_name__icontains=query) | Q(email__icontains=query))
+    role_filters = {
+        "coram_staff": Q(is_coram_staff=True),
+        "moderator": Q(is_moderator=True),
+        "panel_chair": Q(is_chair=True),
+        "agency_lead": Q(is_lead=True),
+        "agency_member": Q(is_member=True),
+        "none": Q(
+            is_coram_staff=False, is_moderator=False, is_lead=False, is_member=False
+        ),
+    }
+    if role in role_filters:
+        people = people.filter(role_filters[role])
+    return people.order_by("full_name", "email")
+
+
+def annotated_role_names(person) -> list[str]:
+    """Role names for a row from people_visible_to, without further queries."""
+    names = []
+    if person.is_lead:
+        names.append("Agency lead")
+    if person.is_member:
+        names.append("Agency member")
+    if person.is_moderator:
+        names.append("Moderator")
+    if person.is_chair:
+        names.append("Panel chair")
+    if person.is_coram_staff:
+        names.append("Coram staff")
+    return names

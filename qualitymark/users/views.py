@@ -1,0 +1,82 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from applications.forms import ConfirmForm
+from applications.models import Invitation
+from applications.selectors import memberships_of_user
+from applications.views import apply_errors, posted
+from moderation.models import ModeratorProfile
+from qualitymark.core.permissions import staff_required
+
+from . import services
+from .forms import PeopleFilterForm
+from .roles import roles_of
+from .selectors import annotated_role_names, people_visible_to
+
+
+@staff_required
+def people_list(request):
+    form = PeopleFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    people = people_visible_to(
+        request.user, query=(filters.get("query") or "").strip(), role=filters.get("role") or ""
+    )
+    page = Paginator(people, 50).get_page(request.GET.get("page"))
+    rows = [(person, annotated_role_names(person)) for person in page.object_list]
+    return render(
+        request, "users/people_list.html", {"filter_form": form, "page": page, "rows": rows}
+    )
+
+
+@staff_required
+def people_detail(request, pk):
+    person = get_object_or_404(people_visible_to(request.user), pk=pk)
+    return render(
+        request,
+        "users/people_detail.html",
+        {
+            "person": person,
+            "role_names": roles_of(person).names,
+            "memberships": memberships_of_user(person),
+            "moderator_profile": ModeratorProfile.objects.filter(user=person).first(),
+            "invitations": Invitation.objects.filter(email__iexact=person.email).select_related(
+                "agency", "invited_by"
+            ),
+        },
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def people_remove_staff(request, pk):
+    person = get_object_or_404(people_visible_to(request.user), pk=pk, is_coram_staff=True)
+    back_url = reverse("staff:people_detail", args=[person.pk])
+    form = ConfirmForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.revoke_coram_staff(actor=request.user, user=person)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, f"{person.get_full_name()} is no longer Coram staff.")
+            return redirect(back_url)
+    return render(
+        request,
+        "applications/confirm_page.html",
+        {
+            "form": form,
+            "title": f"Remove {person.get_full_name()}'s Coram staff rights?",
+            "caption": "People",
+            "paragraphs": [
+                f"{person.get_full_name()} will no longer be able to open the scheme "
+                "administration pages. Their account and any other roles stay as they are.",
+            ],
+            "button_label": "Remove Coram staff rights",
+            "warning_button": True,
+            "back_url": back_url,
+        },
+    )
