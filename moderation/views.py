@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from applications.forms import ConfirmForm
 from applications.models import Agency, Invitation
-from applications.views import apply_errors, posted
+from qualitymark.core.forms import apply_errors, posted
 from qualitymark.core.permissions import moderator_required, staff_required
 from qualitymark.users.models import User
 

@@ -8,8 +8,8 @@ from django.views.decorators.http import require_http_methods
 from applications.forms import ConfirmForm
 from applications.models import Invitation
 from applications.selectors import memberships_of_user
-from applications.views import apply_errors, posted
 from moderation.models import ModeratorProfile
+from qualitymark.core.forms import apply_errors, posted
 from qualitymark.core.permissions import staff_required
 
 from . import services

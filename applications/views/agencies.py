@@ -13,12 +13,13 @@ from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from qualitymark.core.forms import apply_errors, posted
 from qualitymark.core.permissions import agency_user_required, staff_required
 from qualitymark.users.models import User
 
-from . import rules as agency_rules
-from . import selectors, services
-from .forms import (
+from .. import rules as agency_rules
+from .. import selectors, services
+from ..forms import (
     AcceptInvitationForm,
     AgencyFilterForm,
     AgencyProfileForm,
@@ -29,26 +30,10 @@ from .forms import (
     StaffAgencyForm,
     StaffInvitationForm,
 )
-from .models import Agency, Invitation, Membership
+from ..models import Agency, Invitation, Membership
 
 PAGE_SIZE = 50
 GET_AND_POST = require_http_methods(["GET", "POST"])
-
-
-def posted(request):
-    """The submitted data on POST, else None, so a form is bound on every POST,
-    even one that sends nothing (no boxes ticked, a confirmation button)."""
-    return request.POST if request.method == "POST" else None
-
-
-def apply_errors(form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: beside the field it names,
-    or in the error summary when it names none of the form's fields."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # --- The agency's own pages (/agency/) ----------------------------------------------

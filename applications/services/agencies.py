@@ -25,8 +25,8 @@ from qualitymark.users.services import (
     mark_email_verified,
 )
 
-from . import rules as agency_rules
-from .models import (
+from .. import rules as agency_rules
+from ..models import (
     AGENCY_INVITATION_ROLES,
     MEMBERSHIP_ROLE_FOR_INVITATION,
     Agency,

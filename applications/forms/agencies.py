@@ -8,7 +8,7 @@ from django.db import models
 
 from qualitymark.users.models import User
 
-from .models import (
+from ..models import (
     Agency,
     AgencyType,
     Invitation,
@@ -17,7 +17,7 @@ from .models import (
     validate_email_domain,
     validate_ofsted_urn,
 )
-from .services import validate_partnership
+from ..services import validate_partnership
 
 
 def gds_helper(*fields, submit_label="Save", method="post") -> FormHelper:

@@ -1,0 +1,3 @@
+"""Re-exported so callers can write `from applications.forms import name`."""
+
+from .agencies import *  # noqa: F403

@@ -1,0 +1,1 @@
+from .agencies import *  # noqa: F403
