@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class ApplicationsConfig(AppConfig):
     name = "applications"
     verbose_name = "Agencies and applications"
+
+    def ready(self):
+        from . import notifications  # noqa: F401 - registers the lifecycle e-mails

@@ -62,3 +62,44 @@ rules.add_perm("applications.change_agency_profile", can_edit_agency_profile)
 rules.add_perm("applications.manage_agency_members", can_manage_agency_members)
 rules.add_perm("applications.invite_to_agency", can_invite_to_agency)
 rules.add_perm("applications.manage_invitation", can_manage_invitation)
+
+
+# --- Applications ---------------------------------------------------------------------
+
+
+@rules.predicate
+def is_member_of_application_agency(user, application):
+    return application is not None and bool(is_member_of_agency(user, application.agency))
+
+
+@rules.predicate
+def is_lead_of_application_agency(user, application):
+    return application is not None and bool(is_lead_of_agency(user, application.agency))
+
+
+@rules.predicate
+def is_draft(user, application):
+    return application is not None and not application.is_locked
+
+
+@rules.predicate
+def is_open(user, application):
+    return application is not None and application.is_open
+
+
+can_start_application = is_lead_of_agency
+can_view_own_application = is_member_of_application_agency
+can_edit_application = is_member_of_application_agency & is_draft
+can_sign_declaration = is_lead_of_application_agency & is_draft
+can_submit_application = is_lead_of_application_agency & is_draft
+can_withdraw_application = is_lead_of_application_agency & is_open
+
+rules.add_perm("applications.start_application", can_start_application)
+rules.add_perm("applications.view_own_application", can_view_own_application)
+rules.add_perm("applications.edit_application", can_edit_application)
+rules.add_perm("applications.sign_declaration", can_sign_declaration)
+rules.add_perm("applications.submit_application", can_submit_application)
+rules.add_perm("applications.withdraw_application", can_withdraw_application)
+rules.add_perm(
+    "applications.respond_to_information_request", is_member_of_application_agency
+)

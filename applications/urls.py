@@ -1,11 +1,46 @@
 from django.urls import path
 
 from .views import agencies as agency_views
+from .views import evidence as evidence_views
+from .views import submissions as application_views
+
+APPLICATION = "applications/<int:pk>/"
+
+application_patterns = [
+    path(APPLICATION, application_views.application_detail, name="application"),
+    path(
+        APPLICATION + "sections/<slug:key>/",
+        application_views.section_edit,
+        name="section",
+    ),
+    path(
+        APPLICATION + "sections/<slug:key>/autosave/",
+        application_views.section_autosave,
+        name="autosave",
+    ),
+    path(
+        APPLICATION + "files/<int:file_pk>/",
+        evidence_views.evidence_download,
+        name="evidence_download",
+    ),
+    path(
+        APPLICATION + "files/<int:file_pk>/remove/",
+        evidence_views.evidence_remove,
+        name="evidence_remove",
+    ),
+    path(APPLICATION + "identifiers/", application_views.identifier_check, name="identifiers"),
+    path(APPLICATION + "declaration/", application_views.declaration, name="declaration"),
+    path(APPLICATION + "check/", application_views.check_answers, name="check_answers"),
+    path(APPLICATION + "submitted/", application_views.submitted, name="submitted"),
+    path(APPLICATION + "withdraw/", application_views.withdraw, name="withdraw"),
+]
 
 # /agency/ (namespace "agency"). Fixed paths must come before "<slug:slug>/".
 agency_patterns = [
     path("", agency_views.agency_dashboard, name="dashboard"),
+    *application_patterns,
     path("<slug:slug>/", agency_views.agency_detail, name="detail"),
+    path("<slug:slug>/apply/", application_views.application_start, name="application_start"),
     path("<slug:slug>/profile/", agency_views.agency_profile_edit, name="profile_edit"),
     path("<slug:slug>/invite/", agency_views.agency_invite, name="invite"),
     path(

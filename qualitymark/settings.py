@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "applications.middleware.DraftRescueMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -304,3 +305,4 @@ LOGGING = {
 QUALITYMARK = {
     "AWARD_VALIDITY_YEARS": env.int("AWARD_VALIDITY_YEARS", default=3),
 }
+NARRATIVE_WORD_LIMIT = env.int("NARRATIVE_WORD_LIMIT", default=1500)

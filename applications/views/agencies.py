@@ -62,6 +62,8 @@ def _agency_home(request, agency: Agency, *, several_agencies: bool):
             "partnership_members": agency.partnership_members.order_by("name"),
             "partnerships": agency.partnerships.filter(is_active=True).order_by("name"),
             "several_agencies": several_agencies,
+            "applications": selectors.applications_of_agency(agency),
+            "open_application": selectors.open_application_of(agency),
         },
     )
 

@@ -4,6 +4,7 @@ transaction commits, so nobody is told about a change that rolled back."""
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 
@@ -11,6 +12,7 @@ from .models import SentEmail
 
 
 def render_email(template: str, context: dict) -> tuple[str, str]:
+    context = {"site_url": settings.SITE_URL, **context}
     rendered = render_to_string(f"emails/{template}.txt", context).lstrip()
     subject, _, body = rendered.partition("\n")
     return subject.strip(), body.strip() + "\n"

@@ -35,7 +35,7 @@ def test_the_dashboard_shows_the_agency_its_people_and_the_applications_panel(cl
     assert "Priya Shah" in html and "Tom Jones" in html
     assert "Agency lead" in html and "Agency member" in html
     assert "waiting@example.org" in html
-    assert "No application has been started yet" in html
+    assert f"/agency/{agency.slug}/apply/" in html  # a lead can start an application
     assert f"/agency/{agency.slug}/profile/" in html
     assert f"/agency/{agency.slug}/invite/" in html
 

@@ -1,0 +1,482 @@
+"""The sections of an application: what each asks, and its form.
+
+Each section saves in two modes. "Save and come back later" (or answering
+"No, I'll come back to it later") keeps whatever is there, checking only that
+each value is the right kind of thing. Marking a section complete also checks
+that everything required is there and within its word limit.
+"""
+
+import re
+from dataclasses import dataclass
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import HTML, Button, Field, Layout, Size
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+ABOUT = "about"
+EP_DATA = "ep-data"
+CHANGES = "changes"
+FEE = "fee"
+DESCRIPTOR_PREFIX = "q"
+
+COMPLETED_CHOICES = [
+    ("yes", "Yes, I've completed this section"),
+    ("no", "No, I'll come back to it later"),
+]
+
+WORD = re.compile(r"\S+")
+
+
+def count_words(text: str) -> int:
+    return len(WORD.findall(text or ""))
+
+
+def descriptor_key(number: int) -> str:
+    return f"{DESCRIPTOR_PREFIX}{number}"
+
+
+def descriptor_number(key: str) -> int | None:
+    if key.startswith(DESCRIPTOR_PREFIX) and key[1:].isdigit():
+        return int(key[1:])
+    return None
+
+
+class SectionState:
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+
+    LABELS = {
+        NOT_STARTED: "Not yet started",
+        IN_PROGRESS: "In progress",
+        COMPLETED: "Completed",
+    }
+    CHOICES = list(LABELS.items())
+
+
+class WordLimitedTextarea(forms.Textarea):
+    """A textarea that tells the live word counter its limit."""
+
+    def __init__(self, word_limit: int, rows: int = 12):
+        super().__init__(attrs={"rows": rows, "data-word-limit": word_limit})
+        self.word_limit = word_limit
+
+
+def narrative_field(label: str, *, word_limit: int, help_text: str = "", rows: int = 12):
+    field = forms.CharField(
+        label=label,
+        required=False,
+        help_text=help_text or f"You can enter up to {word_limit:,} words.",
+        widget=WordLimitedTextarea(word_limit, rows=rows),
+        strip=True,
+    )
+    field.word_limit = word_limit
+    return field
+
+
+class SectionForm(forms.Form):
+    """Base for every section. Subclasses list `required_fields`; they are
+    only required when the section is being marked complete."""
+
+    required_fields: tuple[str, ...] = ()
+    required_messages: dict[str, str] = {}
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    completed = forms.ChoiceField(
+        label="Have you completed this section?",
+        choices=COMPLETED_CHOICES,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+
+    def __init__(self, *args, application=None, **kwargs):
+        self.application = application
+        super().__init__(*args, **kwargs)
+        self.helper = self.build_helper()
+
+    # -- saving mode ---------------------------------------------------------------
+    @property
+    def saving_for_later(self) -> bool:
+        """Saving without finishing: "Save and come back later", or uploading a file."""
+        return bool(self.data) and ("later" in self.data or "upload" in self.data)
+
+    def wants_complete(self) -> bool:
+        return not self.saving_for_later and self.data.get("completed") == "yes"
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.saving_for_later and not cleaned.get("completed"):
+            self.add_error("completed", "Select whether you have completed this section")
+        if self.wants_complete():
+            self.check_complete(cleaned)
+        return cleaned
+
+    def check_complete(self, cleaned):
+        for name in self.required_fields:
+            if name in self.fields and cleaned.get(name) in (None, "", []):
+                message = self.required_messages.get(name) or (
+                    f"Enter {self.fields[name].label[0].lower()}{self.fields[name].label[1:]}"
+                )
+                self.add_error(name, message)
+        for name, field in self.fields.items():
+            limit = getattr(field, "word_limit", None)
+            if limit and count_words(cleaned.get(name, "")) > limit:
+                words = count_words(cleaned.get(name, ""))
+                self.add_error(
+                    name,
+                    f"{field.label} must be {limit:,} words or fewer; it is {words:,} words",
+                )
+
+    MACHINERY = frozenset({"version", "completed", "evidence"})
+
+    def answer_data(self) -> dict:
+        """What gets stored: every answer field, none of the form's machinery."""
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name not in self.MACHINERY
+        }
+
+    def has_content(self) -> bool:
+        return any(value not in (None, "", []) for value in self.answer_data().values())
+
+    # -- layout --------------------------------------------------------------------
+    def after_content_layout(self) -> list:
+        return []
+
+    def content_layout(self) -> list:
+        return [Field(name) for name in self.fields if name not in self.MACHINERY]
+
+    def build_helper(self) -> FormHelper:
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.layout = Layout(
+            "version",
+            *self.content_layout(),
+            *self.after_content_layout(),
+            Field.radios("completed", legend_size=Size.MEDIUM, inline=False),
+            Button.primary("save", "Save and continue"),
+            Button.secondary("later", "Save and come back later"),
+        )
+        return helper
+
+
+class AboutAgencySection(SectionForm):
+    required_fields = (
+        "contact_name",
+        "contact_email",
+        "head_of_service_name",
+        "head_of_service_email",
+        "service_description",
+    )
+    required_messages = {
+        "contact_name": "Enter the name of the main contact for this application",
+        "contact_email": "Enter the main contact's e-mail address",
+        "head_of_service_name": "Enter the name of your head of service",
+        "head_of_service_email": "Enter your head of service's e-mail address",
+        "service_description": "Describe your early permanence service",
+        "partnership_arrangements": "Describe how the partnership works together",
+    }
+
+    contact_name = forms.CharField(label="Main contact's full name", required=False, max_length=150)
+    contact_role = forms.CharField(label="Main contact's job title", required=False, max_length=150)
+    contact_email = forms.EmailField(
+        label="Main contact's e-mail address",
+        required=False,
+        error_messages={
+            "invalid": "Enter an e-mail address in the correct format, like name@example.org"
+        },
+    )
+    contact_phone = forms.CharField(
+        label="Main contact's phone number",
+        required=False,
+        max_length=30,
+        help_text="A work number, like 0117 496 0000.",
+    )
+    head_of_service_name = forms.CharField(
+        label="Head of service's full name", required=False, max_length=150
+    )
+    head_of_service_email = forms.EmailField(
+        label="Head of service's e-mail address",
+        required=False,
+        error_messages={
+            "invalid": "Enter an e-mail address in the correct format, like name@example.org"
+        },
+    )
+    service_description = narrative_field(
+        "Your early permanence service",
+        word_limit=500,
+        help_text="How your agency offers Fostering for Adoption and concurrent planning, "
+        "who is in the team and how families find you. Up to 500 words.",
+        rows=8,
+    )
+
+    def __init__(self, *args, application=None, **kwargs):
+        is_partnership = application is not None and application.agency.is_partnership
+        if is_partnership:
+            self.base_fields = {
+                **self.base_fields,
+                "partnership_arrangements": narrative_field(
+                    "How the partnership works together",
+                    word_limit=500,
+                    help_text="How the member agencies share early permanence work: "
+                    "recruitment, panels, training and tracking. Up to 500 words.",
+                    rows=8,
+                ),
+            }
+            self.required_fields = (*self.required_fields, "partnership_arrangements")
+        super().__init__(*args, application=application, **kwargs)
+
+    def clean_contact_phone(self):
+        phone = self.cleaned_data.get("contact_phone", "")
+        if phone and len(re.sub(r"\D", "", phone)) < 10:
+            raise ValidationError(
+                "Enter a phone number with at least 10 digits, like 0117 496 0000"
+            )
+        return phone
+
+
+def whole_number_field(label: str, help_text: str, *, maximum: int = 100_000):
+    return forms.IntegerField(
+        label=label,
+        help_text=help_text,
+        required=False,
+        min_value=0,
+        max_value=maximum,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
+        error_messages={
+            "invalid": f"{label} must be a whole number, like 12",
+            "min_value": f"{label} must be 0 or more",
+            "max_value": f"{label} must be {maximum:,} or fewer",
+        },
+    )
+
+
+class EarlyPermanenceDataSection(SectionForm):
+    required_fields = (
+        "ffa_placements",
+        "concurrent_placements",
+        "children_placed_for_adoption",
+        "placed_before_first_birthday",
+        "ep_households_approved",
+    )
+
+    ffa_placements = whole_number_field(
+        "Fostering for Adoption placements made",
+        "Children placed with carers approved as both foster carers and adopters under "
+        "Fostering for Adoption, in the last 12 months.",
+    )
+    concurrent_placements = whole_number_field(
+        "Concurrent planning placements made",
+        "Children placed with concurrent planning carers in the last 12 months.",
+    )
+    children_placed_for_adoption = whole_number_field(
+        "Children placed for adoption",
+        "All children placed for adoption in the last 12 months, by any route.",
+    )
+    placed_before_first_birthday = whole_number_field(
+        "Children placed before their first birthday",
+        "Of the children placed for adoption, how many were under 12 months old when placed.",
+    )
+    ep_households_approved = whole_number_field(
+        "Early permanence carer households approved",
+        "Households approved as early permanence carers in the last 12 months.",
+    )
+    average_days_to_ep_placement = whole_number_field(
+        "Average days from entering care to the early permanence placement",
+        "Leave this blank if you made no early permanence placements. Count a baby placed "
+        "straight from hospital as 0 days.",
+        maximum=1_825,
+    )
+
+    def content_layout(self):
+        return [
+            Field.text(name, field_width=5)
+            for name in self.fields
+            if name not in {"version", "completed"}
+        ]
+
+    def check_complete(self, cleaned):
+        super().check_complete(cleaned)
+        placed = cleaned.get("children_placed_for_adoption")
+        infants = cleaned.get("placed_before_first_birthday")
+        if placed is not None and infants is not None and infants > placed:
+            self.add_error(
+                "placed_before_first_birthday",
+                "Children placed before their first birthday cannot be more than "
+                "the children placed for adoption",
+            )
+        ep_placements = (cleaned.get("ffa_placements") or 0) + (
+            cleaned.get("concurrent_placements") or 0
+        )
+        if ep_placements and cleaned.get("average_days_to_ep_placement") is None:
+            self.add_error(
+                "average_days_to_ep_placement",
+                "Enter the average days from entering care to the early permanence placement",
+            )
+
+
+class DescriptorSection(SectionForm):
+    """A descriptor's narrative, with supporting documents uploaded through
+    the same form so that typing is never lost when a file is added."""
+
+    required_fields = ("narrative",)
+
+    evidence = forms.FileField(
+        label="Add a supporting document",
+        required=False,
+        help_text="PDF, Word, Excel, PowerPoint, OpenDocument, PNG, JPEG, text or CSV, "
+        "smaller than 20 MB. Remove names and other details that identify people first.",
+    )
+
+    def content_layout(self):
+        return [Field("narrative")]
+
+    def after_content_layout(self):
+        return [
+            HTML('{% include "applications/apply/evidence_block.html" %}'),
+            Field("evidence"),
+            Button.secondary("upload", "Upload file"),
+        ]
+
+    def __init__(self, *args, application=None, descriptor=None, **kwargs):
+        self.descriptor = descriptor
+        self.base_fields = {
+            **self.base_fields,
+            "narrative": narrative_field(
+                "Your evidence",
+                word_limit=settings.NARRATIVE_WORD_LIMIT,
+                help_text=(
+                    f"Describe your practice against this descriptor. You can enter up to "
+                    f"{settings.NARRATIVE_WORD_LIMIT:,} words. Do not name or identify children, "
+                    "adopters, birth relatives or anyone else who uses your service."
+                ),
+                rows=18,
+            ),
+        }
+        super().__init__(*args, application=application, **kwargs)
+        if descriptor is not None:
+            self.required_messages = {"narrative": f"Enter your evidence for {descriptor.code}"}
+
+
+class ChangesSection(SectionForm):
+    required_fields = ("changes", "development_progress")
+    required_messages = {
+        "changes": "Describe what has changed since your last award",
+        "development_progress": "Describe your progress on the areas to develop",
+    }
+
+    changes = narrative_field(
+        "What has changed since your last award",
+        word_limit=800,
+        help_text="Changes to your service, team, partners, numbers or practice since the "
+        "panel last looked at your agency. Up to 800 words.",
+    )
+    development_progress = narrative_field(
+        "Progress on the areas the panel asked you to develop",
+        word_limit=800,
+        help_text="Take each area to develop from your last feedback in turn. Up to 800 words.",
+    )
+
+
+class FeeSection(SectionForm):
+    required_fields = ("invoice_contact_name", "invoice_contact_email", "invoice_address")
+    required_messages = {
+        "invoice_contact_name": "Enter the name of the person who deals with the invoice",
+        "invoice_contact_email": "Enter the invoice contact's e-mail address",
+        "invoice_address": "Enter the address the invoice goes to",
+    }
+
+    purchase_order_number = forms.CharField(
+        label="Purchase order number (optional)",
+        required=False,
+        max_length=50,
+        help_text="If your finance team needs one on the invoice.",
+    )
+    invoice_contact_name = forms.CharField(
+        label="Invoice contact's full name", required=False, max_length=150
+    )
+    invoice_contact_email = forms.EmailField(
+        label="Invoice contact's e-mail address",
+        required=False,
+        error_messages={
+            "invalid": "Enter an e-mail address in the correct format, like name@example.org"
+        },
+    )
+    invoice_address = forms.CharField(
+        label="Invoice address",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def content_layout(self):
+        return [
+            Field.text("purchase_order_number", field_width=10),
+            Field("invoice_contact_name"),
+            Field("invoice_contact_email"),
+            Field("invoice_address"),
+        ]
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    form_class: type[SectionForm]
+    group: str
+    descriptor: object | None = None
+
+    @property
+    def number(self) -> int | None:
+        return descriptor_number(self.key)
+
+
+def sections_for(application, descriptors) -> list[Section]:
+    """The sections of this application in the order the task list shows them."""
+    sections = [
+        Section(ABOUT, "About your agency", AboutAgencySection, "Your agency"),
+        Section(EP_DATA, "Early permanence data", EarlyPermanenceDataSection, "Your agency"),
+    ]
+    if application.kind != "new":
+        sections.append(
+            Section(
+                CHANGES, "What has changed since your last award", ChangesSection, "Your agency"
+            )
+        )
+    sections += [
+        Section(
+            descriptor_key(descriptor.number),
+            f"{descriptor.code}: {descriptor.title}",
+            DescriptorSection,
+            "Evidence against the quality descriptors",
+            descriptor,
+        )
+        for descriptor in descriptors
+    ]
+    sections.append(Section(FEE, "Fee and invoicing", FeeSection, "Fee and declaration"))
+    return sections
+
+
+def form_kwargs(section: Section) -> dict:
+    return {"descriptor": section.descriptor} if section.form_class is DescriptorSection else {}
+
+
+def blank_form(section: Section, application, data: dict, version: int) -> SectionForm:
+    return section.form_class(
+        initial={**data, "version": version},
+        application=application,
+        **form_kwargs(section),
+    )
+
+
+def summary_items(section: Section, application, data: dict) -> list[tuple[str, object]]:
+    """(question, answer) pairs for check-your-answers and the PDF."""
+    form = section.form_class(application=application, **form_kwargs(section))
+    return [
+        (field.label, data.get(name))
+        for name, field in form.fields.items()
+        if name not in SectionForm.MACHINERY
+    ]

@@ -1,0 +1,325 @@
+"""Every write about an application's content: starting it, saving a section,
+signing the declaration, submitting and withdrawing."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from descriptors.selectors import current_framework
+from qualitymark.audit.services import record_event
+
+from .. import lifecycle
+from .. import rules as application_rules
+from ..models import (
+    Agency,
+    Application,
+    ApplicationKind,
+    FeeBand,
+    IdentifierConfirmation,
+    ReferenceSequence,
+    SectionAnswer,
+)
+from ..sections import CHANGES, descriptor_number
+
+REFERENCE_PREFIX = "EPQM"
+
+
+class EditConflict(Exception):
+    """Someone saved this section after the person started editing it."""
+
+    def __init__(self, current: SectionAnswer):
+        super().__init__("This section was changed by someone else while you were editing it.")
+        self.current = current
+
+
+class NotReadyToSubmit(Exception):
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Fee:
+    agencies: int
+    amount_pence: int
+    description: str
+
+    @property
+    def pounds(self) -> float:
+        return self.amount_pence / 100
+
+
+def agencies_covered(agency: Agency) -> int:
+    return agency.partnership_members.count() if agency.is_partnership else 1
+
+
+def fee_for(agency: Agency) -> Fee:
+    count = max(agencies_covered(agency), 1)
+    band = FeeBand.objects.filter(min_agencies__lte=count).order_by("-min_agencies").first()
+    if band is None:
+        raise ValidationError("The fee schedule has no band for this agency. Tell Coram staff.")
+    return Fee(agencies=count, amount_pence=band.amount_pence, description=band.description)
+
+
+# --- Starting ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_application(
+    *,
+    actor,
+    agency: Agency,
+    level_sought: str,
+    kind: str,
+    prefill_from: Application | None = None,
+) -> Application:
+    if not application_rules.can_start_application(actor, agency):
+        raise PermissionDenied("Only an agency lead can start an application.")
+    Agency.objects.select_for_update().get(pk=agency.pk)
+    open_application = agency.applications.filter(status__in=lifecycle.OPEN_STATUSES).first()
+    if open_application is not None:
+        raise ValidationError(
+            f"Your agency already has an open application ({open_application}). "
+            "Finish or withdraw it before starting another.",
+            code="open_application",
+        )
+    framework = current_framework()
+    if framework is None:
+        raise ValidationError(
+            "Applications are not open: no descriptor framework is published yet.",
+            code="no_framework",
+        )
+    copies_earlier = kind != ApplicationKind.NEW and prefill_from is not None
+    if copies_earlier and (prefill_from.agency_id != agency.pk or not prefill_from.is_locked):
+        raise ValidationError("You can only copy from one of your agency's earlier applications.")
+    application = Application.objects.create(
+        agency=agency,
+        framework=framework,
+        kind=kind,
+        level_sought=level_sought,
+        previous_application=prefill_from if kind != ApplicationKind.NEW else None,
+        created_by=actor,
+    )
+    copied = (
+        _copy_answers(prefill_from, application, actor) if application.previous_application else []
+    )
+    record_event(
+        actor=actor,
+        action="application.started",
+        target=application,
+        changes={
+            "kind": kind,
+            "level_sought": level_sought,
+            "framework": str(framework),
+            **({"prefilled_from": str(prefill_from), "sections_copied": copied} if copied else {}),
+        },
+    )
+    return application
+
+
+def _copy_answers(source: Application, target: Application, actor) -> list[str]:
+    """Copy answers into a renewal or upgrade. Descriptor answers follow the
+    descriptor number, so they carry across framework versions. Every copied
+    section starts as in progress: the agency must read it again."""
+    descriptor_numbers = set(target.framework.descriptors.values_list("number", flat=True))
+    copied = []
+    for answer in source.answers.exclude(key=CHANGES):
+        number = descriptor_number(answer.key)
+        if number is not None and number not in descriptor_numbers:
+            continue
+        if not answer.data:
+            continue
+        SectionAnswer.objects.create(
+            application=target,
+            key=answer.key,
+            data=answer.data,
+            state=SectionAnswer.State.IN_PROGRESS,
+            updated_by=actor,
+        )
+        copied.append(answer.key)
+    return copied
+
+
+# --- Editing ----------------------------------------------------------------------------
+
+
+def _ensure_editable(actor, application: Application) -> None:
+    if application.is_locked:
+        raise PermissionDenied("This application has been submitted and can no longer be changed.")
+    if not application_rules.can_edit_application(actor, application):
+        raise PermissionDenied("You cannot change this application.")
+
+
+def _clear_declaration(application: Application, actor) -> bool:
+    if not application.is_declared:
+        return False
+    Application.objects.filter(pk=application.pk).update(
+        declaration_signed_at=None, declaration_signed_by=None
+    )
+    application.declaration_signed_at = None
+    application.declaration_signed_by = None
+    record_event(
+        actor=actor,
+        action="application.declaration_cleared",
+        target=application,
+        changes={"reason": "content changed after the declaration was signed"},
+    )
+    return True
+
+
+@transaction.atomic
+def save_section(
+    *,
+    actor,
+    application: Application,
+    key: str,
+    data: dict,
+    state: str,
+    expected_version: int,
+) -> SectionAnswer:
+    """Save one section. `expected_version` is the version the person loaded;
+    if someone has saved since, nothing is written and EditConflict carries
+    what is there now, so both versions can be shown."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    _ensure_editable(actor, application)
+    answer = (
+        SectionAnswer.objects.select_for_update().filter(application=application, key=key).first()
+    )
+    current_version = answer.version if answer else 0
+    if expected_version != current_version:
+        raise EditConflict(answer)
+
+    if answer is None:
+        try:
+            with transaction.atomic():
+                answer = SectionAnswer.objects.create(
+                    application=application,
+                    key=key,
+                    data=data,
+                    state=state,
+                    version=1,
+                    updated_by=actor,
+                )
+        except IntegrityError as error:
+            raise EditConflict(
+                SectionAnswer.objects.get(application=application, key=key)
+            ) from error
+        before_state, changed_fields = SectionAnswer.State.NOT_STARTED, sorted(data)
+    else:
+        before_state = answer.state
+        changed_fields = sorted(
+            name for name in set(data) | set(answer.data) if data.get(name) != answer.data.get(name)
+        )
+        SectionAnswer.objects.filter(pk=answer.pk).update(
+            data=data, state=state, version=F("version") + 1, updated_by=actor
+        )
+        answer.refresh_from_db()
+
+    content_changed = bool(changed_fields)
+    if content_changed:
+        _clear_declaration(application, actor)
+    Application.objects.filter(pk=application.pk).update(updated_at=timezone.now())
+    record_event(
+        actor=actor,
+        action="application.section_saved",
+        target=application,
+        changes={
+            "section": key,
+            "state": [before_state, state],
+            "version": answer.version,
+            "fields_changed": changed_fields,
+        },
+    )
+    return answer
+
+
+@transaction.atomic
+def sign_declaration(*, actor, application: Application, name: str, role: str) -> Application:
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if not application_rules.can_sign_declaration(actor, application):
+        raise PermissionDenied("Only an agency lead can sign the declaration.")
+    application.declaration_name = name.strip()
+    application.declaration_role = role.strip()
+    application.declaration_signed_by = actor
+    application.declaration_signed_at = timezone.now()
+    application.save(
+        update_fields=[
+            "declaration_name",
+            "declaration_role",
+            "declaration_signed_by",
+            "declaration_signed_at",
+            "updated_at",
+        ]
+    )
+    record_event(
+        actor=actor,
+        action="application.declaration_signed",
+        target=application,
+        changes={"name": application.declaration_name, "role": application.declaration_role},
+    )
+    return application
+
+
+@transaction.atomic
+def confirm_not_identifying(
+    *, actor, application: Application, source: str, kind: str, text: str
+) -> IdentifierConfirmation:
+    """Record that a flagged piece of text is not identifying."""
+    if not application_rules.can_sign_declaration(actor, application):
+        raise PermissionDenied("Only an agency lead can confirm that text is not identifying.")
+    confirmation, created = IdentifierConfirmation.objects.get_or_create(
+        application=application,
+        source=source,
+        kind=kind,
+        text=text[:255],
+        defaults={"confirmed_by": actor},
+    )
+    if created:
+        record_event(
+            actor=actor,
+            action="application.identifier_confirmed",
+            target=application,
+            changes={"source": source, "kind": kind, "text": text[:255]},
+        )
+    return confirmation
+
+
+# --- Submitting and withdrawing ------------------------------------------------------------
+
+
+def next_reference(year: int) -> str:
+    sequence, _ = ReferenceSequence.objects.select_for_update().get_or_create(year=year)
+    ReferenceSequence.objects.filter(pk=year).update(last_number=F("last_number") + 1)
+    sequence.refresh_from_db()
+    return f"{REFERENCE_PREFIX}-{year}-{sequence.last_number:04d}"
+
+
+@transaction.atomic
+def submit_application(*, actor, application: Application) -> Application:
+    from ..selectors.submissions import submission_problems
+
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if not application_rules.can_submit_application(actor, application):
+        raise PermissionDenied("Only an agency lead can submit the application.")
+    problems = submission_problems(application)
+    if problems:
+        raise NotReadyToSubmit(problems)
+    fee = fee_for(application.agency)
+    if application.reference is None:
+        application.reference = next_reference(timezone.localdate().year)
+    application.fee_pence = fee.amount_pence
+    application.save(update_fields=["reference", "fee_pence", "updated_at"])
+    return lifecycle.transition(
+        application,
+        "submit",
+        actor=actor,
+        changes={"reference": application.reference, "fee_pence": fee.amount_pence},
+    )
+
+
+@transaction.atomic
+def withdraw_application(*, actor, application: Application, reason: str) -> Application:
+    return lifecycle.transition(application, "withdraw", actor=actor, reason=reason)
