@@ -17,6 +17,7 @@ own work and call `transition()` inside the same transaction.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -41,8 +42,9 @@ class TransitionNotAllowed(Exception):
     """The move is not in the table, or not for this person."""
 
 
-class ReasonRequired(ValueError):
-    pass
+class ReasonRequired(ValidationError):
+    def __init__(self):
+        super().__init__({"reason": "Give a reason"})
 
 
 Actor = object
@@ -191,7 +193,7 @@ def transition(application, name: str, *, actor, reason: str = "", changes: dict
         raise TransitionNotAllowed("You cannot do that to this application.")
     reason = (reason or "").strip()
     if spec.needs_reason and not reason:
-        raise ReasonRequired("Give a reason.")
+        raise ReasonRequired()
 
     previous = locked.status
     locked.status = spec.target

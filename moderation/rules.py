@@ -1,6 +1,11 @@
+"""Who may do what in moderation. Predicates take the person and, where it
+matters, the application."""
+
 import rules
 
-from qualitymark.users.rules import is_coram_staff, is_moderator
+from qualitymark.users.rules import is_coram_staff, is_moderator, is_panel_chair
+
+from .access import active_assignment_for, is_conflicted_on
 
 
 @rules.predicate
@@ -8,8 +13,37 @@ def is_profile_owner(user, profile):
     return profile is not None and profile.user_id == user.pk
 
 
+@rules.predicate
+def is_assigned_to(user, application):
+    return application is not None and active_assignment_for(user, application) is not None
+
+
+@rules.predicate
+def is_conflicted(user, application):
+    return application is not None and is_conflicted_on(user, application)
+
+
+@rules.predicate
+def is_at_panel(user, application):
+    return application is not None and application.status == "panel"
+
+
+@rules.predicate
+def is_under_review(user, application):
+    return application is not None and application.status in ("in_review", "information_requested")
+
+
 can_edit_moderator_profile = (is_moderator & is_profile_owner) | is_coram_staff
 can_manage_moderators = is_coram_staff
+can_review = is_assigned_to & ~is_conflicted
+can_screen = is_coram_staff
+can_request_information = (can_review & is_under_review) | is_coram_staff
+can_chair_panel = is_panel_chair & ~is_conflicted
 
 rules.add_perm("moderation.change_moderator_profile", can_edit_moderator_profile)
 rules.add_perm("moderation.manage_moderators", can_manage_moderators)
+rules.add_perm("moderation.screen_application", can_screen)
+rules.add_perm("moderation.review_application", can_review)
+rules.add_perm("moderation.request_information", can_request_information)
+rules.add_perm("moderation.open_panel", is_coram_staff)
+rules.add_perm("moderation.record_decision", can_chair_panel & is_at_panel)

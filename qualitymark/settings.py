@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -138,7 +139,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Europe/London"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    "moderation-reminders": {
+        "task": "moderation.tasks.send_moderation_reminders",
+        "schedule": crontab(hour=7, minute=30),
+    },
+}
 
 # --- Files ------------------------------------------------------------------------
 # Evidence and certificates are private: there is no MEDIA_URL route, files are
@@ -306,3 +312,13 @@ QUALITYMARK = {
     "AWARD_VALIDITY_YEARS": env.int("AWARD_VALIDITY_YEARS", default=3),
 }
 NARRATIVE_WORD_LIMIT = env.int("NARRATIVE_WORD_LIMIT", default=1500)
+# The moderators' rating scale, lowest first; stored as the position in this list.
+RATING_LABELS = env.list(
+    "RATING_LABELS", default=["Not yet evidenced", "Partly meets", "Meets", "Exceeds"]
+)
+# The rating from which a descriptor counts as met when suggesting an outcome.
+RATING_MEETS = env.int("RATING_MEETS", default=2)
+PANEL_QUORUM = env.int("PANEL_QUORUM", default=3)
+MIN_MODERATORS_PER_APPLICATION = env.int("MIN_MODERATORS_PER_APPLICATION", default=2)
+REVIEW_DAYS = env.int("REVIEW_DAYS", default=28)
+REMINDER_DAYS_BEFORE_DUE = env.int("REMINDER_DAYS_BEFORE_DUE", default=3)

@@ -12,14 +12,14 @@ from qualitymark.core.forms import apply_errors, posted
 from qualitymark.core.permissions import moderator_required, staff_required
 from qualitymark.users.models import User
 
-from . import selectors, services
-from .forms import (
+from .. import selectors, services
+from ..forms import (
     AffiliatedAgenciesForm,
     ModeratorFilterForm,
     ModeratorProfileForm,
     RegionFilterForm,
 )
-from .models import ModeratorProfile
+from ..models import ModeratorProfile
 
 GET_AND_POST = require_http_methods(["GET", "POST"])
 

@@ -8,7 +8,7 @@ from qualitymark.audit.services import field_changes, record_event
 from qualitymark.users.roles import forget_roles
 from qualitymark.users.rules import is_coram_staff
 
-from .models import Expertise, ModeratorProfile
+from ..models import Expertise, ModeratorProfile
 
 
 def _profile_state(profile: ModeratorProfile) -> dict:

@@ -4,7 +4,7 @@ from django import forms
 from applications.forms import AgencyChoiceField, gds_helper
 from applications.models import Agency, Region
 
-from .models import Expertise
+from ..models import Expertise
 
 
 class ModeratorProfileForm(forms.Form):

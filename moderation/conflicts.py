@@ -1,0 +1,89 @@
+"""Conflicts of interest between moderators and applications.
+
+A moderator is conflicted on an application when they declared a link with
+the agency (or any agency in its partnership), declared that they work or have
+worked in its region, declared a conflict on the application itself, belong
+to the agency, or share its e-mail domain. Conflicted moderators cannot be
+assigned and cannot open the application or its files."""
+
+from dataclasses import dataclass
+
+from applications.models import Agency, Application, Membership
+
+from .models import Assignment, ModeratorProfile
+
+
+@dataclass(frozen=True)
+class Conflict:
+    reason: str
+    declared: bool
+
+
+def related_agencies(agency: Agency) -> list[Agency]:
+    """The agency, its partnership members, and any partnership it belongs to."""
+    related = {agency.pk: agency}
+    for member in agency.partnership_members.all():
+        related[member.pk] = member
+    for partnership in agency.partnerships.all():
+        related[partnership.pk] = partnership
+    return list(related.values())
+
+
+def conflicts_for(profile: ModeratorProfile, application: Application) -> list[Conflict]:
+    return conflicts_by_moderator([profile], application).get(profile.pk, [])
+
+
+def conflicts_by_moderator(profiles, application: Application) -> dict[int, list[Conflict]]:
+    """Every conflict of each of `profiles` with `application`, in a fixed
+    number of queries however many moderators there are."""
+    agencies = related_agencies(application.agency)
+    agency_ids = {agency.pk for agency in agencies}
+    names = {agency.pk: agency.name for agency in agencies}
+    domains = {agency.email_domain.lower() for agency in agencies if agency.email_domain}
+    profile_ids = [profile.pk for profile in profiles]
+
+    affiliations = ModeratorProfile.affiliated_agencies.through.objects.filter(
+        moderatorprofile_id__in=profile_ids, agency_id__in=agency_ids
+    ).values_list("moderatorprofile_id", "agency_id")
+    member_user_ids = set(
+        Membership.objects.filter(agency_id__in=agency_ids, is_active=True).values_list(
+            "user_id", flat=True
+        )
+    )
+    declared_on_application = set(
+        Assignment.objects.filter(
+            application=application, moderator_id__in=profile_ids, declared_conflict=True
+        ).values_list("moderator_id", flat=True)
+    )
+
+    found: dict[int, list[Conflict]] = {}
+    for profile_id, agency_id in affiliations:
+        found.setdefault(profile_id, []).append(
+            Conflict(f"Declared a link with {names[agency_id]}", declared=True)
+        )
+    region = application.agency.region
+    for profile in profiles:
+        reasons = found.setdefault(profile.pk, [])
+        if region in (profile.affiliated_regions or []):
+            reasons.append(
+                Conflict(
+                    f"Declared working in {application.agency.get_region_display()}",
+                    declared=True,
+                )
+            )
+        if profile.pk in declared_on_application:
+            reasons.append(Conflict("Declared a conflict on this application", declared=True))
+        if profile.user_id in member_user_ids:
+            reasons.append(Conflict("Is a member of the agency", declared=False))
+        if profile.user.email_domain in domains:
+            reasons.append(
+                Conflict(
+                    f"Shares the e-mail domain {profile.user.email_domain} with the agency",
+                    declared=False,
+                )
+            )
+    return {profile_id: reasons for profile_id, reasons in found.items() if reasons}
+
+
+def is_conflicted(profile: ModeratorProfile, application: Application) -> bool:
+    return bool(conflicts_for(profile, application))

@@ -1,0 +1,79 @@
+"""The panel's consolidated view of the reviews, and the suggested outcome.
+
+The rule (documented for the panel on the consolidation page):
+
+1. For each descriptor the consolidated rating is the lower middle of the
+   moderators' submitted ratings (with two moderators, the lower of the two).
+   Erring low means the panel looks harder where moderators differ.
+2. A descriptor is *met* when its consolidated rating is Meets or above.
+3. Suggested outcome:
+   - Full, when every descriptor is met;
+   - Working Towards, when most descriptors (at least four of seven) are met
+     and none is Not yet evidenced;
+   - otherwise Not awarded.
+   The suggestion never exceeds the level the agency applied for: an
+   application for Working Towards is suggested at most Working Towards.
+4. Moderators disagree on a descriptor when their ratings are two or more
+   steps apart on the scale; the panel should discuss those first.
+"""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+
+from applications.models import Level
+
+from .models import Recommendation
+
+
+def rating_label(value: int | None) -> str:
+    if value is None:
+        return "Not rated"
+    labels = settings.RATING_LABELS
+    return labels[value] if 0 <= value < len(labels) else str(value)
+
+
+def rating_choices() -> list[tuple[int, str]]:
+    """Highest first, as the form shows them."""
+    return list(reversed(list(enumerate(settings.RATING_LABELS))))
+
+
+@dataclass
+class DescriptorLine:
+    descriptor: object
+    ratings: dict[int, int | None] = field(default_factory=dict)  # assignment id -> rating
+
+    @property
+    def submitted(self) -> list[int]:
+        return [value for value in self.ratings.values() if value is not None]
+
+    @property
+    def consolidated(self) -> int | None:
+        values = sorted(self.submitted)
+        if not values:
+            return None
+        return values[(len(values) - 1) // 2]
+
+    @property
+    def disagreement(self) -> bool:
+        values = self.submitted
+        return len(values) >= 2 and max(values) - min(values) >= 2
+
+    @property
+    def met(self) -> bool:
+        return self.consolidated is not None and self.consolidated >= settings.RATING_MEETS
+
+
+def suggest_outcome(lines: list[DescriptorLine], level_sought: str) -> str:
+    if not lines or any(line.consolidated is None for line in lines):
+        return Recommendation.NOT_AWARDED
+    met = sum(line.met for line in lines)
+    if met == len(lines):
+        suggestion = Recommendation.FULL
+    elif met * 2 > len(lines) and all(line.consolidated > 0 for line in lines):
+        suggestion = Recommendation.WORKING_TOWARDS
+    else:
+        suggestion = Recommendation.NOT_AWARDED
+    if suggestion == Recommendation.FULL and level_sought == Level.WORKING_TOWARDS:
+        return Recommendation.WORKING_TOWARDS
+    return suggestion

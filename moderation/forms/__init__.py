@@ -1,0 +1,1 @@
+from .profiles import *  # noqa: F403

@@ -1,0 +1,2 @@
+from .profiles import *  # noqa: F403
+from .workflow import *  # noqa: F403

@@ -1,0 +1,3 @@
+from .panel import *  # noqa: F403
+from .profiles import *  # noqa: F403
+from .workflow import *  # noqa: F403

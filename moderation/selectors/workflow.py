@@ -1,0 +1,227 @@
+"""Reads for screening, queues and reviews, scoped to the person asking.
+
+Independence: a moderator sees another moderator's review of the same
+application only after submitting their own. Every page, export and file
+that shows reviews gets them from `reviews_visible_to`."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from applications.models import Application, EvidenceFile
+from qualitymark.users.roles import roles_of
+
+from ..access import active_assignment_for, is_conflicted_on, moderator_profile_of
+from ..models import Assignment, DescriptorRating, InformationRequest, Review
+
+QUEUE_STATUSES = ("submitted", "in_review", "information_requested", "panel", "decided")
+
+
+# --- Coram staff ---------------------------------------------------------------------------
+
+
+def screening_queue() -> QuerySet[Application]:
+    """Submitted applications waiting for screening, oldest first."""
+    return (
+        Application.objects.filter(status="submitted")
+        .select_related("agency", "screening")
+        .annotate(
+            assignment_count=Count("assignments", filter=Q(assignments__removed_at__isnull=True))
+        )
+        .order_by("submitted_at")
+    )
+
+
+def applications_for_staff(*, status: str = "") -> QuerySet[Application]:
+    applications = (
+        Application.objects.exclude(status="draft")
+        .select_related("agency", "screening")
+        .annotate(
+            assignment_count=Count("assignments", filter=Q(assignments__removed_at__isnull=True)),
+            submitted_review_count=Count(
+                "assignments",
+                filter=Q(
+                    assignments__removed_at__isnull=True,
+                    assignments__review__submitted_at__isnull=False,
+                ),
+            ),
+        )
+        .order_by("-submitted_at")
+    )
+    if status:
+        applications = applications.filter(status=status)
+    return applications
+
+
+def staff_application(user, pk: int) -> Application:
+    if not roles_of(user).coram_staff:
+        raise Http404
+    try:
+        return Application.objects.select_related("agency", "framework").get(
+            pk=pk, status__in=QUEUE_STATUSES + ("withdrawn",)
+        )
+    except Application.DoesNotExist:
+        raise Http404 from None
+
+
+def active_assignments(application: Application) -> QuerySet[Assignment]:
+    return (
+        Assignment.objects.filter(application=application, removed_at__isnull=True)
+        .select_related("moderator__user", "review")
+        .order_by("role", "assigned_at")
+    )
+
+
+# --- Moderators ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    assignment: Assignment
+    status: str  # not_started / in_progress / submitted
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status != "submitted" and self.assignment.due_on < timezone.localdate()
+
+    @property
+    def status_label(self) -> str:
+        return {
+            "not_started": "Not started",
+            "in_progress": "In progress",
+            "submitted": "Submitted",
+        }[self.status]
+
+
+QUEUE_SORTS = {
+    "due": ("due_on", "id"),
+    "-due": ("-due_on", "id"),
+    "agency": ("application__agency__name", "id"),
+    "assigned": ("-assigned_at", "id"),
+}
+
+
+def moderator_queue(user, *, sort: str = "due", status: str = "", today: date | None = None):
+    """The person's active assignments with their review status."""
+    profile = moderator_profile_of(user)
+    if profile is None:
+        return []
+    assignments = (
+        Assignment.objects.filter(
+            moderator=profile,
+            removed_at__isnull=True,
+            application__status__in=QUEUE_STATUSES,
+        )
+        .select_related("application__agency", "review")
+        .order_by(*QUEUE_SORTS.get(sort, QUEUE_SORTS["due"]))
+    )
+    items = []
+    for assignment in assignments:
+        review = getattr(assignment, "review", None)
+        if review is not None and review.submitted_at is not None:
+            state = "submitted"
+        elif review is not None and review.version > 0:
+            state = "in_progress"
+        else:
+            state = "not_started"
+        items.append(QueueItem(assignment, state))
+    if status == "overdue":
+        items = [item for item in items if item.is_overdue]
+    elif status:
+        items = [item for item in items if item.status == status]
+    return items
+
+
+def assignment_for_reviewer(user, application_pk: int) -> Assignment:
+    """The person's active assignment on this application, or 404. A
+    conflicted moderator gets 404: the application is not there for them."""
+    application = (
+        Application.objects.filter(pk=application_pk, status__in=QUEUE_STATUSES)
+        .select_related("agency", "framework")
+        .first()
+    )
+    if application is None:
+        raise Http404
+    assignment = active_assignment_for(user, application)
+    if assignment is None or is_conflicted_on(user, application):
+        raise Http404
+    assignment.application = application
+    return assignment
+
+
+def reviews_visible_to(user, application: Application) -> QuerySet[Review]:
+    """The reviews of this application this person may read.
+
+    - Coram staff: every review, submitted or not.
+    - An assigned moderator: their own; the others' submitted reviews only
+      once their own is submitted.
+    - A panel chair who is not conflicted: every submitted review once the
+      application is at panel or decided (if they are also an assigned
+      moderator, the moderator rule applies until they submit).
+    - Anyone else: none."""
+    reviews = Review.objects.filter(
+        assignment__application=application, assignment__removed_at__isnull=True
+    ).select_related("assignment__moderator__user")
+    roles = roles_of(user)
+    if roles.coram_staff:
+        return reviews
+    if is_conflicted_on(user, application):
+        return reviews.none()
+    assignment = active_assignment_for(user, application)
+    if assignment is not None:
+        own = reviews.filter(assignment=assignment)
+        own_submitted = own.filter(submitted_at__isnull=False).exists()
+        if not own_submitted:
+            return own
+        return reviews.filter(Q(assignment=assignment) | Q(submitted_at__isnull=False))
+    if roles.panel_chair and application.status in ("panel", "decided"):
+        return reviews.filter(submitted_at__isnull=False)
+    return reviews.none()
+
+
+def reviews_with_ratings(reviews: QuerySet[Review]) -> list[Review]:
+    return list(
+        reviews.prefetch_related(
+            Prefetch(
+                "ratings",
+                queryset=DescriptorRating.objects.select_related("descriptor").order_by(
+                    "descriptor__number"
+                ),
+            )
+        ).order_by("assignment__role", "assignment__assigned_at")
+    )
+
+
+def evidence_for_reviewer(user, application_pk: int, file_pk: int) -> EvidenceFile:
+    assignment = assignment_for_reviewer(user, application_pk)
+    if not assignment.has_declared or assignment.declared_conflict:
+        raise Http404
+    evidence = EvidenceFile.objects.filter(
+        pk=file_pk, application=assignment.application, removed_at__isnull=True
+    ).first()
+    if evidence is None or not evidence.is_servable:
+        raise Http404
+    return evidence
+
+
+def information_requests_of(application: Application) -> QuerySet[InformationRequest]:
+    return application.information_requests.select_related(
+        "asked_by", "responded_by"
+    ).prefetch_related("questions__descriptor")
+
+
+def open_information_request(application: Application) -> InformationRequest | None:
+    return application.information_requests.filter(status=InformationRequest.Status.OPEN).first()
+
+
+def applications_with_open_requests_for_agency(agency_ids) -> QuerySet[Application]:
+    return Application.objects.filter(agency_id__in=agency_ids).filter(
+        Exists(
+            InformationRequest.objects.filter(
+                application=OuterRef("pk"), status=InformationRequest.Status.OPEN
+            )
+        )
+    )

@@ -1,0 +1,214 @@
+"""Assigning moderators to applications, with a suggestion that avoids
+conflicts and balances the current workload."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from applications.models import Application
+from qualitymark.audit.services import record_event
+from qualitymark.notifications.services import notify
+from qualitymark.users.rules import is_coram_staff
+
+from ..access import forget_access
+from ..conflicts import Conflict, conflicts_by_moderator
+from ..models import Assignment, ModeratorProfile
+
+ASSIGNABLE_STATUSES = ("submitted", "in_review", "information_requested")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    moderator: ModeratorProfile
+    open_reviews: int
+    conflicts: tuple[Conflict, ...]
+    already_assigned: bool
+
+    @property
+    def is_conflicted(self) -> bool:
+        return bool(self.conflicts)
+
+
+def default_due_date() -> date:
+    return timezone.localdate() + timedelta(days=settings.REVIEW_DAYS)
+
+
+def candidates_for(application: Application) -> list[Candidate]:
+    """Every active moderator with their open workload and any conflicts,
+    the best choices first: not conflicted, least busy."""
+    moderators = list(
+        ModeratorProfile.objects.filter(is_active=True, user__is_active=True)
+        .select_related("user")
+        .annotate(
+            open_reviews=Count(
+                "assignments",
+                filter=Q(
+                    assignments__removed_at__isnull=True,
+                    assignments__application__status__in=[
+                        "submitted",
+                        "in_review",
+                        "information_requested",
+                    ],
+                )
+                & (
+                    Q(assignments__review__isnull=True)
+                    | Q(assignments__review__submitted_at__isnull=True)
+                ),
+            )
+        )
+    )
+    conflicts = conflicts_by_moderator(moderators, application)
+    assigned = set(
+        Assignment.objects.filter(application=application, removed_at__isnull=True).values_list(
+            "moderator_id", flat=True
+        )
+    )
+    candidates = [
+        Candidate(
+            moderator=moderator,
+            open_reviews=moderator.open_reviews,
+            conflicts=tuple(conflicts.get(moderator.pk, ())),
+            already_assigned=moderator.pk in assigned,
+        )
+        for moderator in moderators
+    ]
+    return sorted(
+        candidates,
+        key=lambda c: (c.is_conflicted, c.already_assigned, c.open_reviews, str(c.moderator.user)),
+    )
+
+
+def suggested_pair(application: Application) -> list[Candidate]:
+    """A lead and a second moderator: unconflicted, least busy, and with
+    different expertise where that is possible."""
+    free = [
+        c for c in candidates_for(application) if not c.is_conflicted and not c.already_assigned
+    ]
+    if not free:
+        return []
+    lead = free[0]
+    lead_expertise = set(lead.moderator.expertise)
+    others = free[1:]
+    second = next(
+        (c for c in others if set(c.moderator.expertise) - lead_expertise),
+        others[0] if others else None,
+    )
+    return [lead, second] if second else [lead]
+
+
+@transaction.atomic
+def assign_moderator(
+    *,
+    actor,
+    application: Application,
+    moderator: ModeratorProfile,
+    role: str,
+    due_on: date | None = None,
+) -> Assignment:
+    if not is_coram_staff(actor):
+        raise PermissionDenied("Only Coram staff can assign moderators.")
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.status not in ASSIGNABLE_STATUSES:
+        raise ValidationError(
+            "Moderators can only be assigned to submitted applications under review."
+        )
+    if not moderator.is_active:
+        raise ValidationError("This moderator is not active.")
+    conflicts = conflicts_by_moderator([moderator], application).get(moderator.pk)
+    if conflicts:
+        raise ValidationError(
+            f"{moderator.user} cannot review this application: "
+            + "; ".join(conflict.reason for conflict in conflicts)
+        )
+    due_on = due_on or default_due_date()
+    if due_on < timezone.localdate():
+        raise ValidationError({"due_on": "The due date must be today or in the future"})
+    if role == Assignment.Role.LEAD:
+        current_lead = Assignment.objects.filter(
+            application=application, role=Assignment.Role.LEAD, removed_at__isnull=True
+        ).first()
+        if current_lead is not None and current_lead.moderator_id != moderator.pk:
+            raise ValidationError(
+                f"{current_lead.moderator.user} is already the lead moderator. "
+                "Remove them or assign this moderator as second."
+            )
+    try:
+        with transaction.atomic():
+            assignment = Assignment.objects.create(
+                application=application,
+                moderator=moderator,
+                role=role,
+                due_on=due_on,
+                assigned_by=actor,
+            )
+    except IntegrityError as error:
+        raise ValidationError(
+            f"{moderator.user} is already assigned to this application."
+        ) from error
+    record_event(
+        actor=actor,
+        action="assignment.created",
+        target=application,
+        changes={"moderator": moderator.user.email, "role": role, "due_on": due_on.isoformat()},
+    )
+    notify(
+        template="assignment_created",
+        to=[moderator.user.email],
+        context={"assignment": assignment, "application": application},
+    )
+    forget_access(moderator.user)
+    return assignment
+
+
+@transaction.atomic
+def change_due_date(*, actor, assignment: Assignment, due_on: date) -> Assignment:
+    if not is_coram_staff(actor):
+        raise PermissionDenied("Only Coram staff can change due dates.")
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    before = assignment.due_on
+    assignment.due_on = due_on
+    assignment.save(update_fields=["due_on"])
+    record_event(
+        actor=actor,
+        action="assignment.due_date_changed",
+        target=assignment.application,
+        changes={
+            "moderator": assignment.moderator.user.email,
+            "due_on": [before.isoformat(), due_on.isoformat()],
+        },
+    )
+    return assignment
+
+
+@transaction.atomic
+def remove_assignment(*, actor, assignment: Assignment, reason: str) -> Assignment:
+    """Take a moderator off an application (e.g. to reassign it). Their
+    review, if any, is kept on record but no longer counts."""
+    if not is_coram_staff(actor):
+        raise PermissionDenied("Only Coram staff can reassign reviews.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why the moderator is being removed"})
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if assignment.removed_at is not None:
+        return assignment
+    assignment.removed_at = timezone.now()
+    assignment.removal_reason = reason.strip()
+    assignment.save(update_fields=["removed_at", "removal_reason"])
+    record_event(
+        actor=actor,
+        action="assignment.removed",
+        target=assignment.application,
+        changes={"moderator": assignment.moderator.user.email, "reason": reason.strip()},
+    )
+    notify(
+        template="assignment_removed",
+        to=[assignment.moderator.user.email],
+        context={"assignment": assignment, "application": assignment.application},
+    )
+    forget_access(assignment.moderator.user)
+    return assignment

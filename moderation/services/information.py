@@ -1,0 +1,80 @@
+"""Information requests: moderators or staff ask the agency questions; the
+application waits (its clock paused) until the agency answers."""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from applications import lifecycle
+from applications import rules as application_rules
+from applications.models import Application
+
+from ..models import InformationQuestion, InformationRequest
+from ..rules import can_request_information
+
+
+@transaction.atomic
+def request_information(
+    *, actor, application: Application, questions: list[tuple[object, str]], due_on: date
+) -> InformationRequest:
+    """questions: [(descriptor or None, question text), ...]"""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if not can_request_information(actor, application):
+        raise PermissionDenied("You cannot ask this agency for information.")
+    questions = [(descriptor, text.strip()) for descriptor, text in questions if text.strip()]
+    if not questions:
+        raise ValidationError("Ask at least one question.")
+    if due_on <= timezone.localdate():
+        raise ValidationError({"due_on": "The due date must be in the future"})
+    request = InformationRequest.objects.create(
+        application=application, asked_by=actor, due_on=due_on
+    )
+    InformationQuestion.objects.bulk_create(
+        [
+            InformationQuestion(request=request, descriptor=descriptor, question=text, position=i)
+            for i, (descriptor, text) in enumerate(questions)
+        ]
+    )
+    lifecycle.transition(
+        application,
+        "request_information",
+        actor=actor,
+        changes={"request": request.pk, "questions": len(questions), "due_on": due_on.isoformat()},
+    )
+    return request
+
+
+@transaction.atomic
+def respond_to_information_request(
+    *, actor, request: InformationRequest, answers: dict[int, str]
+) -> InformationRequest:
+    """answers: {question id: answer}. Files are added beforehand as evidence
+    under request.evidence_section_key."""
+    request = InformationRequest.objects.select_for_update().get(pk=request.pk)
+    application = request.application
+    if not application_rules.is_member_of_application_agency(actor, application):
+        raise PermissionDenied("Only the agency can answer.")
+    if request.status != InformationRequest.Status.OPEN:
+        raise ValidationError("This request has already been answered.")
+    missing = []
+    for question in request.questions.all():
+        answer = (answers.get(question.pk) or "").strip()
+        if not answer:
+            missing.append(question.pk)
+        question.answer = answer
+        question.save(update_fields=["answer"])
+    if missing:
+        raise ValidationError({f"answer_{pk}": "Answer this question" for pk in missing})
+    request.status = InformationRequest.Status.ANSWERED
+    request.responded_by = actor
+    request.responded_at = timezone.now()
+    request.save(update_fields=["status", "responded_by", "responded_at"])
+    lifecycle.transition(
+        application,
+        "respond_to_information_request",
+        actor=actor,
+        changes={"request": request.pk},
+    )
+    return request

@@ -1,0 +1,223 @@
+"""Panel meetings and decisions."""
+
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from applications import lifecycle
+from applications.models import Application
+from qualitymark.audit.services import record_event
+from qualitymark.users.rules import is_coram_staff, is_panel_chair
+
+from ..conflicts import conflicts_by_moderator
+from ..models import Decision, DescriptorFeedback, ModeratorProfile, PanelMeeting
+from ..rules import can_chair_panel
+
+
+def _ensure_may_run_panel(actor) -> None:
+    if not (is_coram_staff(actor) or is_panel_chair(actor)):
+        raise PermissionDenied("Only Coram staff and panel chairs can arrange panel meetings.")
+
+
+@transaction.atomic
+def create_meeting(
+    *, actor, held_on: date, chair: ModeratorProfile, title: str = ""
+) -> PanelMeeting:
+    _ensure_may_run_panel(actor)
+    if not chair.is_chair or not chair.is_active:
+        raise ValidationError({"chair": "Choose an active panel chair"})
+    meeting = PanelMeeting.objects.create(
+        held_on=held_on, chair=chair, title=title.strip(), created_by=actor
+    )
+    record_event(
+        actor=actor,
+        action="panel.meeting_created",
+        target=meeting,
+        changes={"held_on": held_on.isoformat(), "chair": chair.user.email},
+    )
+    return meeting
+
+
+@transaction.atomic
+def set_meeting_details(
+    *, actor, meeting: PanelMeeting, members_present, agenda, notes: str = ""
+) -> PanelMeeting:
+    _ensure_may_run_panel(actor)
+    members_present = list(members_present)
+    agenda = list(agenda)
+    unready = [application for application in agenda if application.status != "panel"]
+    if unready:
+        raise ValidationError(
+            {
+                "agenda": "Only applications at panel can go on the agenda: "
+                + ", ".join(str(application) for application in unready)
+            }
+        )
+    meeting.members_present.set(members_present)
+    meeting.agenda.set(agenda)
+    meeting.notes = notes.strip()
+    meeting.save(update_fields=["notes"])
+    record_event(
+        actor=actor,
+        action="panel.meeting_updated",
+        target=meeting,
+        changes={
+            "members_present": sorted(member.user.email for member in members_present),
+            "agenda": sorted(str(application) for application in agenda),
+        },
+    )
+    return meeting
+
+
+def quorum_members(meeting: PanelMeeting, application: Application) -> list[ModeratorProfile]:
+    """Members present who are not conflicted on this application."""
+    present = list(meeting.members_present.select_related("user"))
+    conflicted = conflicts_by_moderator(present, application)
+    return [member for member in present if member.pk not in conflicted]
+
+
+def is_quorate(meeting: PanelMeeting, application: Application) -> bool:
+    return len(quorum_members(meeting, application)) >= settings.PANEL_QUORUM
+
+
+def _check_feedback(application: Application, feedback: dict) -> list:
+    descriptors = list(application.framework.descriptors.all())
+    return [
+        DescriptorFeedback(
+            descriptor=descriptor,
+            strengths=(feedback.get(descriptor.pk, {}).get("strengths") or "").strip(),
+            areas_to_develop=(
+                feedback.get(descriptor.pk, {}).get("areas_to_develop") or ""
+            ).strip(),
+        )
+        for descriptor in descriptors
+    ]
+
+
+@transaction.atomic
+def record_decision(
+    *,
+    actor,
+    application: Application,
+    meeting: PanelMeeting,
+    outcome: str,
+    rationale: str,
+    feedback: dict,
+    departure_reason: str = "",
+) -> Decision:
+    """The chair records the panel's decision. Final once recorded."""
+    from ..selectors.panel import consolidation_for
+
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if not can_chair_panel(actor, application):
+        raise PermissionDenied("Only a panel chair without a conflict can record the decision.")
+    if not meeting.agenda.filter(pk=application.pk).exists():
+        raise ValidationError({"meeting": "Put the application on this meeting's agenda first"})
+    if not is_quorate(meeting, application):
+        raise ValidationError(
+            {
+                "meeting": f"The meeting is not quorate for this application: it needs "
+                f"{settings.PANEL_QUORUM} members present without a conflict"
+            }
+        )
+    if not rationale.strip():
+        raise ValidationError({"rationale": "Explain the panel's decision"})
+    suggested = consolidation_for(application).suggested_outcome
+    if outcome != suggested and not departure_reason.strip():
+        raise ValidationError(
+            {"departure_reason": "Explain why the panel departed from the suggested outcome"}
+        )
+    decision = Decision.objects.create(
+        application=application,
+        meeting=meeting,
+        outcome=outcome,
+        suggested_outcome=suggested,
+        departure_reason=departure_reason.strip() if outcome != suggested else "",
+        rationale=rationale.strip(),
+        recorded_by=actor,
+    )
+    feedback_rows = _check_feedback(application, feedback)
+    for row in feedback_rows:
+        row.decision = decision
+    DescriptorFeedback.objects.bulk_create(feedback_rows)
+    lifecycle.transition(
+        application,
+        "decide",
+        actor=actor,
+        changes={"decision": decision.pk, "outcome": outcome, "suggested_outcome": suggested},
+    )
+    _after_decision(decision)
+    return decision
+
+
+@transaction.atomic
+def correct_decision(
+    *,
+    actor,
+    decision: Decision,
+    outcome: str,
+    rationale: str,
+    feedback: dict,
+    correction_reason: str,
+    departure_reason: str = "",
+) -> Decision:
+    """A correction is a new decision that supersedes the old one; the old
+    one stays on record."""
+    application = Application.objects.select_for_update().get(pk=decision.application_id)
+    if not (is_panel_chair(actor) and can_chair_panel(actor, application)):
+        raise PermissionDenied("Only a panel chair without a conflict can correct a decision.")
+    current = current_decision(application)
+    if current is None or current.pk != decision.pk:
+        raise ValidationError("Only the current decision can be corrected.")
+    if not correction_reason.strip():
+        raise ValidationError({"correction_reason": "Explain what is being corrected and why"})
+    if outcome != decision.suggested_outcome and not departure_reason.strip():
+        raise ValidationError(
+            {"departure_reason": "Explain why the panel departed from the suggested outcome"}
+        )
+    correction = Decision.objects.create(
+        application=application,
+        meeting=decision.meeting,
+        outcome=outcome,
+        suggested_outcome=decision.suggested_outcome,
+        departure_reason=departure_reason.strip() if outcome != decision.suggested_outcome else "",
+        rationale=rationale.strip() or decision.rationale,
+        recorded_by=actor,
+        supersedes=decision,
+        correction_reason=correction_reason.strip(),
+    )
+    feedback_rows = _check_feedback(application, feedback)
+    for row in feedback_rows:
+        row.decision = correction
+    DescriptorFeedback.objects.bulk_create(feedback_rows)
+    record_event(
+        actor=actor,
+        action="decision.corrected",
+        target=application,
+        changes={
+            "supersedes": decision.pk,
+            "outcome": [decision.outcome, outcome],
+            "reason": correction_reason.strip(),
+        },
+    )
+    _after_decision(correction)
+    return correction
+
+
+def current_decision(application: Application) -> Decision | None:
+    return (
+        Decision.objects.filter(application=application, superseded_by__isnull=True)
+        .order_by("-recorded_at")
+        .first()
+    )
+
+
+# Later stages (awards) register here: called with the new current decision.
+DECISION_HOOKS: list = []
+
+
+def _after_decision(decision: Decision) -> None:
+    for hook in DECISION_HOOKS:
+        hook(decision)

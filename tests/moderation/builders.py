@@ -1,0 +1,114 @@
+"""Build applications at each stage of the lifecycle through the real services."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from applications import services as application_services
+from applications.models import Application, SectionAnswer
+from applications.selectors import application_overview
+from descriptors.services import ensure_working_framework
+from moderation import services
+from moderation.models import Assignment, Recommendation
+from tests.applications.application_data import section_answers
+from tests.factories import (
+    AgencyFactory,
+    MembershipFactory,
+    ModeratorProfileFactory,
+    UserFactory,
+    enrol_totp,
+)
+
+
+def staff_user(**kwargs):
+    user = UserFactory(is_coram_staff=True, **kwargs)
+    enrol_totp(user)
+    return user
+
+
+def moderator(**kwargs):
+    profile = ModeratorProfileFactory(**kwargs)
+    enrol_totp(profile.user)
+    return profile
+
+
+def chair(**kwargs):
+    return moderator(is_chair=True, **kwargs)
+
+
+def submitted_application(*, agency=None, level="full") -> Application:
+    ensure_working_framework()
+    agency = agency or AgencyFactory()
+    lead = MembershipFactory(agency=agency, role="lead").user
+    application = application_services.start_application(
+        actor=lead, agency=agency, level_sought=level, kind="new"
+    )
+    for row in application_overview(application).rows:
+        form = row.section.form_class(
+            {**section_answers(row.key), "version": 0, "completed": "yes"},
+            application=application,
+            **({"descriptor": row.section.descriptor} if row.section.descriptor else {}),
+        )
+        assert form.is_valid(), (row.key, form.errors)
+        application_services.save_section(
+            actor=lead,
+            application=application,
+            key=row.key,
+            data=form.answer_data(),
+            state=SectionAnswer.State.COMPLETED,
+            expected_version=0,
+        )
+    application_services.sign_declaration(
+        actor=lead, application=application, name="Pat Lead", role="Head of Service"
+    )
+    return application_services.submit_application(actor=lead, application=application)
+
+
+def screened_application(*, staff=None, moderators=None, **kwargs) -> tuple[Application, list]:
+    """Accepted for moderation with two moderators (lead and second) who have
+    declared no conflict."""
+    application = submitted_application(**kwargs)
+    staff = staff or staff_user()
+    services.record_fee_paid(
+        actor=staff, application=application, paid_on=timezone.localdate(), invoice_number="INV-1"
+    )
+    services.record_eligibility(actor=staff, application=application, eligible=True)
+    moderators = moderators or [moderator(), moderator(expertise=["legal"])]
+    assignments = [
+        services.assign_moderator(
+            actor=staff,
+            application=application,
+            moderator=profile,
+            role=Assignment.Role.LEAD if index == 0 else Assignment.Role.SECOND,
+            due_on=timezone.localdate() + timedelta(days=21),
+        )
+        for index, profile in enumerate(moderators)
+    ]
+    application = services.accept_for_moderation(actor=staff, application=application)
+    for assignment in assignments:
+        services.declare_conflict(
+            actor=assignment.moderator.user, assignment=assignment, has_conflict=False
+        )
+    return application, assignments
+
+
+def ratings_for(application, value: int) -> dict:
+    return {
+        descriptor.pk: {
+            "rating": value,
+            "strengths": f"Strong practice on {descriptor.code}.",
+            "areas_to_develop": f"Develop {descriptor.code} further.",
+        }
+        for descriptor in application.framework.descriptors.all()
+    }
+
+
+def submit_review(assignment, value: int = 2, recommendation=Recommendation.FULL):
+    review = services.review_for(assignment)
+    return services.submit_review(
+        actor=assignment.moderator.user,
+        review=review,
+        ratings=ratings_for(assignment.application, value),
+        recommendation=recommendation,
+        summary="A thoughtful, well-evidenced application.",
+    )
