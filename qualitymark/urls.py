@@ -17,7 +17,10 @@ urlpatterns = [
     path("", include("qualitymark.core.urls")),
     path("accounts/", include("allauth.urls")),
     path("invitations/", include((application_urls.invitation_patterns, "invitations"))),
-    path("agency/", include((application_urls.agency_patterns, "agency"))),
+    path(
+        "agency/",
+        include((moderation_urls.agency_patterns + application_urls.agency_patterns, "agency")),
+    ),
     path("moderation/", include((moderation_urls.moderator_patterns, "moderation"))),
     path("staff/", include((staff_patterns, "staff"))),
     path("", include((moderation_urls.public_patterns, "public"))),

@@ -1,0 +1,20 @@
+"""Placeholder views while this module is being built (see moderation/urls.py).
+
+Every name below answers 404 until its real view replaces it."""
+
+from django.http import Http404
+
+
+def _not_built(request, *args, **kwargs):
+    raise Http404
+
+
+amend_review = _not_built
+application = _not_built
+declare_conflict = _not_built
+evidence_download = _not_built
+other_reviews = _not_built
+queue = _not_built
+request_information = _not_built
+review = _not_built
+reviews_export = _not_built
