@@ -114,7 +114,11 @@ class SectionForm(forms.Form):
         return cleaned
 
     def check_complete(self, cleaned):
+        """Checks that only apply when the section is marked complete. A field
+        that already has an error (say, not a whole number) gets no second one."""
         for name in self.required_fields:
+            if name in self.errors:
+                continue
             if name in self.fields and cleaned.get(name) in (None, "", []):
                 message = self.required_messages.get(name) or (
                     f"Enter {self.fields[name].label[0].lower()}{self.fields[name].label[1:]}"
@@ -122,7 +126,7 @@ class SectionForm(forms.Form):
                 self.add_error(name, message)
         for name, field in self.fields.items():
             limit = getattr(field, "word_limit", None)
-            if limit and count_words(cleaned.get(name, "")) > limit:
+            if limit and name not in self.errors and count_words(cleaned.get(name, "")) > limit:
                 words = count_words(cleaned.get(name, ""))
                 self.add_error(
                     name,
@@ -262,6 +266,18 @@ class EarlyPermanenceDataSection(SectionForm):
         "placed_before_first_birthday",
         "ep_households_approved",
     )
+    required_messages = {
+        "ffa_placements": "Enter the number of Fostering for Adoption placements made, "
+        "or 0 if there were none",
+        "concurrent_placements": "Enter the number of concurrent planning placements made, "
+        "or 0 if there were none",
+        "children_placed_for_adoption": "Enter the number of children placed for adoption, "
+        "or 0 if there were none",
+        "placed_before_first_birthday": "Enter the number of children placed before their "
+        "first birthday, or 0 if there were none",
+        "ep_households_approved": "Enter the number of early permanence carer households "
+        "approved, or 0 if there were none",
+    }
 
     ffa_placements = whole_number_field(
         "Fostering for Adoption placements made",
@@ -311,7 +327,11 @@ class EarlyPermanenceDataSection(SectionForm):
         ep_placements = (cleaned.get("ffa_placements") or 0) + (
             cleaned.get("concurrent_placements") or 0
         )
-        if ep_placements and cleaned.get("average_days_to_ep_placement") is None:
+        if (
+            ep_placements
+            and cleaned.get("average_days_to_ep_placement") is None
+            and "average_days_to_ep_placement" not in self.errors
+        ):
             self.add_error(
                 "average_days_to_ep_placement",
                 "Enter the average days from entering care to the early permanence placement",

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import agencies as agency_views
+from .views import documents as document_views
 from .views import evidence as evidence_views
 from .views import submissions as application_views
 
@@ -33,6 +34,7 @@ application_patterns = [
     path(APPLICATION + "check/", application_views.check_answers, name="check_answers"),
     path(APPLICATION + "submitted/", application_views.submitted, name="submitted"),
     path(APPLICATION + "withdraw/", application_views.withdraw, name="withdraw"),
+    path(APPLICATION + "pdf/", document_views.application_pdf, name="application_pdf"),
 ]
 
 # /agency/ (namespace "agency"). Fixed paths must come before "<slug:slug>/".

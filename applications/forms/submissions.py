@@ -36,6 +36,10 @@ class StartApplicationForm(forms.Form):
         empty_label="Do not copy – start with empty sections",
         help_text="For a renewal or an upgrade. Every copied section is marked as in progress "
         "so that you can check it before you submit.",
+        error_messages={
+            "invalid_choice": "Select one of your agency's earlier applications, "
+            "or choose not to copy"
+        },
     )
 
     def __init__(self, *args, earlier_applications, **kwargs):

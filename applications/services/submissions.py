@@ -19,6 +19,7 @@ from ..models import (
     ApplicationKind,
     FeeBand,
     IdentifierConfirmation,
+    Level,
     ReferenceSequence,
     SectionAnswer,
 )
@@ -91,6 +92,10 @@ def start_application(
         raise ValidationError(
             "Applications are not open: no descriptor framework is published yet.",
             code="no_framework",
+        )
+    if kind == ApplicationKind.UPGRADE and level_sought != Level.FULL:
+        raise ValidationError(
+            {"level_sought": "An upgrade from Working Towards is an application for Full"}
         )
     copies_earlier = kind != ApplicationKind.NEW and prefill_from is not None
     if copies_earlier and (prefill_from.agency_id != agency.pk or not prefill_from.is_locked):
@@ -182,7 +187,10 @@ def save_section(
 ) -> SectionAnswer:
     """Save one section. `expected_version` is the version the person loaded;
     if someone has saved since, nothing is written and EditConflict carries
-    what is there now, so both versions can be shown."""
+    what is there now, so both versions can be shown.
+
+    A change to the content unsigns the declaration; the returned answer's
+    `declaration_cleared` says whether this save did that."""
     application = Application.objects.select_for_update().get(pk=application.pk)
     _ensure_editable(actor, application)
     answer = (
@@ -219,8 +227,7 @@ def save_section(
         answer.refresh_from_db()
 
     content_changed = bool(changed_fields)
-    if content_changed:
-        _clear_declaration(application, actor)
+    answer.declaration_cleared = content_changed and _clear_declaration(application, actor)
     Application.objects.filter(pk=application.pk).update(updated_at=timezone.now())
     record_event(
         actor=actor,
@@ -322,4 +329,11 @@ def submit_application(*, actor, application: Application) -> Application:
 
 @transaction.atomic
 def withdraw_application(*, actor, application: Application, reason: str) -> Application:
+    """Withdraw an open application. Every application that has left draft has
+    a reference (the database insists), so a draft that was never submitted
+    gets one now; if the withdrawal is refused, that rolls back with it."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.reference is None and application.status in lifecycle.OPEN_STATUSES:
+        application.reference = next_reference(timezone.localdate().year)
+        application.save(update_fields=["reference", "updated_at"])
     return lifecycle.transition(application, "withdraw", actor=actor, reason=reason)

@@ -1,18 +1,26 @@
-"""Evidence files: removing them and downloading them through a permission check."""
+"""Evidence files: removing them and downloading them through a permission check.
+
+The download URL is on the agency's pages, so it is for members of the agency
+that owns the application (own_application: anyone else gets 404). Moderators
+and Coram staff will download through their own pages, with their own checks,
+using the same file_response and record_download.
+"""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_GET
 
 from qualitymark.core.permissions import agency_user_required
 from qualitymark.files.storage import file_response
 
+from .. import rules as application_rules
 from .. import selectors, services
 from .agencies import GET_AND_POST
 
-# --- Evidence files --------------------------------------------------------------------------
+LOCKED_MESSAGE = "This application has been submitted, so its files can no longer be changed."
 
 
 @agency_user_required
@@ -20,13 +28,17 @@ from .agencies import GET_AND_POST
 def evidence_remove(request, pk, file_pk):
     application = selectors.own_application(request.user, pk)
     evidence = selectors.evidence_for(application, file_pk)
+    application_url = reverse("agency:application", args=[application.pk])
+    if not application_rules.can_edit_application(request.user, application):
+        messages.info(request, LOCKED_MESSAGE)
+        return redirect(application_url)
     section_url = reverse("agency:section", args=[application.pk, evidence.section_key])
     if request.method == "POST":
         try:
             services.remove_evidence_file(actor=request.user, evidence=evidence)
         except PermissionDenied:
-            messages.info(request, "This application can no longer be changed.")
-            return redirect(reverse("agency:application", args=[application.pk]))
+            messages.info(request, LOCKED_MESSAGE)
+            return redirect(application_url)
         messages.success(request, f"Removed {evidence.original_name}.")
         return redirect(f"{section_url}#evidence")
     return render(
@@ -37,14 +49,20 @@ def evidence_remove(request, pk, file_pk):
 
 
 @agency_user_required
+@require_GET
 def evidence_download(request, pk, file_pk):
+    """The file as an attachment (streamed, or a redirect to a short-lived
+    signed S3 URL). Files still being checked, quarantined or that could not
+    be checked are not found."""
     application = selectors.own_application(request.user, pk)
     evidence = selectors.evidence_for(application, file_pk)
     if not evidence.is_servable:
-        raise Http404
-    services.record_download(actor=request.user, evidence=evidence)
-    return file_response(
+        raise Http404("This file is not available.")
+    response = file_response(
         evidence.storage_key,
         download_name=evidence.original_name,
         content_type=evidence.content_type,
     )
+    response["X-Content-Type-Options"] = "nosniff"
+    services.record_download(actor=request.user, evidence=evidence)
+    return response

@@ -15,11 +15,17 @@ from qualitymark.files.validation import UploadRejected
 from .. import rules as application_rules
 from .. import selectors, services
 from ..forms import ConfirmIdentifierForm, DeclarationForm, StartApplicationForm, WithdrawForm
-from ..lifecycle import ReasonRequired, TransitionNotAllowed
+from ..lifecycle import ReasonRequired, Status, TransitionNotAllowed
 from ..middleware import pop_rescued_draft
 from ..models import Agency, SectionAnswer
-from ..sections import DescriptorSection, form_kwargs
+from ..sections import FEE, DescriptorSection, form_kwargs
 from .agencies import GET_AND_POST
+
+
+DECLARATION_CLEARED = (
+    "The application has changed since the declaration was signed, so an agency lead "
+    "needs to sign it again before it can be submitted."
+)
 
 
 def _application_url(application) -> str:
@@ -87,10 +93,12 @@ def application_detail(request, pk):
         )
         return render(request, "applications/apply/submitted_view.html", context)
     findings = selectors.identifier_findings(application, overview)
+    unresolved = [item for item in findings if not item.confirmed]
     context.update(
         {
-            "unresolved_findings": [item for item in findings if not item.confirmed],
+            "unresolved_findings": unresolved,
             "findings": findings,
+            "ready_to_submit": overview.all_completed and application.is_declared and not unresolved,
             "fee": _fee_or_none(application),
         }
     )
@@ -127,7 +135,7 @@ def section_edit(request, pk, key):
         if form.is_valid():
             result = _save_section_form(request, application, row, form)
             if isinstance(result, services.EditConflict):
-                conflict = result.current
+                conflict = result
             elif result is not None:
                 return result
     else:
@@ -148,6 +156,7 @@ def section_edit(request, pk, key):
                 **form_kwargs(section),
             )
 
+    conflict_rows = _conflict_rows(form, conflict.current) if conflict else []
     return render(
         request,
         "applications/apply/section.html",
@@ -157,9 +166,11 @@ def section_edit(request, pk, key):
             "section": section,
             "descriptor": section.descriptor,
             "form": form,
-            "conflict": conflict,
-            "conflict_rows": _conflict_rows(form, conflict) if conflict else [],
+            "conflict": conflict.current if conflict else None,
+            "conflict_rows": conflict_rows,
+            "conflict_differs": any(item["differs"] for item in conflict_rows),
             "is_descriptor": section.form_class is DescriptorSection,
+            "fee": _fee_or_none(application) if key == FEE else None,
             "back_url": _application_url(application),
         },
         status=409 if conflict else 200,
@@ -182,7 +193,7 @@ def _save_section_form(request, application, row, form):
     else:
         state = SectionAnswer.State.NOT_STARTED
     try:
-        services.save_section(
+        answer = services.save_section(
             actor=request.user,
             application=application,
             key=row.key,
@@ -198,13 +209,15 @@ def _save_section_form(request, application, row, form):
         messages.info(request, "This application can no longer be changed.")
         return redirect(_application_url(application))
 
+    if answer.declaration_cleared:
+        messages.warning(request, DECLARATION_CLEARED)
     section_url = reverse("agency:section", args=[application.pk, row.key])
     if "upload" in request.POST:
         upload = request.FILES.get("evidence")
         if upload is None:
             form.add_error("evidence", "Select a file to upload")
             form.data = form.data.copy()
-            form.data["version"] = row.version + 1
+            form.data["version"] = answer.version
             return None
         try:
             evidence = services.add_evidence_file(
@@ -216,7 +229,7 @@ def _save_section_form(request, application, row, form):
         except UploadRejected as rejected:
             form.add_error("evidence", f"{upload.name}: {rejected.reason}")
             form.data = form.data.copy()
-            form.data["version"] = row.version + 1
+            form.data["version"] = answer.version
             return None
         messages.success(request, f"Uploaded {evidence.original_name}. Your answer was saved too.")
         return redirect(f"{section_url}#evidence")
@@ -235,17 +248,14 @@ def _conflict_rows(form, current: SectionAnswer | None) -> list[dict]:
     for name, field in form.fields.items():
         if name in form.MACHINERY:
             continue
-        mine = form.data.get(name, "")
-        theirs = saved.get(name, "")
-        rows.append(
-            {
-                "label": field.label,
-                "mine": mine,
-                "theirs": theirs,
-                "differs": str(mine or "").strip() != str(theirs or "").strip(),
-            }
-        )
+        mine = _as_text(form.data.get(name))
+        theirs = _as_text(saved.get(name))
+        rows.append({"label": field.label, "mine": mine, "theirs": theirs, "differs": mine != theirs})
     return rows
+
+
+def _as_text(value) -> str:
+    return "" if value is None else str(value).replace("\r\n", "\n").strip()
 
 
 @agency_user_required
@@ -394,7 +404,7 @@ def check_answers(request, pk):
         {
             "application": application,
             "overview": overview,
-            "problems": problems,
+            "problems": [(problem, _problem_url(application, problem)) for problem in problems],
             "can_submit": can_submit,
             "fee": _fee_or_none(application),
             "back_url": _application_url(application),
@@ -402,10 +412,20 @@ def check_answers(request, pk):
     )
 
 
+def _problem_url(application, problem) -> str:
+    """Where a problem listed on check-your-answers is put right."""
+    target = getattr(problem, "target", "")
+    if target in ("identifiers", "declaration"):
+        return reverse(f"agency:{target}", args=[application.pk])
+    if target:
+        return reverse("agency:section", args=[application.pk, target])
+    return _application_url(application)
+
+
 @agency_user_required
 def submitted(request, pk):
     application = selectors.own_application(request.user, pk)
-    if not application.is_locked:
+    if not application.is_locked or application.status == Status.WITHDRAWN:
         return redirect(_application_url(application))
     return render(request, "applications/apply/confirmation.html", {"application": application})
 
@@ -419,13 +439,15 @@ def withdraw(request, pk):
     form = WithdrawForm(posted(request))
     if form.is_valid():
         try:
-            services.withdraw_application(
+            withdrawn = services.withdraw_application(
                 actor=request.user, application=application, reason=form.cleaned_data["reason"]
             )
-        except (TransitionNotAllowed, ReasonRequired) as error:
+        except ReasonRequired as error:
+            form.add_error("reason", str(error))
+        except TransitionNotAllowed as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"You have withdrawn {application}.")
+            messages.success(request, f"You have withdrawn application {withdrawn.reference}.")
             return redirect("agency:detail", slug=application.agency.slug)
     return render(
         request,

@@ -14,7 +14,7 @@ application = _not_built
 declare_conflict = _not_built
 evidence_download = _not_built
 other_reviews = _not_built
-queue = _not_built
+from .profiles import queue  # noqa: E402, F401 - until the real queue lands
 request_information = _not_built
 review = _not_built
 reviews_export = _not_built

@@ -40,3 +40,153 @@ def section_answers(section_key: str) -> dict:
     if section_key == "changes":
         return {"changes": NARRATIVE, "development_progress": NARRATIVE}
     return {"narrative": NARRATIVE}
+
+
+# --- Filling in a whole application -------------------------------------------------------
+
+
+def cleaned_answers(application, key: str) -> dict:
+    """The answers for one section as the section's form stores them (numbers
+    as numbers), for tests that save through the service."""
+    from applications.sections import form_kwargs, sections_for
+    from applications.selectors import descriptors_for
+
+    section = next(
+        item for item in sections_for(application, descriptors_for(application)) if item.key == key
+    )
+    form = section.form_class(
+        {**section_answers(key), "version": 0, "completed": "yes"},
+        application=application,
+        **form_kwargs(section),
+    )
+    assert form.is_valid(), form.errors
+    return form.answer_data()
+
+
+def section_keys(application) -> list[str]:
+    from applications.sections import sections_for
+    from applications.selectors import descriptors_for
+
+    return [section.key for section in sections_for(application, descriptors_for(application))]
+
+
+def complete_every_section(application, actor, *, state: str = "completed") -> None:
+    """Answer every section through the service, as `actor`."""
+    from applications.models import SectionAnswer
+    from applications.services import save_section
+
+    for key in section_keys(application):
+        version = (
+            SectionAnswer.objects.filter(application=application, key=key)
+            .values_list("version", flat=True)
+            .first()
+            or 0
+        )
+        save_section(
+            actor=actor,
+            application=application,
+            key=key,
+            data=cleaned_answers(application, key),
+            state=state,
+            expected_version=version,
+        )
+
+
+# --- Reading the pages --------------------------------------------------------------------
+
+
+class Page:
+    """A rendered page, read the way a person (or a screen reader) would:
+    the error summary, the errors beside each field, and what is in each field."""
+
+    def __init__(self, response):
+        from django.test.html import parse_html
+
+        self.response = response
+        self.root = parse_html(response.content.decode())
+
+    # walking the tree
+    def elements(self, node=None):
+        from django.test.html import Element
+
+        node = self.root if node is None else node
+        yield node
+        for child in node.children:
+            if isinstance(child, Element):
+                yield from self.elements(child)
+
+    @staticmethod
+    def attr(element, name: str, default=None):
+        return dict(element.attributes).get(name, default)
+
+    @classmethod
+    def has_class(cls, element, name: str) -> bool:
+        return name in (cls.attr(element, "class") or "").split()
+
+    @classmethod
+    def text(cls, element) -> str:
+        from django.test.html import Element
+
+        parts = []
+        for child in element.children:
+            parts.append(cls.text(child) if isinstance(child, Element) else str(child))
+        return " ".join(" ".join(parts).split())
+
+    def with_class(self, name: str, node=None) -> list:
+        return [element for element in self.elements(node) if self.has_class(element, name)]
+
+    # errors
+    def error_summary(self) -> list[tuple[str, str]]:
+        """(href, text) of each link in the GOV.UK error summary."""
+        links = []
+        for summary in self.with_class("govuk-error-summary"):
+            for element in self.elements(summary):
+                if element.name == "a":
+                    links.append((self.attr(element, "href"), self.text(element)))
+        return links
+
+    def errors_beside(self, field: str) -> list[str]:
+        """The error messages shown with the field called `field`."""
+        prefix = f"id_{field}_"
+        return [
+            self.text(element).removeprefix("Error:").strip()
+            for element in self.with_class("govuk-error-message")
+            if (self.attr(element, "id") or "").startswith(prefix)
+            and (self.attr(element, "id") or "")[len(prefix) :].removesuffix("_error").isdigit()
+        ]
+
+    def assert_error(self, field: str, message: str) -> None:
+        """The GOV.UK pattern: the message is in the error summary, linking to
+        the field, and beside the field itself."""
+        assert (f"#id_{field}", message) in self.error_summary(), (
+            f"{message!r} is not in the error summary linking to #id_{field}: "
+            f"{self.error_summary()}"
+        )
+        assert message in self.errors_beside(field), (
+            f"{message!r} is not shown beside {field}: {self.errors_beside(field)}"
+        )
+
+    # values
+    def value(self, name: str):
+        """What the field called `name` holds: an input's value, a textarea's
+        text, the checked radio or checkbox, the selected option."""
+        for element in self.elements():
+            if self.attr(element, "name") != name:
+                continue
+            if element.name == "textarea":
+                return self.text(element)
+            if element.name == "select":
+                for option in self.elements(element):
+                    if option.name == "option" and "selected" in dict(option.attributes):
+                        return self.attr(option, "value")
+                return None
+            kind = self.attr(element, "type")
+            if kind in ("radio", "checkbox"):
+                if "checked" in dict(element.attributes):
+                    return self.attr(element, "value")
+                continue
+            return self.attr(element, "value")
+        return None
+
+    def contains(self, text: str) -> bool:
+        return text in self.text(self.root)

@@ -28,3 +28,27 @@ def agency(lead_membership):
 def lead_client(client, lead):
     client.force_login(lead)
     return client
+
+
+@pytest.fixture
+def member(agency):
+    """An agency member (not a lead) of the lead's agency."""
+    return MembershipFactory(agency=agency, role="member").user
+
+
+@pytest.fixture
+def member_client(member):
+    """A second browser, signed in as the member."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(member)
+    return client
+
+
+@pytest.fixture
+def draft(lead, agency):
+    """A new draft application for Full, started by the lead."""
+    from applications.services import start_application
+
+    return start_application(actor=lead, agency=agency, level_sought="full", kind="new")
