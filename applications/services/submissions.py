@@ -27,6 +27,16 @@ from ..sections import CHANGES, descriptor_number
 
 REFERENCE_PREFIX = "EPQM"
 
+# The standard fee is £750 per agency; partnerships pay on a scale by the
+# number of member agencies. Working figures for the scale, editable as
+# FeeBand rows in the admin (migration 0004 loads these).
+DEFAULT_FEE_BANDS = [
+    (1, 75_000, "Standard fee (one agency)"),
+    (2, 130_000, "Partnership of two agencies"),
+    (3, 180_000, "Partnership of three or four agencies"),
+    (5, 230_000, "Partnership of five or more agencies"),
+]
+
 
 class EditConflict(Exception):
     """Someone saved this section after the person started editing it."""
@@ -57,12 +67,20 @@ def agencies_covered(agency: Agency) -> int:
     return agency.partnership_members.count() if agency.is_partnership else 1
 
 
+def fee_schedule() -> list[tuple[int, int, str]]:
+    """(from this many agencies, fee in pence, description), as Coram staff
+    set it in the admin, or the standard schedule when none is set."""
+    bands = list(FeeBand.objects.values_list("min_agencies", "amount_pence", "description"))
+    return sorted(bands or DEFAULT_FEE_BANDS)
+
+
 def fee_for(agency: Agency) -> Fee:
     count = max(agencies_covered(agency), 1)
-    band = FeeBand.objects.filter(min_agencies__lte=count).order_by("-min_agencies").first()
-    if band is None:
+    applicable = [band for band in fee_schedule() if band[0] <= count]
+    if not applicable:
         raise ValidationError("The fee schedule has no band for this agency. Tell Coram staff.")
-    return Fee(agencies=count, amount_pence=band.amount_pence, description=band.description)
+    _, amount_pence, description = applicable[-1]
+    return Fee(agencies=count, amount_pence=amount_pence, description=description)
 
 
 # --- Starting ---------------------------------------------------------------------------
