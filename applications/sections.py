@@ -138,9 +138,7 @@ class SectionForm(forms.Form):
     def answer_data(self) -> dict:
         """What gets stored: every answer field, none of the form's machinery."""
         return {
-            name: value
-            for name, value in self.cleaned_data.items()
-            if name not in self.MACHINERY
+            name: value for name, value in self.cleaned_data.items() if name not in self.MACHINERY
         }
 
     def has_content(self) -> bool:

@@ -6,6 +6,7 @@ import json
 import logging
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -195,15 +196,29 @@ class IdentifierFinding:
     section_key: str
     field_name: str
     finding: Finding
-    context_before: str
-    context_after: str
     confirmation: IdentifierConfirmation | None = None
     field_label: str = ""
     file: EvidenceFile | None = None
+    # The text the finding is in; its context is only worked out when a page shows it.
+    scanned_text: str = field(default="", repr=False, compare=False)
 
     @property
     def confirmed(self) -> bool:
         return self.confirmation is not None
+
+    @cached_property
+    def _context_parts(self) -> tuple[str, str]:
+        if not self.scanned_text:
+            return "", ""
+        return _context(self.scanned_text, self.finding)
+
+    @property
+    def context_before(self) -> str:
+        return self._context_parts[0]
+
+    @property
+    def context_after(self) -> str:
+        return self._context_parts[1]
 
     @property
     def context(self) -> str:
@@ -250,6 +265,11 @@ def _allowed_contacts(application: Application, about: dict) -> dict:
     }
 
 
+def _one_line(text: str) -> str:
+    """Line breaks (paragraphs, table cells) become " · ", other runs of space one space."""
+    return re.sub(r"\s+", " ", re.sub(r"[ \t]*(?:\r?\n\s*)+", " · ", text))
+
+
 def _context(text: str, finding: Finding, width: int = 60) -> tuple[str, str]:
     """Up to ``width`` characters either side of the finding, cut at whole words, on one line."""
     start = max(finding.start - width, 0)
@@ -260,7 +280,7 @@ def _context(text: str, finding: Finding, width: int = 60) -> tuple[str, str]:
         before = "…" + re.sub(r"^\S*\s+", "", before, count=1)
     if end < len(text):
         after = re.sub(r"\s+\S*$", "", after, count=1) + "…"
-    return re.sub(r"\s+", " ", before), re.sub(r"\s+", " ", after)
+    return _one_line(before), _one_line(after)
 
 
 def _scan_cache_key(text: str, allowed_fingerprint: bytes) -> str:
@@ -351,8 +371,8 @@ def identifier_findings(
     scanned = _scan_texts([target[-1] for target in targets], allowed)
     by_row: dict[str, list[IdentifierFinding]] = {}
     for (source, label, row, name, evidence, text), findings in zip(targets, scanned, strict=True):
+        field_label = _field_label(row.section, name) if name else ""
         for finding in findings:
-            before, after = _context(text, finding)
             by_row.setdefault(row.key, []).append(
                 IdentifierFinding(
                     source=source,
@@ -360,11 +380,10 @@ def identifier_findings(
                     section_key=row.key,
                     field_name=name,
                     finding=finding,
-                    context_before=before,
-                    context_after=after,
                     confirmation=confirmations.get((source, finding.kind, finding.text[:255])),
-                    field_label=_field_label(row.section, name) if name else "",
+                    field_label=field_label,
                     file=evidence,
+                    scanned_text=text,
                 )
             )
     for row, evidence in unreadable:
@@ -377,8 +396,6 @@ def identifier_findings(
                 section_key=row.key,
                 field_name="",
                 finding=Finding(UNREADABLE_DOCUMENT, 0, 0, name_text),
-                context_before="",
-                context_after="",
                 confirmation=confirmations.get((source, UNREADABLE_DOCUMENT, name_text)),
                 file=evidence,
             )

@@ -21,7 +21,6 @@ from ..models import Agency, SectionAnswer
 from ..sections import FEE, DescriptorSection, form_kwargs
 from .agencies import GET_AND_POST
 
-
 DECLARATION_CLEARED = (
     "The application has changed since the declaration was signed, so an agency lead "
     "needs to sign it again before it can be submitted."
@@ -98,7 +97,9 @@ def application_detail(request, pk):
         {
             "unresolved_findings": unresolved,
             "findings": findings,
-            "ready_to_submit": overview.all_completed and application.is_declared and not unresolved,
+            "ready_to_submit": overview.all_completed
+            and application.is_declared
+            and not unresolved,
             "fee": _fee_or_none(application),
         }
     )
@@ -250,7 +251,9 @@ def _conflict_rows(form, current: SectionAnswer | None) -> list[dict]:
             continue
         mine = _as_text(form.data.get(name))
         theirs = _as_text(saved.get(name))
-        rows.append({"label": field.label, "mine": mine, "theirs": theirs, "differs": mine != theirs})
+        rows.append(
+            {"label": field.label, "mine": mine, "theirs": theirs, "differs": mine != theirs}
+        )
     return rows
 
 

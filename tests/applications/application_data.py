@@ -183,7 +183,7 @@ class Page:
             kind = self.attr(element, "type")
             if kind in ("radio", "checkbox"):
                 if "checked" in dict(element.attributes):
-                    return self.attr(element, "value")
+                    return self.attr(element, "value") or "on"
                 continue
             return self.attr(element, "value")
         return None
