@@ -77,10 +77,28 @@ def panel_opened(application, actor, reason):
     )
 
 
+def decision_url(application) -> str:
+    return settings.SITE_URL + reverse("agency:decision", args=[application.pk])
+
+
 @notifier("application_decided")
 def application_decided(application, actor, reason):
     notify(
         template="application_decided",
         to=agency_addresses(application),
-        context={"application": application, "url": application_url(application)},
+        context={"application": application, "url": decision_url(application)},
+    )
+
+
+def decision_corrected(decision) -> None:
+    """Called when the panel corrects a recorded decision."""
+    application = decision.application
+    notify(
+        template="decision_corrected",
+        to=agency_addresses(application),
+        context={
+            "application": application,
+            "decision": decision,
+            "url": decision_url(application),
+        },
     )

@@ -54,13 +54,38 @@ def _ensure_descriptor_section(application: Application, section_key: str) -> No
         raise PermissionDenied("Files can only be added to the quality descriptor sections.")
 
 
+# Files the agency sends with its answers to an information request are kept
+# under the request's key, "info-<request id>" (InformationRequest.evidence_section_key).
+INFORMATION_PREFIX = "info-"
+
+
+def _answers_open_information_request(actor, application: Application, section_key: str) -> bool:
+    """A member of the agency may add files to an open information request's
+    answers while the application waits for them, although it is locked."""
+    key = section_key or ""
+    request_id = key.removeprefix(INFORMATION_PREFIX)
+    if not key.startswith(INFORMATION_PREFIX) or not request_id.isdigit():
+        return False
+    return (
+        application.status == "information_requested"
+        and application_rules.is_member_of_application_agency(actor, application)
+        and application.information_requests.filter(pk=int(request_id), status="open").exists()
+    )
+
+
+def _ensure_may_add(actor, application: Application, section_key: str) -> None:
+    if _answers_open_information_request(actor, application, section_key):
+        return
+    _ensure_editable(actor, application)
+    _ensure_descriptor_section(application, section_key)
+
+
 def _check_limits(application: Application, section_key: str, size: int) -> None:
     current = application.evidence_files.current()
     most = settings.EVIDENCE_MAX_FILES_PER_SECTION
     if current.filter(section_key=section_key).count() >= most:
         raise UploadRejected(
-            f"You can upload up to {most} files for each section. "
-            "Remove one before adding another."
+            f"You can upload up to {most} files for each section. Remove one before adding another."
         )
     used = current.aggregate(total=Sum("size"))["total"] or 0
     limit = settings.EVIDENCE_MAX_APPLICATION_BYTES
@@ -82,8 +107,7 @@ def add_evidence_file(
     upload to S3 does not hold up other saves; the limits are checked again
     under the lock, and the stored copy is deleted if the record is not made.
     """
-    _ensure_editable(actor, application)
-    _ensure_descriptor_section(application, section_key)
+    _ensure_may_add(actor, application, section_key)
     checked = validate_upload(uploaded_file, max_bytes=settings.EVIDENCE_MAX_UPLOAD_BYTES)
     _check_limits(application, section_key, checked.size)
     stored = storage.store_private_file(uploaded_file, prefix=f"evidence/{application.pk}")
@@ -104,7 +128,7 @@ def add_evidence_file(
 @transaction.atomic
 def _record_upload(*, actor, application, section_key, checked, stored) -> EvidenceFile:
     application = Application.objects.select_for_update().get(pk=application.pk)
-    _ensure_editable(actor, application)
+    _ensure_may_add(actor, application, section_key)
     _check_limits(application, section_key, stored.size)
     evidence = EvidenceFile.objects.create(
         application=application,

@@ -47,7 +47,13 @@ def set_meeting_details(
     _ensure_may_run_panel(actor)
     members_present = list(members_present)
     agenda = list(agenda)
-    unready = [application for application in agenda if application.status != "panel"]
+    # Applications already on the agenda stay there once decided (the meeting's record).
+    already = set(meeting.agenda.values_list("pk", flat=True))
+    unready = [
+        application
+        for application in agenda
+        if application.status != "panel" and application.pk not in already
+    ]
     if unready:
         raise ValidationError(
             {
@@ -202,6 +208,9 @@ def correct_decision(
             "reason": correction_reason.strip(),
         },
     )
+    from ..notifications import decision_corrected
+
+    decision_corrected(correction)
     _after_decision(correction)
     return correction
 

@@ -1,14 +1,173 @@
-"""Placeholder views while this module is being built (see moderation/urls.py).
+"""The agency's side of moderation: answering an information request, and
+reading (or downloading) the panel's decision with its feedback.
 
-Every name below answers 404 until its real view replaces it."""
+Only members of the application's agency reach these pages
+(applications.selectors.own_application); anyone else gets 404."""
 
-from django.http import Http404
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET, require_http_methods
+
+from applications import selectors as application_selectors
+from applications import services as application_services
+from applications.lifecycle import TransitionNotAllowed
+from applications.models import EvidenceFile
+from qualitymark.audit.services import record_event
+from qualitymark.core.forms import apply_errors, posted
+from qualitymark.core.permissions import agency_user_required
+from qualitymark.files.pdf import render_pdf
+from qualitymark.files.validation import UploadRejected
+
+from .. import selectors, services
+from ..forms import InformationResponseForm
+from ..models import InformationRequest
+
+GET_AND_POST = require_http_methods(["GET", "POST"])
 
 
-def _not_built(request, *args, **kwargs):
-    raise Http404
+def _application_url(application) -> str:
+    return reverse("agency:application", args=[application.pk])
 
 
-decision = _not_built
-decision_pdf = _not_built
-respond_to_information_request = _not_built
+# --- Information requests -------------------------------------------------------------------
+
+
+def _response_files(application, information_request) -> list[EvidenceFile]:
+    return list(
+        EvidenceFile.objects.current()
+        .filter(application=application, section_key=information_request.evidence_section_key)
+        .order_by("uploaded_at", "pk")
+    )
+
+
+def _upload(request, application, information_request, form) -> list[EvidenceFile]:
+    """Store each selected file as evidence under the request's key. A refused
+    file is named in the form's errors; the others are kept."""
+    added = []
+    for upload in request.FILES.getlist("files"):
+        try:
+            added.append(
+                application_services.add_evidence_file(
+                    actor=request.user,
+                    application=application,
+                    section_key=information_request.evidence_section_key,
+                    uploaded_file=upload,
+                )
+            )
+        except UploadRejected as rejected:
+            form.add_error("files", f"{upload.name}: {rejected.reason}")
+        except PermissionDenied:
+            form.add_error("files", f"{upload.name}: files can no longer be added to this request")
+    if added:
+        names = ", ".join(evidence.original_name for evidence in added)
+        messages.success(request, f"Uploaded {names}.")
+    return added
+
+
+@agency_user_required
+@GET_AND_POST
+def respond_to_information_request(request, pk, request_pk):
+    application = application_selectors.own_application(request.user, pk)
+    information_request = get_object_or_404(
+        selectors.information_requests_of(application), pk=request_pk
+    )
+    questions = list(information_request.questions.all())
+    is_open = (
+        information_request.status == InformationRequest.Status.OPEN
+        and application.status == "information_requested"
+    )
+    form = None
+    if is_open:
+        form = InformationResponseForm(posted(request), request.FILES or None, questions=questions)
+        if request.method == "POST" and form.is_valid():
+            sending = "upload" not in request.POST
+            added = _upload(request, application, information_request, form)
+            if not sending and not added and not form.errors:
+                form.add_error("files", "Select a file to upload")
+            if sending and not form.errors:
+                try:
+                    services.respond_to_information_request(
+                        actor=request.user, request=information_request, answers=form.answers()
+                    )
+                except ValidationError as error:
+                    apply_errors(form, error)
+                except (PermissionDenied, TransitionNotAllowed):
+                    messages.info(request, "These questions have already been answered.")
+                    return redirect(request.path)
+                else:
+                    messages.success(
+                        request,
+                        "Your answers have been sent. The moderators will carry on with their "
+                        "review.",
+                    )
+                    return redirect(request.path)
+    elif request.method == "POST":
+        return redirect(request.path)
+    return render(
+        request,
+        "moderation/agency/information_request.html",
+        {
+            "application": application,
+            "information_request": information_request,
+            "questions": questions,
+            "files": _response_files(application, information_request),
+            "form": form,
+            "back_url": _application_url(application),
+        },
+    )
+
+
+# --- The decision ------------------------------------------------------------------------------
+
+
+def _decision_context(request, pk) -> dict:
+    application = application_selectors.own_application(request.user, pk)
+    decision = services.current_decision(application)
+    if decision is None or application.status != "decided":
+        raise Http404
+    first = application.decisions.order_by("recorded_at").first()
+    return {
+        "application": application,
+        "decision": decision,
+        "feedback": list(decision.feedback.select_related("descriptor")),
+        "first_recorded_at": first.recorded_at if first else decision.recorded_at,
+        "corrected": decision.supersedes_id is not None,
+    }
+
+
+@agency_user_required
+@require_GET
+def decision(request, pk):
+    context = _decision_context(request, pk)
+    context["back_url"] = _application_url(context["application"])
+    return render(request, "moderation/agency/decision.html", context)
+
+
+@agency_user_required
+@require_GET
+def decision_pdf(request, pk):
+    context = _decision_context(request, pk)
+    application = context["application"]
+    data = render_pdf(
+        "pdf/decision.html",
+        {**context, "generated_at": timezone.now(), "generated_by": request.user},
+    )
+    record_event(
+        actor=request.user,
+        action="decision.pdf_downloaded",
+        target=application,
+        changes={"decision": context["decision"].pk, "bytes": len(data)},
+    )
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"{application.reference}-decision.pdf"
+    )
+    response["Content-Length"] = str(len(data))
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

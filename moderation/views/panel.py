@@ -1,18 +1,447 @@
-"""Placeholder views while this module is being built (see moderation/urls.py).
+"""The panel's pages: applications at panel, the consolidated matrix, recording
+a decision (and correcting one), and Coram staff's panel meetings.
 
-Every name below answers 404 until its real view replaces it."""
+Who sees what: the panel pages are for panel chairs without a conflict on the
+application, and for Coram staff (who may look but not decide); meetings are
+for Coram staff. Anyone else gets 404."""
 
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from applications.lifecycle import TransitionNotAllowed
+from applications.models import EvidenceFile, Level
+from qualitymark.core.forms import apply_errors, posted
+from qualitymark.core.permissions import require_rule, staff_required
+from qualitymark.users import rules as role_rules
+from qualitymark.users.roles import roles_of
+
+from .. import selectors, services
+from ..access import is_conflicted_on
+from ..consolidation import rating_label, suggest_outcome
+from ..forms import DecisionForm, MeetingDetailsForm, MeetingForm, feedback_initial
+from ..models import Decision, PanelMeeting, Recommendation
+from ..rules import can_chair_panel
+
+GET_AND_POST = require_http_methods(["GET", "POST"])
+chair_or_staff_required = require_rule(role_rules.is_coram_staff | role_rules.is_panel_chair)
+
+RECORDED_SESSION_KEY = "moderation_recorded_decision"
+RECENT_DECISIONS = 20
 
 
-def _not_built(request, *args, **kwargs):
-    raise Http404
+def _may_decide(user, application) -> bool:
+    return application.status == "panel" and bool(can_chair_panel(user, application))
 
 
-consolidation = _not_built
-correct_decision = _not_built
-meeting_create = _not_built
-meeting_detail = _not_built
-meeting_list = _not_built
-panel_list = _not_built
-record_decision = _not_built
+def _may_correct(user, application) -> bool:
+    return application.status == "decided" and bool(can_chair_panel(user, application))
+
+
+# --- Applications at panel --------------------------------------------------------------------
+
+
+@chair_or_staff_required
+def panel_list(request):
+    applications = (
+        selectors.panel_applications_for(request.user)
+        .prefetch_related("panel_meetings")
+        .order_by("submitted_at")
+    )
+    decisions = list(
+        Decision.objects.filter(superseded_by__isnull=True)
+        .select_related("application__agency", "recorded_by")
+        .order_by("-recorded_at")[: RECENT_DECISIONS * 2]
+    )
+    if not roles_of(request.user).coram_staff:
+        decisions = [d for d in decisions if not is_conflicted_on(request.user, d.application)]
+    return render(
+        request,
+        "moderation/panel/panel_list.html",
+        {"applications": applications, "decisions": decisions[:RECENT_DECISIONS]},
+    )
+
+
+# --- The consolidated matrix ----------------------------------------------------------------
+
+
+@dataclass
+class MatrixRow:
+    descriptor: object
+    cells: list[str]
+    consolidated: str
+    disagreement: bool
+    met: bool
+
+
+def _matrix(consolidation) -> list[MatrixRow]:
+    return [
+        MatrixRow(
+            descriptor=line.descriptor,
+            cells=[
+                rating_label(line.ratings.get(assignment.pk))
+                for assignment in consolidation.assignments
+            ],
+            consolidated=rating_label(line.consolidated),
+            disagreement=line.disagreement,
+            met=line.met,
+        )
+        for line in consolidation.lines
+    ]
+
+
+def _rule_labels(descriptor_count: int) -> dict:
+    """The words the rule on the page uses, from the configured rating scale."""
+    return {
+        "scale": list(settings.RATING_LABELS),
+        "meets": rating_label(settings.RATING_MEETS),
+        "lowest": rating_label(0),
+        "majority": descriptor_count // 2 + 1,
+        "descriptor_count": descriptor_count,
+    }
+
+
+@chair_or_staff_required
+def consolidation(request, pk):
+    application = selectors.application_for_chair(request.user, pk)
+    result = selectors.consolidation_for(application)
+    columns = [(assignment, result.reviews.get(assignment.pk)) for assignment in result.assignments]
+    reviews = selectors.reviews_with_ratings(
+        selectors.reviews_visible_to(request.user, application).filter(submitted_at__isnull=False)
+    )
+    for review in reviews:
+        for rating in review.ratings.all():
+            rating.label = rating_label(rating.rating)
+    suggested = result.suggested_outcome
+    uncapped = suggest_outcome(result.lines, Level.FULL)
+    requests = [
+        item
+        for item in selectors.information_requests_of(application)
+        if item.status == item.Status.ANSWERED
+    ]
+    files: dict[str, list] = {}
+    if requests:
+        for evidence in EvidenceFile.objects.current().filter(
+            application=application,
+            section_key__in=[item.evidence_section_key for item in requests],
+        ):
+            files.setdefault(evidence.section_key, []).append(evidence)
+    return render(
+        request,
+        "moderation/panel/consolidation.html",
+        {
+            "application": application,
+            "consolidation": result,
+            "columns": columns,
+            "rows": _matrix(result),
+            "reviews": reviews,
+            "suggested_outcome": suggested,
+            "suggested_label": Recommendation(suggested).label,
+            "met_count": sum(line.met for line in result.lines),
+            "descriptor_count": len(result.lines),
+            "capped": uncapped != suggested,
+            "rule": _rule_labels(len(result.lines)),
+            "information_requests": [
+                (item, files.get(item.evidence_section_key, [])) for item in requests
+            ],
+            "may_decide": _may_decide(request.user, application),
+            "decision": (
+                services.current_decision(application) if application.status == "decided" else None
+            ),
+        },
+    )
+
+
+# --- Recording the decision -------------------------------------------------------------------
+
+
+def _quorum_label(meeting: PanelMeeting, application) -> str:
+    counted = len(services.quorum_members(meeting, application))
+    needed = settings.PANEL_QUORUM
+    state = "quorate" if counted >= needed else "not quorate"
+    return (
+        f"{meeting} ({meeting.held_on:%-d %B %Y}, chaired by {meeting.chair.user.get_full_name()})"
+        f" – {state}: {counted} present without a conflict, {needed} needed"
+    )
+
+
+@chair_or_staff_required
+@GET_AND_POST
+def record_decision(request, pk):
+    application = selectors.application_for_chair(request.user, pk)
+    if application.status == "decided":
+        return _decision_recorded(request, application)
+    if not _may_decide(request.user, application):
+        raise Http404
+    result = selectors.consolidation_for(application)
+    suggested = result.suggested_outcome
+    descriptors = [line.descriptor for line in result.lines]
+    meetings = list(
+        PanelMeeting.objects.filter(agenda=application)
+        .select_related("chair__user")
+        .order_by("-held_on", "-pk")
+    )
+    labels = {meeting.pk: _quorum_label(meeting, application) for meeting in meetings}
+    reviews = selectors.reviews_with_ratings(
+        selectors.reviews_visible_to(request.user, application).filter(submitted_at__isnull=False)
+    )
+    initial = {"outcome": suggested, **feedback_initial(descriptors, reviews)}
+    if len(meetings) == 1:
+        initial["meeting"] = meetings[0].pk
+    form = DecisionForm(
+        posted(request),
+        initial=initial,
+        descriptors=descriptors,
+        suggested_outcome=suggested,
+        meetings=meetings,
+        meeting_labels=labels,
+    )
+    if request.method == "POST" and meetings and form.is_valid():
+        data = form.cleaned_data
+        try:
+            decision = services.record_decision(
+                actor=request.user,
+                application=application,
+                meeting=data["meeting"],
+                outcome=data["outcome"],
+                rationale=data["rationale"],
+                departure_reason=data["departure_reason"],
+                feedback=form.feedback(),
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        except (PermissionDenied, TransitionNotAllowed):
+            messages.info(request, "The decision on this application has already been recorded.")
+            return redirect("moderation:decide", application.pk)
+        else:
+            request.session[RECORDED_SESSION_KEY] = decision.pk
+            return redirect("moderation:decide", application.pk)
+    return render(
+        request,
+        "moderation/panel/decide.html",
+        {
+            "application": application,
+            "form": form,
+            "meetings": meetings,
+            "suggested_label": Recommendation(suggested).label,
+            "quorum": settings.PANEL_QUORUM,
+            "back_url": reverse("moderation:consolidation", args=[application.pk]),
+        },
+    )
+
+
+def _decision_recorded(request, application):
+    """The decision as recorded: final, so there is nothing to edit. Right after
+    recording (or correcting) it, the page opens with a confirmation."""
+    decisions = list(
+        application.decisions.select_related("meeting", "recorded_by").order_by("-recorded_at")
+    )
+    current = next((d for d in decisions if not _is_superseded(d, decisions)), None)
+    if current is None:
+        raise Http404
+    just_recorded = request.session.pop(RECORDED_SESSION_KEY, None) == current.pk
+    return render(
+        request,
+        "moderation/panel/decision.html",
+        {
+            "application": application,
+            "decision": current,
+            "feedback": current.feedback.select_related("descriptor"),
+            "earlier": [d for d in decisions if d.pk != current.pk],
+            "just_recorded": just_recorded,
+            "may_correct": _may_correct(request.user, application),
+            "back_url": reverse("moderation:consolidation", args=[application.pk]),
+        },
+    )
+
+
+def _is_superseded(decision, decisions) -> bool:
+    return any(other.supersedes_id == decision.pk for other in decisions)
+
+
+@chair_or_staff_required
+@GET_AND_POST
+def correct_decision(request, pk):
+    application = selectors.application_for_chair(request.user, pk)
+    if not _may_correct(request.user, application):
+        raise Http404
+    current = services.current_decision(application)
+    if current is None:
+        raise Http404
+    feedback = {row.descriptor_id: row for row in current.feedback.all()}
+    descriptors = list(application.framework.descriptors.order_by("number"))
+    initial = {
+        "outcome": current.outcome,
+        "rationale": current.rationale,
+        "departure_reason": current.departure_reason,
+    }
+    for descriptor in descriptors:
+        row = feedback.get(descriptor.pk)
+        initial[f"strengths_{descriptor.pk}"] = row.strengths if row else ""
+        initial[f"areas_{descriptor.pk}"] = row.areas_to_develop if row else ""
+    form = DecisionForm(
+        posted(request),
+        initial=initial,
+        descriptors=descriptors,
+        suggested_outcome=current.suggested_outcome,
+        correction=True,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            correction = services.correct_decision(
+                actor=request.user,
+                decision=current,
+                outcome=data["outcome"],
+                rationale=data["rationale"],
+                departure_reason=data["departure_reason"],
+                feedback=form.feedback(),
+                correction_reason=data["correction_reason"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        except PermissionDenied:
+            raise Http404 from None
+        else:
+            request.session[RECORDED_SESSION_KEY] = correction.pk
+            return redirect("moderation:decide", application.pk)
+    return render(
+        request,
+        "moderation/panel/correct.html",
+        {
+            "application": application,
+            "decision": current,
+            "form": form,
+            "suggested_label": Recommendation(current.suggested_outcome).label,
+            "back_url": reverse("moderation:decide", args=[application.pk]),
+        },
+    )
+
+
+# --- Panel meetings (Coram staff) ------------------------------------------------------------
+
+
+@staff_required
+def meeting_list(request):
+    meetings = (
+        PanelMeeting.objects.select_related("chair__user")
+        .annotate(
+            member_count=Count("members_present", distinct=True),
+            agenda_count=Count("agenda", distinct=True),
+        )
+        .order_by("-held_on", "-pk")
+    )
+    return render(
+        request,
+        "moderation/panel/meeting_list.html",
+        {"meetings": meetings, "quorum": settings.PANEL_QUORUM},
+    )
+
+
+@staff_required
+@GET_AND_POST
+def meeting_create(request):
+    form = MeetingForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.create_meeting(
+                actor=request.user,
+                held_on=form.cleaned_data["held_on"],
+                chair=form.cleaned_data["chair"],
+                title=form.cleaned_data["title"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request, f"{meeting} has been arranged. Now add the members and the agenda."
+            )
+            return redirect("staff:meeting", meeting.pk)
+    return render(
+        request,
+        "applications/form_page.html",
+        {
+            "form": form,
+            "title": "Arrange a panel meeting",
+            "caption": "Panel meetings",
+            "intro": "Choose the date and the chair. You add the members present and the "
+            "applications on the agenda next.",
+            "back_url": reverse("staff:meetings"),
+        },
+    )
+
+
+@dataclass
+class AgendaItem:
+    application: object
+    counted: list
+    conflicted: list
+    quorate: bool
+    decision: Decision | None
+
+
+@staff_required
+@GET_AND_POST
+def meeting_detail(request, meeting_pk):
+    meeting = get_object_or_404(PanelMeeting.objects.select_related("chair__user"), pk=meeting_pk)
+    present = list(meeting.members_present.select_related("user"))
+    agenda = list(meeting.agenda.select_related("agency").order_by("reference"))
+    form = MeetingDetailsForm(
+        posted(request),
+        meeting=meeting,
+        initial={
+            "members_present": present or [meeting.chair],
+            "agenda": agenda,
+            "notes": meeting.notes,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_meeting_details(
+                actor=request.user,
+                meeting=meeting,
+                members_present=form.cleaned_data["members_present"],
+                agenda=form.cleaned_data["agenda"],
+                notes=form.cleaned_data["notes"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "The meeting's details have been saved.")
+            return redirect("staff:meeting", meeting.pk)
+    decisions = {
+        decision.application_id: decision
+        for decision in Decision.objects.filter(application__in=agenda, superseded_by__isnull=True)
+    }
+    items = []
+    for application in agenda:
+        counted = services.quorum_members(meeting, application)
+        counted_ids = {member.pk for member in counted}
+        items.append(
+            AgendaItem(
+                application=application,
+                counted=counted,
+                conflicted=[member for member in present if member.pk not in counted_ids],
+                quorate=len(counted) >= settings.PANEL_QUORUM,
+                decision=decisions.get(application.pk),
+            )
+        )
+    return render(
+        request,
+        "moderation/panel/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "present": present,
+            "items": items,
+            "quorum": settings.PANEL_QUORUM,
+            "form": form,
+            "back_url": reverse("staff:meetings"),
+        },
+    )
