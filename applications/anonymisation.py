@@ -302,8 +302,12 @@ BIRTH_CUE = re.compile(
 )
 # Anything that starts a new clause between the cue and the date breaks the link:
 # "born at 34 weeks and placed on 3 March 2024" gives a placement date, not a birth date.
+# A single line break does not: text read from a document breaks lines inside sentences
+# ("born on\n3 March 2024") and puts a table's label and value on lines of their own
+# ("Date of birth\n12/01/2024"). A blank line, between paragraphs, does.
 CLAUSE_BREAK = re.compile(
-    r"[.!?;,\n]|\b(?:and|but|then|until|before|after|when|while|whilst|between|from|since"
+    r"[.!?;,]|\n[ \t\r]*\n"
+    r"|\b(?:and|but|then|until|before|after|when|while|whilst|between|from|since"
     r"|during|within|placed|moved|matched|adopted|discharged|returned|joined)\b",
     re.IGNORECASE,
 )
@@ -386,8 +390,12 @@ TITLE_THEN_NAME = re.compile(
 BABY_THEN_NAME = re.compile(
     rf"\b[Bb]aby[ ]+(?:(?:Boy|Girl)[ ]+)?(?P<names>{_NAME_SEQUENCE}|{_INITIAL})"
 )
+# A form or table labels a value with a colon: "Birth mother: Kerry Smith", or the value on
+# the next line.
+_LABEL_COLON = r"[ ]*:[ ]*(?:\r?\n[ ]*)?"
 ROLE_THEN_NAME = re.compile(
-    rf"\b(?P<role>{_ROLE})(?![\w'’])(?:[ ]*,[ ]*|[ ]*\([ ]*|[ ]+)(?P<names>{_NAME_LIST})"
+    rf"\b(?P<role>{_ROLE})(?![\w'’])(?:[ ]*,[ ]*|[ ]*\([ ]*|{_LABEL_COLON}|[ ]+)"
+    rf"(?P<names>{_NAME_LIST})"
 )
 NAME_THEN_ROLE = re.compile(
     rf"(?P<names>{_NAME_SEQUENCE}(?:[ ]+(?:and|&)[ ]+{_NAME_SEQUENCE}){{0,3}})[ ]*[,(][ ]*"
@@ -400,8 +408,10 @@ NAME_POSSESSIVE_ROLE = re.compile(
 # Case studies say who a child went to: "we placed the baby with Claire and Tom".
 PLACED_WITH_NAME = re.compile(rf"\bplaced[ ]+(?:[a-z]+[ ]+){{0,3}}?with[ ]+(?P<names>{_NAME_LIST})")
 CALLED_THEN_NAME = re.compile(
-    r"\b(?:named|called|(?:first[ ]+|middle[ ]+|full[ ]+|real[ ]+)?name(?:[ ]+(?:is|was)|[ ]*[:,]))"
-    rf"[ ]+(?P<names>{_NAME_LIST})"
+    r"\b(?:"
+    r"(?:named|called|(?:first[ ]+|middle[ ]+|full[ ]+|real[ ]+)?name(?:[ ]+(?:is|was)|[ ]*,))[ ]+"
+    rf"|[Nn]ame{_LABEL_COLON}"
+    rf")(?P<names>{_NAME_LIST})"
 )
 
 

@@ -351,7 +351,7 @@ def identifier_findings(
 
     # (source, source label, section row, field name, file, text) for everything scanned.
     targets: list[tuple[str, str, SectionRow, str, EvidenceFile | None, str]] = []
-    unreadable: list[tuple[SectionRow, EvidenceFile]] = []
+    unreadable: list[tuple[str, SectionRow, EvidenceFile]] = []
     for row in overview.rows:
         for name in NARRATIVE_FIELDS:
             text = row.data.get(name)
@@ -362,7 +362,7 @@ def identifier_findings(
                 continue
             label = f"‘{evidence.original_name}’, uploaded to {row.section.title}"
             if _is_unreadable(evidence):
-                unreadable.append((row, evidence))
+                unreadable.append((label, row, evidence))
             elif evidence.extracted_text:
                 targets.append(
                     (f"file:{evidence.pk}", label, row, "", evidence, evidence.extracted_text)
@@ -386,13 +386,13 @@ def identifier_findings(
                     scanned_text=text,
                 )
             )
-    for row, evidence in unreadable:
+    for label, row, evidence in unreadable:
         source = f"file:{evidence.pk}"
         name_text = evidence.original_name[:255]
         by_row.setdefault(row.key, []).append(
             IdentifierFinding(
                 source=source,
-                source_label=f"‘{evidence.original_name}’, uploaded to {row.section.title}",
+                source_label=label,
                 section_key=row.key,
                 field_name="",
                 finding=Finding(UNREADABLE_DOCUMENT, 0, 0, name_text),
