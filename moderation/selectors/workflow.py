@@ -155,27 +155,29 @@ def assignment_for_reviewer(user, application_pk: int) -> Assignment:
 def reviews_visible_to(user, application: Application) -> QuerySet[Review]:
     """The reviews of this application this person may read.
 
+    - Anyone assigned to the application (whatever else they are: Coram
+      staff, panel chair): only their own review until they have submitted it.
     - Coram staff: every review, submitted or not.
-    - An assigned moderator: their own; the others' submitted reviews only
-      once their own is submitted.
+    - An assigned moderator who has submitted: their own and the others'
+      submitted reviews.
     - A panel chair who is not conflicted: every submitted review once the
-      application is at panel or decided (if they are also an assigned
-      moderator, the moderator rule applies until they submit).
+      application is at panel or decided.
     - Anyone else: none."""
     reviews = Review.objects.filter(
         assignment__application=application, assignment__removed_at__isnull=True
     ).select_related("assignment__moderator__user")
     roles = roles_of(user)
+    assignment = active_assignment_for(user, application)
+    own = reviews.filter(assignment=assignment) if assignment is not None else reviews.none()
+    own_submitted = assignment is not None and own.filter(submitted_at__isnull=False).exists()
+    if assignment is not None and not own_submitted:
+        # Independence binds every role that is also a moderator here.
+        return reviews.none() if is_conflicted_on(user, application) else own
     if roles.coram_staff:
         return reviews
     if is_conflicted_on(user, application):
         return reviews.none()
-    assignment = active_assignment_for(user, application)
     if assignment is not None:
-        own = reviews.filter(assignment=assignment)
-        own_submitted = own.filter(submitted_at__isnull=False).exists()
-        if not own_submitted:
-            return own
         return reviews.filter(Q(assignment=assignment) | Q(submitted_at__isnull=False))
     if roles.panel_chair and application.status in ("panel", "decided"):
         return reviews.filter(submitted_at__isnull=False)

@@ -23,6 +23,12 @@ def request_information(
     application = Application.objects.select_for_update().get(pk=application.pk)
     if not can_request_information(actor, application):
         raise PermissionDenied("You cannot ask this agency for information.")
+    if application.status != "in_review" or application.information_requests.filter(
+        status=InformationRequest.Status.OPEN
+    ).exists():
+        raise ValidationError(
+            "The agency has not answered the last request yet. Add your questions when it has."
+        )
     questions = [(descriptor, text.strip()) for descriptor, text in questions if text.strip()]
     if not questions:
         raise ValidationError("Ask at least one question.")
@@ -77,4 +83,8 @@ def respond_to_information_request(
         actor=actor,
         changes={"request": request.pk},
     )
+    # Every review may have arrived while the agency was answering.
+    from .reviews import open_panel_if_all_reviews_in
+
+    open_panel_if_all_reviews_in(application)
     return request

@@ -24,11 +24,6 @@ from ..models import ModeratorProfile
 GET_AND_POST = require_http_methods(["GET", "POST"])
 
 
-@moderator_required
-def queue(request):
-    return render(request, "moderation/queue.html")
-
-
 # --- A moderator's own profile (/moderation/profile/) -------------------------------
 
 
