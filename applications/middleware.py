@@ -14,6 +14,9 @@ from django.contrib.auth.views import redirect_to_login
 RESCUE_KEY = "rescued_drafts"
 RESCUABLE_PATH = re.compile(r"^/agency/applications/\d+/sections/[\w-]+/$")
 NOT_KEPT = {"csrfmiddlewaretoken", "evidence"}
+# An anonymous session holds the drafts of at most this many pages (the oldest
+# goes first), so nobody can fill the session store by posting to these pages.
+MAX_DRAFTS = 5
 
 
 class DraftRescueMiddleware:
@@ -36,7 +39,10 @@ class DraftRescueMiddleware:
             if name not in NOT_KEPT and name not in {"save", "later", "upload"}
         }
         drafts = request.session.get(RESCUE_KEY, {})
+        drafts.pop(request.path, None)
         drafts[request.path] = kept
+        while len(drafts) > MAX_DRAFTS:
+            drafts.pop(next(iter(drafts)))
         request.session[RESCUE_KEY] = drafts
         messages.warning(
             request,

@@ -42,8 +42,22 @@ def application_submitted(application, actor, reason):
 
 @notifier("application_withdrawn")
 def application_withdrawn(application, actor, reason):
+    context = {
+        "application": application,
+        "actor": actor,
+        "reason": reason,
+        "url": application_url(application),
+    }
+    stamp = f"{application.pk}-{application.withdrawn_at:%Y%m%d%H%M%S}"
     notify(
         template="application_withdrawn",
-        to=[*agency_addresses(application), settings.CORAM_STAFF_INBOX],
-        context={"application": application, "actor": actor, "reason": reason},
+        to=agency_addresses(application),
+        context=context,
+        dedupe_key=f"application-withdrawn-{stamp}",
+    )
+    notify(
+        template="application_withdrawn_staff",
+        to=[settings.CORAM_STAFF_INBOX],
+        context=context,
+        dedupe_key=f"application-withdrawn-staff-{stamp}",
     )

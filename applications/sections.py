@@ -83,7 +83,15 @@ class SectionForm(forms.Form):
     required_fields: tuple[str, ...] = ()
     required_messages: dict[str, str] = {}
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=0,
+        error_messages={
+            key: "We could not tell which version of this section you were changing. "
+            "Check your answers and save again"
+            for key in ("required", "invalid", "min_value")
+        },
+    )
     completed = forms.ChoiceField(
         label="Have you completed this section?",
         choices=COMPLETED_CHOICES,
@@ -345,6 +353,8 @@ class DescriptorSection(SectionForm):
     evidence = forms.FileField(
         label="Add a supporting document",
         required=False,
+        # An empty file is refused by the upload checks, with the answer saved first.
+        allow_empty_file=True,
         help_text="PDF, Word, Excel, PowerPoint, OpenDocument, PNG, JPEG, text or CSV, "
         "smaller than 20 MB. Remove names and other details that identify people first.",
     )

@@ -139,6 +139,12 @@ def section_edit(request, pk, key):
                 conflict = result
             elif result is not None:
                 return result
+        elif "version" in form.errors:
+            # Without the version we cannot tell what they changed: compare
+            # with what is saved, as for a conflict, and let them save again.
+            form.data = form.data.copy()
+            form.data["version"] = row.version
+            conflict = services.EditConflict(row.answer)
     else:
         rescued = pop_rescued_draft(request)
         if rescued is not None:
@@ -213,27 +219,31 @@ def _save_section_form(request, application, row, form):
     if answer.declaration_cleared:
         messages.warning(request, DECLARATION_CLEARED)
     section_url = reverse("agency:section", args=[application.pk, row.key])
-    if "upload" in request.POST:
-        upload = request.FILES.get("evidence")
+    upload = request.FILES.get("evidence") if "evidence" in form.fields else None
+    uploading = "upload" in request.POST
+    if uploading or upload is not None:
+        # A file chosen but sent with "Save and continue" is uploaded too, not dropped.
+        problem = None
         if upload is None:
-            form.add_error("evidence", "Select a file to upload")
-            form.data = form.data.copy()
-            form.data["version"] = answer.version
-            return None
-        try:
-            evidence = services.add_evidence_file(
-                actor=request.user,
-                application=application,
-                section_key=row.key,
-                uploaded_file=upload,
-            )
-        except UploadRejected as rejected:
-            form.add_error("evidence", f"{upload.name}: {rejected.reason}")
+            problem = "Select a file to upload"
+        else:
+            try:
+                evidence = services.add_evidence_file(
+                    actor=request.user,
+                    application=application,
+                    section_key=row.key,
+                    uploaded_file=upload,
+                )
+            except UploadRejected as rejected:
+                problem = f"{upload.name}: {rejected.reason}"
+        if problem is not None:
+            form.add_error("evidence", problem)
             form.data = form.data.copy()
             form.data["version"] = answer.version
             return None
         messages.success(request, f"Uploaded {evidence.original_name}. Your answer was saved too.")
-        return redirect(f"{section_url}#evidence")
+        if uploading:
+            return redirect(f"{section_url}#evidence")
     if state == SectionAnswer.State.COMPLETED:
         messages.success(request, f"‘{row.section.title}’ is complete.")
     else:
@@ -264,8 +274,11 @@ def _as_text(value) -> str:
 @agency_user_required
 @require_POST
 def section_autosave(request, pk, key):
-    """Called by the autosave script: saves the section as in progress."""
+    """Called by the autosave script: saves the section as in progress (a
+    completed section whose answers did not change stays completed)."""
     application = selectors.own_application(request.user, pk)
+    if not application_rules.can_edit_application(request.user, application):
+        return JsonResponse({"saved": False, "locked": True}, status=403)
     overview = selectors.application_overview(application)
     row = overview.row(key)
     if row is None:
@@ -276,11 +289,12 @@ def section_autosave(request, pk, key):
     if not form.is_valid():
         errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
         return JsonResponse({"saved": False, "errors": errors}, status=400)
-    state = (
-        SectionAnswer.State.IN_PROGRESS
-        if form.has_content() or row.answer is not None
-        else SectionAnswer.State.NOT_STARTED
-    )
+    if row.answer is not None and form.answer_data() == row.data:
+        state = row.state
+    elif form.has_content() or row.answer is not None:
+        state = SectionAnswer.State.IN_PROGRESS
+    else:
+        state = SectionAnswer.State.NOT_STARTED
     try:
         answer = services.save_section(
             actor=request.user,
@@ -303,7 +317,12 @@ def section_autosave(request, pk, key):
     except PermissionDenied:
         return JsonResponse({"saved": False, "locked": True}, status=403)
     return JsonResponse(
-        {"saved": True, "version": answer.version, "saved_at": answer.updated_at.isoformat()}
+        {
+            "saved": True,
+            "version": answer.version,
+            "saved_at": answer.updated_at.isoformat(),
+            "declaration_cleared": answer.declaration_cleared,
+        }
     )
 
 

@@ -155,13 +155,17 @@ class Page:
             and (self.attr(element, "id") or "")[len(prefix) :].removesuffix("_error").isdigit()
         ]
 
+    def ids(self) -> set[str]:
+        return {self.attr(element, "id") for element in self.elements()} - {None}
+
     def assert_error(self, field: str, message: str) -> None:
         """The GOV.UK pattern: the message is in the error summary, linking to
-        the field, and beside the field itself."""
-        assert (f"#id_{field}", message) in self.error_summary(), (
-            f"{message!r} is not in the error summary linking to #id_{field}: "
-            f"{self.error_summary()}"
-        )
+        the field (for radios and checkbox lists, its first option), and
+        beside the field itself."""
+        links = [href for href, text in self.error_summary() if text == message]
+        assert links, f"{message!r} is not in the error summary: {self.error_summary()}"
+        assert links[0] in (f"#id_{field}", f"#id_{field}_1"), links
+        assert links[0][1:] in self.ids(), f"the link {links[0]} goes nowhere on the page"
         assert message in self.errors_beside(field), (
             f"{message!r} is not shown beside {field}: {self.errors_beside(field)}"
         )
