@@ -10,7 +10,14 @@ from .services.evidence import check_evidence, pending_evidence_ids
 def check_evidence_file(evidence_id: int) -> str | None:
     """Virus-scan one evidence file and read its text; returns its scan status."""
     evidence = check_evidence(evidence_id)
-    return evidence.scan_status if evidence is not None else None
+    if evidence is None:
+        return None
+    if evidence.text_extracted and evidence.application.status == "draft":
+        # Scan the new text now, so the next page the agency opens is quick.
+        from .selectors.submissions import identifier_findings
+
+        identifier_findings(evidence.application)
+    return evidence.scan_status
 
 
 @shared_task

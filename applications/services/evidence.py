@@ -25,6 +25,7 @@ from qualitymark.files.validation import UploadRejected, describe_size, validate
 from qualitymark.notifications.services import notify
 
 from .. import rules as application_rules
+from .submissions import clear_declaration_after_change
 from ..models import SERVABLE_SCAN_STATUSES, Application, EvidenceFile, ScanStatus
 from ..sections import descriptor_number
 
@@ -142,6 +143,8 @@ def _record_upload(*, actor, application, section_key, checked, stored) -> Evide
         uploaded_by=actor,
         scan_status=ScanStatus.PENDING,
     )
+    if not application.is_locked:
+        clear_declaration_after_change(application, actor)
     record_event(
         actor=actor,
         action="evidence.uploaded",
@@ -179,6 +182,8 @@ def remove_evidence_file(*, actor, evidence: EvidenceFile) -> EvidenceFile:
     evidence.removed_at = timezone.now()
     evidence.removed_by = actor
     evidence.save(update_fields=["removed_at", "removed_by"])
+    if not application.is_locked:
+        clear_declaration_after_change(application, actor)
     record_event(
         actor=actor,
         action="evidence.removed",

@@ -176,7 +176,7 @@ def _ensure_editable(actor, application: Application) -> None:
         raise PermissionDenied("You cannot change this application.")
 
 
-def _clear_declaration(application: Application, actor) -> bool:
+def clear_declaration_after_change(application: Application, actor) -> bool:
     if not application.is_declared:
         return False
     Application.objects.filter(pk=application.pk).update(
@@ -245,7 +245,7 @@ def save_section(
         answer.refresh_from_db()
 
     content_changed = bool(changed_fields)
-    answer.declaration_cleared = content_changed and _clear_declaration(application, actor)
+    answer.declaration_cleared = content_changed and clear_declaration_after_change(application, actor)
     Application.objects.filter(pk=application.pk).update(updated_at=timezone.now())
     record_event(
         actor=actor,
@@ -292,14 +292,25 @@ def sign_declaration(*, actor, application: Application, name: str, role: str) -
 def confirm_not_identifying(
     *, actor, application: Application, source: str, kind: str, text: str
 ) -> IdentifierConfirmation:
-    """Record that a flagged piece of text is not identifying."""
+    """Record that a flagged piece of text is not identifying. Only a finding
+    the check currently reports can be confirmed, and only on a draft."""
+    from ..selectors.submissions import identifier_findings
+
+    application = Application.objects.select_for_update().get(pk=application.pk)
     if not application_rules.can_sign_declaration(actor, application):
         raise PermissionDenied("Only an agency lead can confirm that text is not identifying.")
+    text = text[:255]
+    current = {
+        (item.source, item.finding.kind, item.finding.text[:255])
+        for item in identifier_findings(application)
+    }
+    if (source, kind, text) not in current:
+        raise ValidationError("That text is no longer flagged: check the page again.")
     confirmation, created = IdentifierConfirmation.objects.get_or_create(
         application=application,
         source=source,
         kind=kind,
-        text=text[:255],
+        text=text,
         defaults={"confirmed_by": actor},
     )
     if created:
@@ -307,7 +318,7 @@ def confirm_not_identifying(
             actor=actor,
             action="application.identifier_confirmed",
             target=application,
-            changes={"source": source, "kind": kind, "text": text[:255]},
+            changes={"source": source, "kind": kind, "text": text},
         )
     return confirmation
 

@@ -342,9 +342,13 @@ def identifier_check(request, pk):
                 )
             except PermissionDenied:
                 raise Http404 from None
-            messages.success(
-                request, f"Recorded that ‘{form.cleaned_data['text']}’ does not identify anyone."
-            )
+            except ValidationError as error:
+                messages.info(request, " ".join(error.messages))
+            else:
+                messages.success(
+                    request,
+                    f"Recorded that ‘{form.cleaned_data['text']}’ does not identify anyone.",
+                )
         return redirect(reverse("agency:identifiers", args=[application.pk]))
     findings = selectors.identifier_findings(application)
     grouped: dict[str, list] = {}

@@ -561,6 +561,10 @@ def scan_counter(monkeypatch):
 
 
 def test_scans_are_cached_by_content(lead, application, expected, scan_counter):
+    from django.core.cache import cache
+
+    cache.clear()  # the background check already warmed it; start cold
+    scan_counter.clear()
     assert unresolved(application) == expected
     first = len(scan_counter)
     # Each different text once: About, Q3, the six identical narratives, two documents.
@@ -592,6 +596,7 @@ def test_the_cache_holds_no_identifying_text(application, monkeypatch):
         stored.update(data)
         return real_set_many(data, timeout)
 
+    cache.clear()  # the background check already warmed it
     monkeypatch.setattr(cache, "set_many", recording_set_many)
     selectors.identifier_findings(application)
     assert stored
