@@ -28,6 +28,7 @@ class Candidate:
     open_reviews: int
     conflicts: tuple[Conflict, ...]
     already_assigned: bool
+    previously_removed: bool = False
 
     @property
     def is_conflicted(self) -> bool:
@@ -68,12 +69,18 @@ def candidates_for(application: Application) -> list[Candidate]:
             "moderator_id", flat=True
         )
     )
+    removed = set(
+        Assignment.objects.filter(application=application, removed_at__isnull=False).values_list(
+            "moderator_id", flat=True
+        )
+    )
     candidates = [
         Candidate(
             moderator=moderator,
             open_reviews=moderator.open_reviews,
             conflicts=tuple(conflicts.get(moderator.pk, ())),
             already_assigned=moderator.pk in assigned,
+            previously_removed=moderator.pk in removed and moderator.pk not in assigned,
         )
         for moderator in moderators
     ]
@@ -87,7 +94,10 @@ def suggested_pair(application: Application) -> list[Candidate]:
     """A lead and a second moderator: unconflicted, least busy, and with
     different expertise where that is possible."""
     free = [
-        c for c in candidates_for(application) if not c.is_conflicted and not c.already_assigned
+        candidate
+        for candidate in candidates_for(application)
+        if not (candidate.is_conflicted or candidate.already_assigned)
+        and not candidate.previously_removed
     ]
     if not free:
         return []
@@ -118,12 +128,14 @@ def assign_moderator(
             "Moderators can only be assigned to submitted applications under review."
         )
     if not moderator.is_active:
-        raise ValidationError("This moderator is not active.")
+        raise ValidationError({"moderator": "This moderator is not active"})
     conflicts = conflicts_by_moderator([moderator], application).get(moderator.pk)
     if conflicts:
         raise ValidationError(
-            f"{moderator.user} cannot review this application: "
-            + "; ".join(conflict.reason for conflict in conflicts)
+            {
+                "moderator": f"{moderator.user} cannot review this application: "
+                + "; ".join(conflict.reason for conflict in conflicts)
+            }
         )
     due_on = due_on or default_due_date()
     if due_on < timezone.localdate():
@@ -134,8 +146,10 @@ def assign_moderator(
         ).first()
         if current_lead is not None and current_lead.moderator_id != moderator.pk:
             raise ValidationError(
-                f"{current_lead.moderator.user} is already the lead moderator. "
-                "Remove them or assign this moderator as second."
+                {
+                    "role": f"{current_lead.moderator.user} is already the lead moderator. "
+                    "Remove them or assign this moderator as second"
+                }
             )
     try:
         with transaction.atomic():
@@ -170,6 +184,13 @@ def change_due_date(*, actor, assignment: Assignment, due_on: date) -> Assignmen
     if not is_coram_staff(actor):
         raise PermissionDenied("Only Coram staff can change due dates.")
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if (
+        assignment.removed_at is not None
+        or assignment.application.status not in ASSIGNABLE_STATUSES
+    ):
+        raise ValidationError("This review can no longer be rescheduled.")
+    if due_on < timezone.localdate():
+        raise ValidationError({"due_on": "The due date must be today or in the future"})
     before = assignment.due_on
     assignment.due_on = due_on
     assignment.save(update_fields=["due_on"])
@@ -196,6 +217,10 @@ def remove_assignment(*, actor, assignment: Assignment, reason: str) -> Assignme
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     if assignment.removed_at is not None:
         return assignment
+    if assignment.application.status not in ASSIGNABLE_STATUSES:
+        raise ValidationError(
+            "Moderators cannot be taken off an application once it has gone to the panel."
+        )
     assignment.removed_at = timezone.now()
     assignment.removal_reason = reason.strip()
     assignment.save(update_fields=["removed_at", "removal_reason"])

@@ -23,9 +23,10 @@ def request_information(
     application = Application.objects.select_for_update().get(pk=application.pk)
     if not can_request_information(actor, application):
         raise PermissionDenied("You cannot ask this agency for information.")
-    if application.status != "in_review" or application.information_requests.filter(
-        status=InformationRequest.Status.OPEN
-    ).exists():
+    if (
+        application.status != "in_review"
+        or application.information_requests.filter(status=InformationRequest.Status.OPEN).exists()
+    ):
         raise ValidationError(
             "The agency has not answered the last request yet. Add your questions when it has."
         )

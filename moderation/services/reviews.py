@@ -221,9 +221,11 @@ def amend_review(
     return review
 
 
-def open_panel_if_all_reviews_in(application: Application) -> bool:
+@transaction.atomic
+def open_panel_if_all_reviews_in(application: Application, *, actor=lifecycle.SYSTEM) -> bool:
     """Move the application to panel when every active assignment has a
-    submitted review (and there are at least the minimum number)."""
+    submitted review (and there are at least the minimum number). The service
+    does it when the last review arrives; staff may ask for it by hand."""
     application = Application.objects.select_for_update().get(pk=application.pk)
     if application.status != "in_review":
         return False
@@ -232,5 +234,5 @@ def open_panel_if_all_reviews_in(application: Application) -> bool:
     submitted = assignments.filter(review__submitted_at__isnull=False).count()
     if total < settings.MIN_MODERATORS_PER_APPLICATION or submitted < total:
         return False
-    lifecycle.transition(application, "open_panel", actor=lifecycle.SYSTEM)
+    lifecycle.transition(application, "open_panel", actor=actor)
     return True

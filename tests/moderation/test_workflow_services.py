@@ -189,3 +189,58 @@ def test_withdraw_is_refused_after_decision():
     application.refresh_from_db()
     with pytest.raises(TransitionNotAllowed):
         withdraw_application(actor=lead, application=application, reason="Again.")
+
+
+def test_a_removed_moderator_is_not_suggested_as_their_own_replacement():
+    application, assignments = screened_application()
+    staff = staff_user()
+    moderator()  # someone free to replace them
+    removed = services.remove_assignment(
+        actor=staff, assignment=assignments[1], reason="On leave."
+    )
+    suggested = [candidate.moderator for candidate in services.suggested_pair(application)]
+    assert removed.moderator not in suggested
+
+
+def test_due_dates_cannot_move_into_the_past():
+    application, assignments = screened_application()
+    with pytest.raises(ValidationError) as error:
+        services.change_due_date(
+            actor=staff_user(),
+            assignment=assignments[0],
+            due_on=timezone.localdate() - timedelta(days=1),
+        )
+    assert "due_on" in error.value.message_dict
+
+
+def test_the_last_review_during_an_information_request_goes_to_panel_on_the_answer():
+    application, assignments = screened_application()
+    submit_review(assignments[0])
+    request = services.request_information(
+        actor=assignments[1].moderator.user,
+        application=application,
+        questions=[(None, "Can you send the tracking report?")],
+        due_on=timezone.localdate() + timedelta(days=7),
+    )
+    submit_review(assignments[1])
+    application.refresh_from_db()
+    assert application.status == "information_requested"
+    lead = application.agency.memberships.get(role="lead").user
+    services.respond_to_information_request(
+        actor=lead, request=request, answers={request.questions.get().pk: "Attached."}
+    )
+    application.refresh_from_db()
+    assert application.status == "panel"
+
+
+def test_a_second_request_waits_for_the_first_answer():
+    application, assignments = screened_application()
+    ask = dict(
+        actor=assignments[0].moderator.user,
+        questions=[(None, "Question?")],
+        due_on=timezone.localdate() + timedelta(days=7),
+    )
+    services.request_information(application=application, **ask)
+    application.refresh_from_db()
+    with pytest.raises((ValidationError, PermissionDenied)):
+        services.request_information(application=application, **ask)
