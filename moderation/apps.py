@@ -7,3 +7,4 @@ class ModerationConfig(AppConfig):
 
     def ready(self):
         from . import notifications  # noqa: F401 - registers the lifecycle e-mails
+        from .services import awards  # noqa: F401 - issues awards from panel decisions

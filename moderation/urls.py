@@ -103,3 +103,52 @@ agency_patterns = [
 
 # Public pages (no sign-in): the register and verification, added with awards
 public_patterns: list = []
+
+
+# --- Awards, certificates, the register (appended with awards) ------------------------------
+from .views import awards as award_views  # noqa: E402
+from .views import register as register_views  # noqa: E402
+
+AWARD = "awards/<int:pk>/"
+
+staff_patterns += [
+    path("awards/", award_views.staff_award_list, name="award_list"),
+    path(AWARD, award_views.staff_award_detail, name="award"),
+    path(AWARD + "publish/", award_views.staff_award_publish, name="award_publish"),
+    path(AWARD + "unpublish/", award_views.staff_award_unpublish, name="award_unpublish"),
+    path(AWARD + "suspend/", award_views.staff_award_suspend, name="award_suspend"),
+    path(AWARD + "reinstate/", award_views.staff_award_reinstate, name="award_reinstate"),
+    path(AWARD + "withdraw/", award_views.staff_award_withdraw, name="award_withdraw"),
+    path(
+        AWARD + "certificate/regenerate/",
+        award_views.staff_certificate_regenerate,
+        name="award_regenerate",
+    ),
+    path(
+        AWARD + "certificates/<int:version>.pdf",
+        award_views.staff_certificate_download,
+        name="award_certificate",
+    ),
+]
+
+agency_patterns += [
+    path("<slug:slug>/" + AWARD, award_views.agency_award, name="award"),
+    path(
+        "<slug:slug>/" + AWARD + "certificate.pdf",
+        award_views.agency_certificate_download,
+        name="award_certificate",
+    ),
+]
+
+# Public (no sign-in): the register, its downloads and feed, verification, badges.
+register_patterns = [
+    path("register/", register_views.register, name="register"),
+    path("register/data/", register_views.register_data, name="register_data"),
+    path("register/feed/", register_views.feed, name="feed"),
+    path("register/agencies/<slug:slug>/", register_views.agency, name="agency"),
+    path("register.csv", register_views.register_csv, name="register_csv"),
+    path("register.json", register_views.register_json, name="register_json"),
+    path("verify/<str:token>/", register_views.verify, name="verify"),
+    path("badge/<slug:slug>.svg", register_views.badge, name="badge"),
+]
+public_patterns = register_patterns

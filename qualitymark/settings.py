@@ -141,6 +141,10 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Europe/London"
 CELERY_BEAT_SCHEDULE = {
+    "check-pending-evidence-files": {
+        "task": "applications.tasks.check_pending_evidence_files",
+        "schedule": 600.0,
+    },
     "moderation-reminders": {
         "task": "moderation.tasks.send_moderation_reminders",
         "schedule": crontab(hour=7, minute=30),
@@ -263,6 +267,7 @@ INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
 # --- Front end ----------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
+CRISPY_CLASS_CONVERTERS = {"wordlimitedtextarea": "govuk-textarea"}
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 LANGUAGE_CODE = "en-gb"
@@ -323,3 +328,9 @@ PANEL_QUORUM = env.int("PANEL_QUORUM", default=3)
 MIN_MODERATORS_PER_APPLICATION = env.int("MIN_MODERATORS_PER_APPLICATION", default=2)
 REVIEW_DAYS = env.int("REVIEW_DAYS", default=28)
 REMINDER_DAYS_BEFORE_DUE = env.int("REMINDER_DAYS_BEFORE_DUE", default=3)
+
+# --- Awards (appended with awards and the register) -----------------------------------
+CELERY_BEAT_SCHEDULE["awards-expiry"] = {
+    "task": "moderation.tasks.run_award_expiry",
+    "schedule": crontab(hour=1, minute=15),
+}

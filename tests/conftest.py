@@ -87,6 +87,18 @@ def _isolated_settings(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _background_jobs_in_process():
+    """Run Celery jobs in the test's process even where REDIS_URL (as in CI)
+    sends them to a broker; tests of the real worker switch this off."""
+    from qualitymark.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache
 

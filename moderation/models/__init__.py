@@ -1,2 +1,3 @@
+from .awards import *  # noqa: F403
 from .profiles import *  # noqa: F403
 from .workflow import *  # noqa: F403

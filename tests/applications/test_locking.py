@@ -226,7 +226,7 @@ def test_autosave_refuses_what_is_not_a_number(lead_client, draft):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_saves_at_the_same_moment_one_wins_the_other_is_told(lead, member, draft):
     """Real concurrency: two connections save the same section from the same
     version at once. The database lock makes one wait; it then sees the newer

@@ -63,10 +63,12 @@ def worker(tmp_path):
     )
     previous_queue = celery_app.conf.task_default_queue
     celery_app.conf.task_default_queue = queue
+    celery_app.conf.task_always_eager = False
     try:
         yield tmp_path / "mail"
     finally:
         celery_app.conf.task_default_queue = previous_queue
+        celery_app.conf.task_always_eager = True
         process.terminate()
         try:
             output, _ = process.communicate(timeout=15)

@@ -1,0 +1,276 @@
+"""Awards for Coram staff (/staff/awards/) and for the agency that holds them
+(/agency/<slug>/awards/<pk>/)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from applications import rules as agency_rules
+from applications.selectors import open_application_of
+from qualitymark.core.forms import apply_errors, posted
+from qualitymark.core.permissions import agency_user_required, staff_required
+from qualitymark.files.storage import file_response
+
+from .. import selectors
+from ..forms.awards import AwardReasonForm, PublishAwardForm, StaffAwardFilterForm
+from ..models import AwardStatus
+from ..services import awards as award_services
+from .register import STATUS_TAGS
+
+GET_AND_POST = require_http_methods(["GET", "POST"])
+PAGE_SIZE = 50
+
+HISTORY_LABELS = {
+    "award.created": "Award made",
+    "award.published": "Published to the register",
+    "award.unpublished": "Taken off the register",
+    "award.suspended": "Suspended",
+    "award.reinstated": "Reinstated",
+    "award.withdrawn": "Withdrawn",
+    "award.superseded": "Replaced by a later award",
+    "award.expired": "Expired",
+    "award.decision_corrected": "The panel corrected its decision (same outcome)",
+    "award.correction_not_applied": "The panel corrected its decision (award no longer live)",
+    "award.certificate_requested": "New certificate version asked for",
+    "award.certificate_generated": "Certificate made",
+}
+
+
+def _decorate(award):
+    status = award.effective_status()
+    award.shown_status = status
+    award.shown_status_label = AwardStatus(status).label
+    award.status_tag = STATUS_TAGS[status]
+    return award
+
+
+# --- Coram staff ----------------------------------------------------------------------------
+
+
+@staff_required
+def staff_award_list(request):
+    form = StaffAwardFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    awards = selectors.awards_for_staff(
+        request.user,
+        query=(filters.get("query") or "").strip(),
+        status=filters.get("status") or "",
+        published=filters.get("published") or "",
+    )
+    page = Paginator(awards, PAGE_SIZE).get_page(request.GET.get("page"))
+    for award in page.object_list:
+        _decorate(award)
+    return render(
+        request, "moderation/awards/staff_list.html", {"filter_form": form, "page": page}
+    )
+
+
+@staff_required
+def staff_award_detail(request, pk):
+    award = _decorate(selectors.award_for_staff(request.user, pk))
+    return render(
+        request,
+        "moderation/awards/staff_detail.html",
+        {
+            "award": award,
+            "certificates": award.certificates.select_related("requested_by").order_by(
+                "-version"
+            ),
+            "history": [
+                (HISTORY_LABELS.get(event.action, event.action), event)
+                for event in selectors.award_history(award)
+            ],
+            "replaces": award.replaces.all(),
+            "can_publish": not award.is_published and award.shown_status == AwardStatus.CURRENT,
+            "can_suspend": award.shown_status == AwardStatus.CURRENT,
+            "can_reinstate": award.shown_status == AwardStatus.SUSPENDED,
+            "can_withdraw": award.is_live,
+        },
+    )
+
+
+STAFF_ACTIONS = {
+    "unpublish": {
+        "service": award_services.unpublish_award,
+        "title": "Take this award off the register",
+        "label": "Why are you taking it off the register?",
+        "hint": "For the record only. The award itself does not change: its certificate "
+        "still verifies. To tell the public the award no longer stands, suspend or withdraw "
+        "it instead, which keeps it listed with its status.",
+        "submit": "Take off the register",
+        "done": "The award has been taken off the register.",
+    },
+    "suspend": {
+        "service": award_services.suspend_award,
+        "title": "Suspend this award",
+        "label": "Why is the award suspended?",
+        "hint": "The register, the badge and the verification page will say that the award "
+        "is suspended. You can reinstate it later.",
+        "submit": "Suspend the award",
+        "done": "The award has been suspended.",
+    },
+    "reinstate": {
+        "service": award_services.reinstate_award,
+        "title": "Reinstate this award",
+        "label": "Why is the suspension lifted?",
+        "hint": "The award will show as current again until its expiry date.",
+        "submit": "Reinstate the award",
+        "done": "The award has been reinstated.",
+    },
+    "withdraw": {
+        "service": award_services.withdraw_award,
+        "title": "Withdraw this award",
+        "label": "Why is the award withdrawn?",
+        "hint": "Withdrawal is final. The award stays on the register marked as withdrawn, "
+        "and its certificate no longer verifies as valid.",
+        "submit": "Withdraw the award",
+        "done": "The award has been withdrawn.",
+    },
+    "regenerate": {
+        "service": award_services.regenerate_certificate,
+        "title": "Make a new version of the certificate",
+        "label": "What is being corrected?",
+        "hint": "For example, the agency's name has changed. The new version becomes the "
+        "current certificate; earlier versions are kept on record. The number and the "
+        "verification link stay the same.",
+        "submit": "Make a new version",
+        "done": "A new version of the certificate is being made. It will appear here shortly.",
+    },
+}
+
+
+def _staff_action(request, pk, action: str):
+    award = _decorate(selectors.award_for_staff(request.user, pk))
+    spec = STAFF_ACTIONS[action]
+    form = AwardReasonForm(
+        posted(request), label=spec["label"], hint=spec["hint"], submit_label=spec["submit"]
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            spec["service"](actor=request.user, award=award, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, spec["done"])
+            return redirect("staff:award", award.pk)
+    return render(
+        request,
+        "moderation/awards/staff_action.html",
+        {"award": award, "form": form, "title": spec["title"], "warning": action == "withdraw"},
+    )
+
+
+@staff_required
+@GET_AND_POST
+def staff_award_unpublish(request, pk):
+    return _staff_action(request, pk, "unpublish")
+
+
+@staff_required
+@GET_AND_POST
+def staff_award_suspend(request, pk):
+    return _staff_action(request, pk, "suspend")
+
+
+@staff_required
+@GET_AND_POST
+def staff_award_reinstate(request, pk):
+    return _staff_action(request, pk, "reinstate")
+
+
+@staff_required
+@GET_AND_POST
+def staff_award_withdraw(request, pk):
+    return _staff_action(request, pk, "withdraw")
+
+
+@staff_required
+@GET_AND_POST
+def staff_certificate_regenerate(request, pk):
+    return _staff_action(request, pk, "regenerate")
+
+
+@staff_required
+@GET_AND_POST
+def staff_award_publish(request, pk):
+    award = _decorate(selectors.award_for_staff(request.user, pk))
+    form = PublishAwardForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            award_services.publish_award(
+                actor=request.user, award=award, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, f"{award.agency.name} is now on the public register.")
+            return redirect("staff:award", award.pk)
+    return render(
+        request,
+        "moderation/awards/staff_action.html",
+        {
+            "award": award,
+            "form": form,
+            "title": "Publish this award to the register",
+            "intro": "Anyone will be able to see the agency's name, type and region, the level, "
+            "the award and expiry dates and the certificate number on the public register, "
+            "in its downloads and feed, and on the agency's badge.",
+        },
+    )
+
+
+@staff_required
+def staff_certificate_download(request, pk, version):
+    award = selectors.award_for_staff(request.user, pk)
+    certificate = selectors.certificate_of(award, version)
+    if certificate is None:
+        raise Http404
+    return file_response(
+        certificate.storage_key,
+        download_name=certificate.download_name,
+        content_type="application/pdf",
+    )
+
+
+# --- The agency -----------------------------------------------------------------------------
+
+
+@agency_user_required
+def agency_award(request, slug, pk):
+    award = _decorate(selectors.award_for_member(request.user, slug, pk))
+    agency = award.agency
+    is_lead = agency_rules.is_lead_of_agency(request.user, agency)
+    return render(
+        request,
+        "moderation/awards/agency_award.html",
+        {
+            "award": award,
+            "agency": agency,
+            "certificate": selectors.certificate_of(award),
+            "action_plan": selectors.action_plan(award) if award.is_working_towards else [],
+            "is_lead": is_lead,
+            "open_application": open_application_of(agency),
+            "offer_upgrade": award.is_working_towards and award.is_live,
+            "start_url": reverse("agency:application_start", args=[agency.slug]),
+            "decision_url": reverse("agency:decision", args=[award.application_id]),
+        },
+    )
+
+
+@agency_user_required
+def agency_certificate_download(request, slug, pk):
+    award = selectors.award_for_member(request.user, slug, pk)
+    certificate = selectors.certificate_of(award)
+    if certificate is None:
+        raise Http404
+    return file_response(
+        certificate.storage_key,
+        download_name=certificate.download_name,
+        content_type="application/pdf",
+    )

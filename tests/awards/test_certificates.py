@@ -1,0 +1,211 @@
+"""Certificates: what the PDF says, where its QR code goes, and that making
+one is idempotent, even when the job runs twice at once."""
+
+import io
+import logging
+import shutil
+import subprocess
+import threading
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
+from pypdf import PdfReader
+
+from moderation import services
+from moderation.certificates import certificate_context, render_certificate_pdf
+from moderation.models import Certificate
+from moderation.services.awards import certificate_key, generate_certificate
+from moderation.tasks import generate_award_certificate
+from qualitymark.files.pdf import qr_code_svg_data_uri
+from qualitymark.files.storage import open_private_file
+from tests.factories import MembershipFactory, UserFactory
+
+from .factories import make_award
+
+
+def pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def stored_bytes(certificate) -> bytes:
+    with open_private_file(certificate.storage_key) as handle:
+        return handle.read()
+
+
+def decode_qr_codes(pdf: bytes, tmp_path) -> list[str]:
+    """Rasterise the PDF's first page with pdftoppm (poppler-utils) and decode
+    every QR code on it with zxing-cpp."""
+    import zxingcpp
+    from PIL import Image
+
+    pdftoppm = shutil.which("pdftoppm")
+    assert pdftoppm, "pdftoppm (poppler-utils) is needed to read the QR code"
+    source = tmp_path / "certificate.pdf"
+    source.write_bytes(pdf)
+    subprocess.run(  # noqa: S603 - a fixed program on our own file
+        [pdftoppm, "-png", "-r", "150", "-f", "1", "-l", "1", str(source), str(tmp_path / "page")],
+        check=True,
+        timeout=60,
+    )
+    image = Image.open(next(tmp_path.glob("page*.png")))
+    return [code.text for code in zxingcpp.read_barcodes(image)]
+
+
+@pytest.mark.django_db
+def test_the_certificate_names_agency_level_number_and_dates(panel, tmp_path):
+    award = panel.award(outcome="working_towards")
+    certificate = generate_certificate(award_id=award.pk)
+    text = pdf_text(stored_bytes(certificate))
+    assert award.agency.name in text
+    assert "Working Towards" in text
+    assert award.number in text
+    assert f"Awarded on {award.awarded_on:%-d %B %Y}" in text
+    assert f"Valid until {award.expires_on:%-d %B %Y}" in text
+    assert certificate.storage_key == f"certificates/{award.number}/v1.pdf"
+    assert certificate.size == len(stored_bytes(certificate))
+
+
+@pytest.mark.django_db
+def test_the_qr_code_opens_the_verification_page(tmp_path):
+    award = make_award()
+    verify_url = "https://qualitymark.example" + reverse(
+        "public:verify", args=[award.verification_token]
+    )
+    assert award.verify_url == verify_url
+    # The certificate embeds exactly the SVG segno makes for that URL ...
+    assert certificate_context(award)["qr_code"] == qr_code_svg_data_uri(verify_url, scale=4)
+    # ... and a scanner reading the printed page lands on it.
+    pdf = render_certificate_pdf(award)
+    assert decode_qr_codes(pdf, tmp_path) == [verify_url]
+
+
+@pytest.mark.django_db
+def test_a_planted_file_url_in_the_certificate_template_is_not_loaded(
+    settings, tmp_path, caplog
+):
+    folder = tmp_path / "templates"
+    (folder / "pdf").mkdir(parents=True)
+    (folder / "pdf" / "planted_certificate.html").write_text(
+        '{% extends "pdf/certificate.html" %}'
+        "{% block footer %}"
+        '<img src="file:///etc/passwd" alt="planted">'
+        '<img src="https://tracker.invalid/pixel.png" alt="tracker">'
+        "{% endblock %}"
+    )
+    engine = settings.TEMPLATES[0]
+    settings.TEMPLATES = [{**engine, "DIRS": [folder, *engine["DIRS"]]}]
+    award = make_award()
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        pdf = render_certificate_pdf(award, template_name="pdf/planted_certificate.html")
+    text = pdf_text(pdf)
+    assert award.agency.name in text and award.number in text
+    assert "root:" not in text
+    assert "Failed to load image at 'file:///etc/passwd'" in caplog.text
+    assert "tracker.invalid" in caplog.text  # refused, not fetched
+
+
+@pytest.mark.django_db
+def test_generating_twice_leaves_one_current_certificate():
+    award = make_award()
+    first = generate_award_certificate(award.pk)
+    second = generate_award_certificate(award.pk)  # delivered again
+    assert first == second == {"award": award.pk, "version": 1}
+    assert Certificate.objects.filter(award=award).count() == 1
+
+
+@pytest.mark.django_db
+def test_regenerating_makes_a_new_version_and_keeps_the_old(
+    panel, django_capture_on_commit_callbacks, eager_tasks
+):
+    award = make_award()
+    generate_certificate(award_id=award.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.regenerate_certificate(
+            actor=panel.staff, award=award, reason="The agency changed its name."
+        )
+    # The same request delivered again changes nothing.
+    generate_award_certificate(award.pk, replaces_version=1, reason="again")
+    certificates = list(Certificate.objects.filter(award=award).order_by("version"))
+    assert [(c.version, c.is_current) for c in certificates] == [(1, False), (2, True)]
+    assert certificates[1].reason == "The agency changed its name."
+    assert certificates[1].requested_by == panel.staff
+    assert certificates[1].storage_key == certificate_key(award, 2)
+    assert stored_bytes(certificates[0])[:4] == b"%PDF"  # the old one is kept
+
+
+@pytest.mark.django_db
+def test_a_leftover_file_from_a_failed_attempt_is_replaced():
+    from django.core.files.base import ContentFile
+
+    from qualitymark.files.storage import private_storage
+
+    award = make_award()
+    private_storage().save(certificate_key(award, 1), ContentFile(b"half-written"))
+    certificate = generate_certificate(award_id=award.pk)
+    assert certificate.storage_key == certificate_key(award, 1)
+    assert stored_bytes(certificate)[:4] == b"%PDF"
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_a_second_current_certificate():
+    award = make_award()
+    generate_certificate(award_id=award.pk)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Certificate.objects.create(
+            award=award, version=2, storage_key="x", sha256="0", size=1, is_current=True
+        )
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_runs_leave_one_current_certificate():
+    award = make_award()
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def run(replaces_version):
+        try:
+            barrier.wait(timeout=10)
+            results.append(generate_award_certificate(award.pk, replaces_version=replaces_version))
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    for replaces_version in (0, 1):  # first issue, then a regeneration, each twice at once
+        threads = [threading.Thread(target=run, args=(replaces_version,)) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+    assert errors == []
+    assert [result["version"] for result in results] == [1, 1, 2, 2]
+    certificates = Certificate.objects.filter(award=award)
+    assert certificates.count() == 2
+    assert list(certificates.filter(is_current=True).values_list("version", flat=True)) == [2]
+
+
+@pytest.mark.django_db
+def test_agency_members_and_staff_download_it_and_nobody_else(client, panel):
+    award = panel.award()
+    generate_certificate(award_id=award.pk)
+    member = MembershipFactory(agency=award.agency).user
+    url = reverse("agency:award_certificate", args=[award.agency.slug, award.pk])
+
+    client.force_login(member)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Cache-Control"] == "private, no-store"
+    assert b"".join(response.streaming_content)[:4] == b"%PDF"
+
+    client.force_login(MembershipFactory().user)  # another agency
+    assert client.get(url).status_code == 404
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 404
+
+    client.force_login(panel.staff)
+    staff_url = reverse("staff:award_certificate", args=[award.pk, 1])
+    assert client.get(staff_url).status_code == 200
+    assert client.get(reverse("staff:award_certificate", args=[award.pk, 2])).status_code == 404
