@@ -25,9 +25,9 @@ from qualitymark.files.validation import UploadRejected, describe_size, validate
 from qualitymark.notifications.services import notify
 
 from .. import rules as application_rules
-from .submissions import clear_declaration_after_change
 from ..models import SERVABLE_SCAN_STATUSES, Application, EvidenceFile, ScanStatus
 from ..sections import descriptor_number
+from .submissions import clear_declaration_after_change
 
 __all__ = [
     "add_evidence_file",

@@ -245,7 +245,9 @@ def save_section(
         answer.refresh_from_db()
 
     content_changed = bool(changed_fields)
-    answer.declaration_cleared = content_changed and clear_declaration_after_change(application, actor)
+    answer.declaration_cleared = content_changed and clear_declaration_after_change(
+        application, actor
+    )
     Application.objects.filter(pk=application.pk).update(updated_at=timezone.now())
     record_event(
         actor=actor,
