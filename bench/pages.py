@@ -39,6 +39,7 @@ def measure(client, url, *, repeats=REPEATS, clear_cache=False):
     for _ in range(repeats):
         if clear_cache:
             cache.clear()
+        connection.queries_log.clear()
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
             response = client.get(url)
