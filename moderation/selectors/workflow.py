@@ -15,6 +15,7 @@ from applications.models import Application, EvidenceFile
 from qualitymark.users.roles import roles_of
 
 from ..access import active_assignment_for, is_conflicted_on, moderator_profile_of
+from ..conflicts import conflicted_application_ids
 from ..models import Assignment, DescriptorRating, InformationRequest, Review
 
 QUEUE_STATUSES = ("submitted", "in_review", "information_requested", "panel", "decided")
@@ -82,10 +83,15 @@ def active_assignments(application: Application) -> QuerySet[Assignment]:
 class QueueItem:
     assignment: Assignment
     status: str  # not_started / in_progress / submitted
+    conflicted: bool = False
 
     @property
     def is_overdue(self) -> bool:
-        return self.status != "submitted" and self.assignment.due_on < timezone.localdate()
+        return (
+            not self.conflicted
+            and self.status != "submitted"
+            and self.assignment.due_on < timezone.localdate()
+        )
 
     @property
     def status_label(self) -> str:
@@ -118,6 +124,8 @@ def moderator_queue(user, *, sort: str = "due", status: str = "", today: date | 
         .select_related("application__agency", "review")
         .order_by(*QUEUE_SORTS.get(sort, QUEUE_SORTS["due"]))
     )
+    assignments = list(assignments)
+    conflicted = conflicted_application_ids(profile, [a.application for a in assignments])
     items = []
     for assignment in assignments:
         review = getattr(assignment, "review", None)
@@ -127,7 +135,7 @@ def moderator_queue(user, *, sort: str = "due", status: str = "", today: date | 
             state = "in_progress"
         else:
             state = "not_started"
-        items.append(QueueItem(assignment, state))
+        items.append(QueueItem(assignment, state, assignment.application_id in conflicted))
     if status == "overdue":
         items = [item for item in items if item.is_overdue]
     elif status:
