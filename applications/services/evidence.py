@@ -307,8 +307,7 @@ def _quarantine(evidence_id: int, signature: str) -> EvidenceFile | None:
             context={
                 "evidence": evidence,
                 "application": application,
-                "section_url": settings.SITE_URL
-                + reverse("agency:section", args=[application.pk, evidence.section_key]),
+                "section_url": settings.SITE_URL + _page_of(evidence),
             },
             dedupe_key=f"evidence-quarantined-{evidence.pk}",
         )
@@ -326,6 +325,17 @@ def pending_evidence_ids(*, older_than: timedelta = timedelta(minutes=10)) -> li
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+
+
+def _page_of(evidence: EvidenceFile) -> str:
+    """The page where the agency sees this file: its section, or the
+    information request it was sent with."""
+    if evidence.section_key.startswith(INFORMATION_PREFIX):
+        request_pk = evidence.section_key.removeprefix(INFORMATION_PREFIX)
+        return reverse(
+            "agency:information_request", args=[evidence.application_id, int(request_pk)]
+        )
+    return reverse("agency:section", args=[evidence.application_id, evidence.section_key])
 
 
 def record_download(*, actor, evidence: EvidenceFile) -> None:
