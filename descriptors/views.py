@@ -20,6 +20,11 @@ def _detail_url(framework_or_pk) -> str:
     return reverse("staff:framework_detail", args=[pk])
 
 
+def _descriptor_url(descriptor) -> str:
+    """The framework's page, at the descriptor."""
+    return f"{_detail_url(descriptor.framework_id)}#descriptor-{descriptor.number}"
+
+
 def _confirm(request, *, framework, title, paragraphs, button, problems=(), warning=False):
     return render(
         request,
@@ -147,7 +152,7 @@ def framework_descriptor_edit(request, pk, number):
         except FrameworkLockedError as error:
             return _locked_redirect(request, framework, error)
         messages.success(request, f"{descriptor.code} is saved.")
-        return redirect(f"{_detail_url(framework)}#descriptor-{descriptor.number}")
+        return redirect(_descriptor_url(descriptor))
     return _form_page(
         request, form=form, framework=framework, title=f"Edit {descriptor.code}"
     )
@@ -170,7 +175,7 @@ def framework_marker_add(request, pk, number):
             form.add_error("code", error.messages)
         else:
             messages.success(request, f"Marker {marker.code} is added to {descriptor.code}.")
-            return redirect(f"{_detail_url(framework)}#descriptor-{descriptor.number}")
+            return redirect(_descriptor_url(descriptor))
     return _form_page(
         request, form=form, framework=framework, title=f"Add a marker to {descriptor.code}"
     )
@@ -199,7 +204,7 @@ def framework_marker_edit(request, pk, marker_pk):
             form.add_error("code", error.messages)
         else:
             messages.success(request, f"Marker {marker.code} is saved.")
-            return redirect(f"{_detail_url(framework)}#descriptor-{descriptor.number}")
+            return redirect(_descriptor_url(descriptor))
     return _form_page(
         request, form=form, framework=framework, title=f"Edit marker {marker.code}"
     )
@@ -216,7 +221,7 @@ def framework_marker_delete(request, pk, marker_pk):
         except FrameworkLockedError as error:
             return _locked_redirect(request, framework, error)
         messages.success(request, f"Marker {marker.code} is removed.")
-        return redirect(f"{_detail_url(framework)}#descriptor-{marker.descriptor.number}")
+        return redirect(_descriptor_url(marker.descriptor))
     return _confirm(
         request,
         framework=framework,

@@ -152,7 +152,7 @@ def _sent_message(invitation: Invitation) -> str:
     )
 
 
-def _change_role(request, *, agency, membership, back_url, caption):
+def _change_role(request, *, agency, membership, back_url):
     form = MembershipRoleForm(posted(request), initial={"role": membership.role})
     if request.method == "POST" and form.is_valid():
         try:
@@ -171,14 +171,14 @@ def _change_role(request, *, agency, membership, back_url, caption):
         {
             "form": form,
             "title": f"Change {membership.user.get_full_name()}'s role",
-            "caption": caption,
+            "caption": agency.name,
             "intro": "An agency always needs at least one lead.",
             "back_url": back_url,
         },
     )
 
 
-def _remove_member(request, *, agency, membership, back_url, caption):
+def _remove_member(request, *, agency, membership, back_url):
     form = ConfirmForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -196,7 +196,7 @@ def _remove_member(request, *, agency, membership, back_url, caption):
         {
             "form": form,
             "title": f"Remove {membership.user.get_full_name()} from {agency.name}?",
-            "caption": caption,
+            "caption": agency.name,
             "paragraphs": [
                 f"{membership.user.get_full_name()} ({membership.user.email}) will no longer "
                 "be able to see or work on this agency's applications.",
@@ -210,19 +210,22 @@ def _remove_member(request, *, agency, membership, back_url, caption):
     )
 
 
+def _active_membership(agency: Agency, pk) -> Membership:
+    return get_object_or_404(
+        Membership.objects.select_related("user"), pk=pk, agency=agency, is_active=True
+    )
+
+
 @agency_user_required
 @GET_AND_POST
 def membership_change_role(request, slug, pk):
     agency = _led_agency(request, slug)
-    membership = get_object_or_404(
-        Membership.objects.select_related("user"), pk=pk, agency=agency, is_active=True
-    )
+    membership = _active_membership(agency, pk)
     return _change_role(
         request,
         agency=agency,
         membership=membership,
         back_url=reverse("agency:detail", args=[agency.slug]),
-        caption=agency.name,
     )
 
 
@@ -230,15 +233,12 @@ def membership_change_role(request, slug, pk):
 @GET_AND_POST
 def membership_remove(request, slug, pk):
     agency = _led_agency(request, slug)
-    membership = get_object_or_404(
-        Membership.objects.select_related("user"), pk=pk, agency=agency, is_active=True
-    )
+    membership = _active_membership(agency, pk)
     return _remove_member(
         request,
         agency=agency,
         membership=membership,
         back_url=reverse("agency:detail", args=[agency.slug]),
-        caption=agency.name,
     )
 
 
@@ -486,37 +486,29 @@ def staff_agency_reactivate(request, slug):
     )
 
 
-def _staff_membership(request, slug, pk) -> tuple[Agency, Membership]:
-    agency = _staff_agency(request, slug)
-    membership = get_object_or_404(
-        Membership.objects.select_related("user"), pk=pk, agency=agency, is_active=True
-    )
-    return agency, membership
-
-
 @staff_required
 @GET_AND_POST
 def staff_membership_change_role(request, slug, pk):
-    agency, membership = _staff_membership(request, slug, pk)
+    agency = _staff_agency(request, slug)
+    membership = _active_membership(agency, pk)
     return _change_role(
         request,
         agency=agency,
         membership=membership,
         back_url=reverse("staff:agency_detail", args=[agency.slug]),
-        caption=agency.name,
     )
 
 
 @staff_required
 @GET_AND_POST
 def staff_membership_remove(request, slug, pk):
-    agency, membership = _staff_membership(request, slug, pk)
+    agency = _staff_agency(request, slug)
+    membership = _active_membership(agency, pk)
     return _remove_member(
         request,
         agency=agency,
         membership=membership,
         back_url=reverse("staff:agency_detail", args=[agency.slug]),
-        caption=agency.name,
     )
 
 

@@ -310,6 +310,32 @@ def _locked(award: Award) -> Award:
     return Award.objects.select_for_update().select_related("agency").get(pk=award.pk)
 
 
+def _staff_change(actor, award: Award, reason: str) -> tuple[Award, str]:
+    """The checks every staff action on an award starts with: the actor is
+    Coram staff and gave a reason. Returns the award, locked, and the reason."""
+    _ensure_staff(actor)
+    reason = _reason(reason)
+    return _locked(award), reason
+
+
+def _change_status(
+    award: Award, *, actor, action: str, status: str, reason: str, status_reason: str = ""
+) -> Award:
+    """Give the award a new status with a reason, record ``action`` in the audit
+    trail and clear the register's cache. ``status_reason``, if given, is what
+    the award itself shows instead of ``reason``."""
+    previous = award.status
+    _set_status(award, status=status, reason=status_reason or reason)
+    record_event(
+        actor=actor,
+        action=action,
+        target=award,
+        changes={"status": [previous, status], "reason": reason},
+    )
+    invalidate_register()
+    return award
+
+
 @transaction.atomic
 def publish_award(*, actor, award: Award, reason: str = "") -> Award:
     _ensure_staff(actor)
@@ -335,9 +361,7 @@ def publish_award(*, actor, award: Award, reason: str = "") -> Award:
 
 @transaction.atomic
 def unpublish_award(*, actor, award: Award, reason: str) -> Award:
-    _ensure_staff(actor)
-    reason = _reason(reason)
-    award = _locked(award)
+    award, reason = _staff_change(actor, award, reason)
     if not award.is_published:
         raise ValidationError("This award is not on the register.")
     award.is_published = False
@@ -354,59 +378,39 @@ def unpublish_award(*, actor, award: Award, reason: str) -> Award:
 
 @transaction.atomic
 def suspend_award(*, actor, award: Award, reason: str) -> Award:
-    _ensure_staff(actor)
-    reason = _reason(reason)
-    award = _locked(award)
+    award, reason = _staff_change(actor, award, reason)
     if award.effective_status() != AwardStatus.CURRENT:
         raise ValidationError("Only a current award can be suspended.")
-    _set_status(award, status=AwardStatus.SUSPENDED, reason=reason)
-    record_event(
-        actor=actor,
-        action="award.suspended",
-        target=award,
-        changes={"status": [AwardStatus.CURRENT, AwardStatus.SUSPENDED], "reason": reason},
+    return _change_status(
+        award, actor=actor, action="award.suspended", status=AwardStatus.SUSPENDED, reason=reason
     )
-    invalidate_register()
-    return award
 
 
 @transaction.atomic
 def reinstate_award(*, actor, award: Award, reason: str) -> Award:
-    _ensure_staff(actor)
-    reason = _reason(reason)
-    award = _locked(award)
+    award, reason = _staff_change(actor, award, reason)
     if award.effective_status() != AwardStatus.SUSPENDED:
         raise ValidationError("Only a suspended award that has not expired can be reinstated.")
-    _set_status(award, status=AwardStatus.CURRENT, reason=f"Reinstated: {reason}")
-    record_event(
+    return _change_status(
+        award,
         actor=actor,
         action="award.reinstated",
-        target=award,
-        changes={"status": [AwardStatus.SUSPENDED, AwardStatus.CURRENT], "reason": reason},
+        status=AwardStatus.CURRENT,
+        reason=reason,
+        status_reason=f"Reinstated: {reason}",
     )
-    invalidate_register()
-    return award
 
 
 def _withdraw(award: Award, *, actor, reason: str) -> Award:
-    previous = award.status
-    _set_status(award, status=AwardStatus.WITHDRAWN, reason=reason)
-    record_event(
-        actor=actor,
-        action="award.withdrawn",
-        target=award,
-        changes={"status": [previous, AwardStatus.WITHDRAWN], "reason": reason},
+    return _change_status(
+        award, actor=actor, action="award.withdrawn", status=AwardStatus.WITHDRAWN, reason=reason
     )
-    invalidate_register()
-    return award
 
 
 @transaction.atomic
 def withdraw_award(*, actor, award: Award, reason: str) -> Award:
     """Withdraw for good (it stays on the register, marked withdrawn)."""
-    _ensure_staff(actor)
-    reason = _reason(reason)
-    award = _locked(award)
+    award, reason = _staff_change(actor, award, reason)
     if not award.is_live:
         raise ValidationError("Only a current or suspended award can be withdrawn.")
     return _withdraw(award, actor=actor, reason=reason)
@@ -480,9 +484,7 @@ def generate_certificate(
 @transaction.atomic
 def regenerate_certificate(*, actor, award: Award, reason: str) -> None:
     """Ask for a new version of the certificate (made in the background)."""
-    _ensure_staff(actor)
-    reason = _reason(reason)
-    award = _locked(award)
+    award, reason = _staff_change(actor, award, reason)
     current = award.certificates.filter(is_current=True).values_list("version", flat=True).first()
     record_event(
         actor=actor,

@@ -91,6 +91,17 @@ def _can_assign(application) -> bool:
     return application.status in services.ASSIGNABLE_STATUSES
 
 
+def _moved_on(request, application, what_is_closed: str):
+    """Tell staff the application's status has moved on, so ``what_is_closed``,
+    and take them back to the application's page."""
+    messages.info(
+        request,
+        f"Application {application.reference} is {application.get_status_display().lower()}, "
+        f"so {what_is_closed}.",
+    )
+    return redirect(_application_url(application))
+
+
 def _page(request, application, template: str, **context):
     return render(
         request,
@@ -270,23 +281,16 @@ def application_detail(request, pk):
     )
 
 
-def _screening_is_open(request, application) -> bool:
-    if application.status == Status.SUBMITTED:
-        return True
-    messages.info(
-        request,
-        f"Application {application.reference} is {application.get_status_display().lower()}, "
-        "so its fee and eligibility can no longer be changed.",
-    )
-    return False
+def _screening_closed(request, application):
+    return _moved_on(request, application, "its fee and eligibility can no longer be changed")
 
 
 @staff_required
 @GET_AND_POST
 def record_fee(request, pk):
     application = _application(request, pk)
-    if not _screening_is_open(request, application):
-        return redirect(_application_url(application))
+    if application.status != Status.SUBMITTED:
+        return _screening_closed(request, application)
     screening = _screening(application)
     initial = {}
     if screening is not None and screening.fee_settled:
@@ -325,8 +329,8 @@ def record_fee(request, pk):
 @GET_AND_POST
 def record_eligibility(request, pk):
     application = _application(request, pk)
-    if not _screening_is_open(request, application):
-        return redirect(_application_url(application))
+    if application.status != Status.SUBMITTED:
+        return _screening_closed(request, application)
     screening = _screening(application)
     initial = {}
     if screening is not None and (screening.eligibility_confirmed or screening.eligibility_notes):
@@ -362,12 +366,7 @@ def record_eligibility(request, pk):
 
 
 def _not_assignable(request, application):
-    messages.info(
-        request,
-        f"Application {application.reference} is {application.get_status_display().lower()}, "
-        "so its moderators can no longer be changed.",
-    )
-    return redirect(_application_url(application))
+    return _moved_on(request, application, "its moderators can no longer be changed")
 
 
 @staff_required
@@ -480,12 +479,7 @@ def remove_assignment(request, pk, assignment_pk):
 
 
 def _already_screened(request, application):
-    messages.info(
-        request,
-        f"Application {application.reference} is {application.get_status_display().lower()}, "
-        "so it can no longer be accepted or returned to the agency.",
-    )
-    return redirect(_application_url(application))
+    return _moved_on(request, application, "it can no longer be accepted or returned to the agency")
 
 
 @staff_required

@@ -3,17 +3,17 @@
 from django.utils import timezone
 
 from applications import services as application_services
-from applications.models import Agency, Application, Membership, SectionAnswer
-from applications.selectors import application_overview
+from applications.models import Agency, Application, Membership
 from descriptors.services import ensure_working_framework
 from moderation import services
 from moderation.models import Award, Recommendation
-from tests.applications.application_data import section_answers
 from tests.factories import AgencyFactory, MembershipFactory
 from tests.moderation.builders import (
     chair,
+    complete_and_submit,
     moderator,
     ratings_for,
+    screen,
     screened_application,
     staff_user,
     submit_review,
@@ -35,25 +35,7 @@ def submitted_application_of_kind(*, agency: Agency, kind: str, level: str) -> A
     application = application_services.start_application(
         actor=lead, agency=agency, level_sought=level, kind=kind
     )
-    for row in application_overview(application).rows:
-        form = row.section.form_class(
-            {**section_answers(row.key), "version": 0, "completed": "yes"},
-            application=application,
-            **({"descriptor": row.section.descriptor} if row.section.descriptor else {}),
-        )
-        assert form.is_valid(), (row.key, form.errors)
-        application_services.save_section(
-            actor=lead,
-            application=application,
-            key=row.key,
-            data=form.answer_data(),
-            state=SectionAnswer.State.COMPLETED,
-            expected_version=0,
-        )
-    application_services.sign_declaration(
-        actor=lead, application=application, name="Pat Lead", role="Head of Service"
-    )
-    return application_services.submit_application(actor=lead, application=application)
+    return complete_and_submit(application, lead=lead)
 
 
 class Panel:
@@ -80,7 +62,7 @@ class Panel:
             )
         else:
             application = submitted_application_of_kind(agency=agency, kind=kind, level=level)
-            application, assignments = _screen(application, self.staff)
+            application, assignments = screen(application, staff=self.staff)
         for assignment in assignments:
             submit_review(assignment, value=MEETS)
         application.refresh_from_db()
@@ -117,30 +99,3 @@ class Panel:
     def published_award(self, **kwargs) -> Award:
         award = self.award(**kwargs)
         return services.publish_award(actor=self.staff, award=award)
-
-
-def _screen(application, staff):
-    from datetime import timedelta
-
-    from moderation.models import Assignment
-
-    services.record_fee_paid(
-        actor=staff, application=application, paid_on=timezone.localdate(), invoice_number="INV-2"
-    )
-    services.record_eligibility(actor=staff, application=application, eligible=True)
-    assignments = [
-        services.assign_moderator(
-            actor=staff,
-            application=application,
-            moderator=profile,
-            role=Assignment.Role.LEAD if index == 0 else Assignment.Role.SECOND,
-            due_on=timezone.localdate() + timedelta(days=21),
-        )
-        for index, profile in enumerate([moderator(), moderator(expertise=["legal"])])
-    ]
-    application = services.accept_for_moderation(actor=staff, application=application)
-    for assignment in assignments:
-        services.declare_conflict(
-            actor=assignment.moderator.user, assignment=assignment, has_conflict=False
-        )
-    return application, assignments

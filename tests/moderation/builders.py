@@ -43,6 +43,11 @@ def submitted_application(*, agency=None, level="full") -> Application:
     application = application_services.start_application(
         actor=lead, agency=agency, level_sought=level, kind="new"
     )
+    return complete_and_submit(application, lead=lead)
+
+
+def complete_and_submit(application, *, lead) -> Application:
+    """Answer every section, sign the declaration and submit, as the agency's lead."""
     for row in application_overview(application).rows:
         form = row.section.form_class(
             {**section_answers(row.key), "version": 0, "completed": "yes"},
@@ -67,7 +72,11 @@ def submitted_application(*, agency=None, level="full") -> Application:
 def screened_application(*, staff=None, moderators=None, **kwargs) -> tuple[Application, list]:
     """Accepted for moderation with two moderators (lead and second) who have
     declared no conflict."""
-    application = submitted_application(**kwargs)
+    return screen(submitted_application(**kwargs), staff=staff, moderators=moderators)
+
+
+def screen(application, *, staff=None, moderators=None) -> tuple[Application, list]:
+    """Accept a submitted application for moderation, as screened_application does."""
     staff = staff or staff_user()
     services.record_fee_paid(
         actor=staff, application=application, paid_on=timezone.localdate(), invoice_number="INV-1"

@@ -5,7 +5,6 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.urls import reverse
 from django.utils import timezone
 from lxml import html as lxml_html
 
@@ -14,55 +13,12 @@ from moderation.models import Assignment
 from qualitymark.audit.models import AuditEvent
 from tests.factories import UserFactory
 
-from .builders import moderator, screened_application, staff_user, submitted_application
+from .builders import moderator, screened_application
+from .pages import date_fields, errors, text_of, url
 
 pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate
-
-
-@pytest.fixture
-def staff():
-    return staff_user()
-
-
-@pytest.fixture
-def staff_client(client, staff):
-    client.force_login(staff)
-    return client
-
-
-@pytest.fixture
-def application():
-    return submitted_application()
-
-
-def url(name, application, *args):
-    return reverse(f"staff:{name}", args=[application.pk, *args])
-
-
-def date_fields(name: str, day) -> dict:
-    return {f"{name}_0": day.day, f"{name}_1": day.month, f"{name}_2": day.year}
-
-
-def errors(response) -> tuple[list[str], dict[str, list[str]]]:
-    """The error summary's texts, and the messages beside each field by name."""
-    assert response.status_code == 200, response.status_code
-    tree = lxml_html.fromstring(response.content.decode())
-    summary = [
-        " ".join(link.text_content().split())
-        for link in tree.xpath("//*[contains(@class, 'govuk-error-summary__list')]//a")
-    ]
-    beside: dict[str, list[str]] = {}
-    for message in tree.xpath("//*[contains(@class, 'govuk-error-message')]"):
-        field = (message.get("id") or "").removeprefix("id_").rsplit("_", 2)[0]
-        text = " ".join(message.text_content().split()).removeprefix("Error:").strip()
-        beside.setdefault(field, []).append(text)
-    return summary, beside
-
-
-def text_of(response) -> str:
-    return " ".join(lxml_html.fromstring(response.content.decode()).text_content().split())
 
 
 def assign_data(profile, role="lead", due_on=None) -> dict:

@@ -19,54 +19,12 @@ from qualitymark.audit.models import AuditEvent
 from qualitymark.files.storage import store_private_file
 
 from .builders import moderator, screened_application, staff_user, submitted_application
+from .pages import date_fields, text_of, url
+from .pages import error_texts as errors
 
 pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate
-
-
-@pytest.fixture
-def staff():
-    return staff_user()
-
-
-@pytest.fixture
-def staff_client(client, staff):
-    client.force_login(staff)
-    return client
-
-
-@pytest.fixture
-def application():
-    return submitted_application()
-
-
-def url(name, application, *args):
-    return reverse(f"staff:{name}", args=[application.pk, *args])
-
-
-def date_fields(name: str, day) -> dict:
-    return {f"{name}_0": day.day, f"{name}_1": day.month, f"{name}_2": day.year}
-
-
-def errors(response) -> tuple[list[str], dict[str, list[str]]]:
-    """The texts in the error summary, and the error messages beside each field
-    (by the field's name)."""
-    tree = lxml_html.fromstring(response.content.decode())
-    summary = [
-        " ".join(link.text_content().split())
-        for link in tree.xpath("//*[contains(@class, 'govuk-error-summary__list')]//a")
-    ]
-    beside: dict[str, list[str]] = {}
-    for message in tree.xpath("//*[contains(@class, 'govuk-error-message')]"):
-        field = (message.get("id") or "").removeprefix("id_").rsplit("_", 2)[0]
-        text = " ".join(message.text_content().split()).removeprefix("Error:").strip()
-        beside.setdefault(field, []).append(text)
-    return summary, beside
-
-
-def text_of(response) -> str:
-    return " ".join(lxml_html.fromstring(response.content.decode()).text_content().split())
 
 
 # --- Who may open the pages -------------------------------------------------------------------
