@@ -32,6 +32,8 @@ from .submissions import clear_declaration_after_change
 __all__ = [
     "add_evidence_file",
     "check_evidence",
+    "may_change_files",
+    "page_of_file",
     "pending_evidence_ids",
     "record_download",
     "remove_evidence_file",
@@ -74,11 +76,21 @@ def _answers_open_information_request(actor, application: Application, section_k
     )
 
 
-def _ensure_may_add(actor, application: Application, section_key: str) -> None:
+def _ensure_may_change_files(actor, application: Application, section_key: str) -> None:
+    """Files are added and removed in a draft's descriptor sections, or with
+    the answers to an open information request."""
     if _answers_open_information_request(actor, application, section_key):
         return
     _ensure_editable(actor, application)
     _ensure_descriptor_section(application, section_key)
+
+
+def may_change_files(actor, application: Application, section_key: str) -> bool:
+    try:
+        _ensure_may_change_files(actor, application, section_key)
+    except PermissionDenied:
+        return False
+    return True
 
 
 def _check_limits(application: Application, section_key: str, size: int) -> None:
@@ -108,7 +120,7 @@ def add_evidence_file(
     upload to S3 does not hold up other saves; the limits are checked again
     under the lock, and the stored copy is deleted if the record is not made.
     """
-    _ensure_may_add(actor, application, section_key)
+    _ensure_may_change_files(actor, application, section_key)
     checked = validate_upload(uploaded_file, max_bytes=settings.EVIDENCE_MAX_UPLOAD_BYTES)
     _check_limits(application, section_key, checked.size)
     stored = storage.store_private_file(uploaded_file, prefix=f"evidence/{application.pk}")
@@ -129,7 +141,7 @@ def add_evidence_file(
 @transaction.atomic
 def _record_upload(*, actor, application, section_key, checked, stored) -> EvidenceFile:
     application = Application.objects.select_for_update().get(pk=application.pk)
-    _ensure_may_add(actor, application, section_key)
+    _ensure_may_change_files(actor, application, section_key)
     _check_limits(application, section_key, stored.size)
     evidence = EvidenceFile.objects.create(
         application=application,
@@ -175,7 +187,7 @@ def remove_evidence_file(*, actor, evidence: EvidenceFile) -> EvidenceFile:
     """Take a file out of the application (soft: the record stays, with who and
     when) and delete the stored copy once that has committed."""
     application = Application.objects.select_for_update().get(pk=evidence.application_id)
-    _ensure_editable(actor, application)
+    _ensure_may_change_files(actor, application, evidence.section_key)
     evidence = EvidenceFile.objects.select_for_update().get(pk=evidence.pk)
     if evidence.removed_at is not None:
         return evidence
@@ -307,7 +319,7 @@ def _quarantine(evidence_id: int, signature: str) -> EvidenceFile | None:
             context={
                 "evidence": evidence,
                 "application": application,
-                "section_url": settings.SITE_URL + _page_of(evidence),
+                "section_url": settings.SITE_URL + page_of_file(evidence),
             },
             dedupe_key=f"evidence-quarantined-{evidence.pk}",
         )
@@ -327,7 +339,7 @@ def pending_evidence_ids(*, older_than: timedelta = timedelta(minutes=10)) -> li
     )
 
 
-def _page_of(evidence: EvidenceFile) -> str:
+def page_of_file(evidence: EvidenceFile) -> str:
     """The page where the agency sees this file: its section, or the
     information request it was sent with."""
     if evidence.section_key.startswith(INFORMATION_PREFIX):

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET
 from qualitymark.core.permissions import agency_user_required
 from qualitymark.files.storage import file_response
 
-from .. import rules as application_rules
 from .. import selectors, services
 from .agencies import GET_AND_POST
 
@@ -26,13 +25,15 @@ LOCKED_MESSAGE = "This application has been submitted, so its files can no longe
 @agency_user_required
 @GET_AND_POST
 def evidence_remove(request, pk, file_pk):
+    """Remove a file from a draft's section, or from the answers to an open
+    information request before they are sent."""
     application = selectors.own_application(request.user, pk)
     evidence = selectors.evidence_for(application, file_pk)
     application_url = reverse("agency:application", args=[application.pk])
-    if not application_rules.can_edit_application(request.user, application):
+    if not services.may_change_files(request.user, application, evidence.section_key):
         messages.info(request, LOCKED_MESSAGE)
         return redirect(application_url)
-    section_url = reverse("agency:section", args=[application.pk, evidence.section_key])
+    page_url = services.page_of_file(evidence)
     if request.method == "POST":
         try:
             services.remove_evidence_file(actor=request.user, evidence=evidence)
@@ -40,11 +41,12 @@ def evidence_remove(request, pk, file_pk):
             messages.info(request, LOCKED_MESSAGE)
             return redirect(application_url)
         messages.success(request, f"Removed {evidence.original_name}.")
-        return redirect(f"{section_url}#evidence")
+        anchor = "#evidence" if evidence.section_key.startswith("q") else "#files"
+        return redirect(page_url + anchor)
     return render(
         request,
         "applications/apply/evidence_remove.html",
-        {"application": application, "evidence": evidence, "back_url": section_url},
+        {"application": application, "evidence": evidence, "back_url": page_url},
     )
 
 

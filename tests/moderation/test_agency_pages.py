@@ -287,3 +287,42 @@ def test_no_decision_page_before_the_decision_or_outside_the_agency(client):
         login(client, user)
         assert client.get(decision_url(decided)).status_code == 404
         assert client.get(decision_pdf_url(decided)).status_code == 404
+
+
+def test_a_file_sent_by_mistake_can_be_removed_before_the_answers_go(client, asked):
+    application, _, request, member = asked
+    login(client, member)
+    client.post(
+        request_url(application, request),
+        {**answers(request), "files": [pdf_upload("wrong-file.pdf")], "upload": "Upload files"},
+    )
+    evidence = EvidenceFile.objects.get(section_key=request.evidence_section_key)
+    remove_url = reverse("agency:evidence_remove", args=[application.pk, evidence.pk])
+    assert remove_url in client.get(request_url(application, request)).content.decode()
+
+    response = client.post(remove_url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(request_url(application, request))
+    evidence.refresh_from_db()
+    assert evidence.removed_at is not None
+    assert AuditEvent.objects.filter(action="evidence.removed").exists()
+
+    client.post(request_url(application, request), answers(request))
+    request.refresh_from_db()
+    assert request.status == InformationRequest.Status.ANSWERED
+    sent = EvidenceFile.objects.create(
+        application=application,
+        section_key=request.evidence_section_key,
+        storage_key="test/after",
+        original_name="late.pdf",
+        kind="pdf",
+        content_type="application/pdf",
+        size=10,
+        sha256="0" * 64,
+        uploaded_by=member,
+        scan_status="clean",
+    )
+    late_remove = reverse("agency:evidence_remove", args=[application.pk, sent.pk])
+    assert client.post(late_remove).status_code == 302
+    sent.refresh_from_db()
+    assert sent.removed_at is None
