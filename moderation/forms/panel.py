@@ -343,6 +343,7 @@ class InformationResponseForm(forms.Form):
             Field("files"),
             Button.secondary("upload", "Upload files"),
             Button.primary("send", "Send your answers"),
+            Button.secondary("save_draft", "Save and come back later"),
         )
 
     def answers(self) -> dict[int, str]:

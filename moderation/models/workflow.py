@@ -252,6 +252,9 @@ class InformationQuestion(models.Model):
     )
     question = models.TextField()
     answer = models.TextField(blank=True)
+    draft_answer = models.TextField(
+        blank=True, help_text="What the agency has typed but not sent; moderators do not see it."
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from applications import lifecycle
 from applications import rules as application_rules
 from applications.models import Application
+from qualitymark.audit.services import record_event
 
 from ..models import InformationQuestion, InformationRequest
 from ..rules import can_request_information
@@ -53,25 +54,55 @@ def request_information(
     return request
 
 
+def _lock_open_request_for_agency(actor, request: InformationRequest) -> InformationRequest:
+    request = InformationRequest.objects.select_for_update().get(pk=request.pk)
+    if not application_rules.is_member_of_application_agency(actor, request.application):
+        raise PermissionDenied("Only the agency can answer.")
+    if request.status != InformationRequest.Status.OPEN:
+        raise ValidationError("This request has already been answered.")
+    return request
+
+
+@transaction.atomic
+def save_draft_answers(
+    *, actor, request: InformationRequest, answers: dict[int, str]
+) -> InformationRequest:
+    """Keep what the agency has typed without sending it: the moderators see
+    nothing until the answers are sent."""
+    request = _lock_open_request_for_agency(actor, request)
+    changed = []
+    for question in request.questions.all():
+        text = (answers.get(question.pk) or "").strip()
+        if text != question.draft_answer:
+            question.draft_answer = text
+            question.save(update_fields=["draft_answer"])
+            changed.append(question.pk)
+    if changed:
+        record_event(
+            actor=actor,
+            action="information_request.draft_saved",
+            target=request.application,
+            changes={"request": request.pk, "questions": changed},
+        )
+    return request
+
+
 @transaction.atomic
 def respond_to_information_request(
     *, actor, request: InformationRequest, answers: dict[int, str]
 ) -> InformationRequest:
     """answers: {question id: answer}. Files are added beforehand as evidence
     under request.evidence_section_key."""
-    request = InformationRequest.objects.select_for_update().get(pk=request.pk)
+    request = _lock_open_request_for_agency(actor, request)
     application = request.application
-    if not application_rules.is_member_of_application_agency(actor, application):
-        raise PermissionDenied("Only the agency can answer.")
-    if request.status != InformationRequest.Status.OPEN:
-        raise ValidationError("This request has already been answered.")
     missing = []
     for question in request.questions.all():
         answer = (answers.get(question.pk) or "").strip()
         if not answer:
             missing.append(question.pk)
         question.answer = answer
-        question.save(update_fields=["answer"])
+        question.draft_answer = answer
+        question.save(update_fields=["answer", "draft_answer"])
     if missing:
         raise ValidationError({f"answer_{pk}": "Answer this question" for pk in missing})
     request.status = InformationRequest.Status.ANSWERED

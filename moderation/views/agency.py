@@ -69,6 +69,29 @@ def _upload(request, application, information_request, form) -> list[EvidenceFil
     return added
 
 
+def _upload_or_send(request, application, information_request, form):
+    sending = "upload" not in request.POST
+    added = _upload(request, application, information_request, form)
+    if not sending and not added and not form.errors:
+        form.add_error("files", "Select a file to upload")
+    if not sending or form.errors:
+        return None
+    try:
+        services.respond_to_information_request(
+            actor=request.user, request=information_request, answers=form.answers()
+        )
+    except ValidationError as error:
+        apply_errors(form, error)
+        return None
+    except (PermissionDenied, TransitionNotAllowed):
+        messages.info(request, "These questions have already been answered.")
+        return redirect(request.path)
+    messages.success(
+        request, "Your answers have been sent. The moderators will carry on with their review."
+    )
+    return redirect(request.path)
+
+
 @agency_user_required
 @GET_AND_POST
 def respond_to_information_request(request, pk, request_pk):
@@ -83,29 +106,32 @@ def respond_to_information_request(request, pk, request_pk):
     )
     form = None
     if is_open:
-        form = InformationResponseForm(posted(request), request.FILES or None, questions=questions)
+        drafts = {f"answer_{q.pk}": q.draft_answer for q in questions if q.draft_answer}
+        form = InformationResponseForm(
+            posted(request), request.FILES or None, questions=questions, initial=drafts
+        )
         if request.method == "POST" and form.is_valid():
-            sending = "upload" not in request.POST
-            added = _upload(request, application, information_request, form)
-            if not sending and not added and not form.errors:
-                form.add_error("files", "Select a file to upload")
-            if sending and not form.errors:
-                try:
-                    services.respond_to_information_request(
-                        actor=request.user, request=information_request, answers=form.answers()
-                    )
-                except ValidationError as error:
-                    apply_errors(form, error)
-                except (PermissionDenied, TransitionNotAllowed):
-                    messages.info(request, "These questions have already been answered.")
-                    return redirect(request.path)
-                else:
+            try:
+                # Whatever happens next, what was typed is kept (moderators don't see it).
+                services.save_draft_answers(
+                    actor=request.user, request=information_request, answers=form.answers()
+                )
+            except (PermissionDenied, ValidationError):
+                messages.info(request, "These questions have already been answered.")
+                return redirect(request.path)
+            if "save_draft" in request.POST:
+                _upload(request, application, information_request, form)
+                if not form.errors:
                     messages.success(
                         request,
-                        "Your answers have been sent. The moderators will carry on with their "
-                        "review.",
+                        "Your answers are saved but not sent. Come back to send them "
+                        f"by {information_request.due_on:%-d %B %Y}.",
                     )
                     return redirect(request.path)
+            else:
+                response = _upload_or_send(request, application, information_request, form)
+                if response is not None:
+                    return response
     elif request.method == "POST":
         return redirect(request.path)
     return render(

@@ -326,3 +326,31 @@ def test_a_file_sent_by_mistake_can_be_removed_before_the_answers_go(client, ask
     assert client.post(late_remove).status_code == 302
     sent.refresh_from_db()
     assert sent.removed_at is None
+
+
+def test_answers_can_be_saved_and_sent_later_and_moderators_see_only_what_was_sent(
+    client, asked
+):
+    application, assignments, request, member = asked
+    login(client, member)
+    first, second = request.questions.all()
+    draft = {f"answer_{first.pk}": "Eleven households, so far.", "save_draft": "Save"}
+    response = client.post(request_url(application, request), draft)
+    assert response.status_code == 302
+    page_html = client.get(request_url(application, request)).content.decode()
+    assert "Eleven households, so far." in page_html
+
+    request.refresh_from_db()
+    assert request.status == InformationRequest.Status.OPEN
+    exchange = information_requests_of(application).get(pk=request.pk)
+    assert [question.answer for question in exchange.questions.all()] == ["", ""]
+    client.force_login(assignments[0].moderator.user)
+    moderator_page = client.get(reverse("moderation:application", args=[application.pk]))
+    assert "Eleven households, so far." not in moderator_page.content.decode()
+
+    login(client, member)
+    client.post(request_url(application, request), answers(request))
+    request.refresh_from_db()
+    assert request.status == InformationRequest.Status.ANSWERED
+    first.refresh_from_db()
+    assert first.answer == "We approved eleven households last year."
