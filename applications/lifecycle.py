@@ -58,6 +58,7 @@ class Transition:
     target: str
     rule_name: str
     needs_reason: bool = False
+    by_system: bool = False  # the service itself may make this move
     timestamp_field: str | None = None
     notifications: tuple[str, ...] = field(default_factory=tuple)
 
@@ -112,6 +113,7 @@ TRANSITIONS: dict[str, Transition] = {
             [Status.IN_REVIEW],
             Status.PANEL,
             "moderation.open_panel",
+            by_system=True,
             notifications=("panel_opened",),
         ),
         _t(
@@ -174,7 +176,7 @@ def _actor_may(transition_: Transition, actor, application) -> bool:
     import rules
 
     if actor is SYSTEM:
-        return transition_.name in {"open_panel"}
+        return transition_.by_system
     return rules.has_perm(transition_.rule_name, actor, application)
 
 
