@@ -64,13 +64,29 @@ class DescriptorLine:
         return self.consolidated is not None and self.consolidated >= settings.RATING_MEETS
 
 
+def majority_of(descriptor_count: int) -> int:
+    """How many descriptors are "most" of them."""
+    return descriptor_count // 2 + 1
+
+
+def rule_facts(descriptor_count: int) -> dict:
+    """The rule's numbers and words, for the page that explains it."""
+    return {
+        "scale": list(settings.RATING_LABELS),
+        "meets": rating_label(settings.RATING_MEETS),
+        "lowest": rating_label(0),
+        "majority": majority_of(descriptor_count),
+        "descriptor_count": descriptor_count,
+    }
+
+
 def suggest_outcome(lines: list[DescriptorLine], level_sought: str) -> str:
     if not lines or any(line.consolidated is None for line in lines):
         return Recommendation.NOT_AWARDED
     met = sum(line.met for line in lines)
     if met == len(lines):
         suggestion = Recommendation.FULL
-    elif met * 2 > len(lines) and all(line.consolidated > 0 for line in lines):
+    elif met >= majority_of(len(lines)) and all(line.consolidated > 0 for line in lines):
         suggestion = Recommendation.WORKING_TOWARDS
     else:
         suggestion = Recommendation.NOT_AWARDED

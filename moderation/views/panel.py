@@ -25,7 +25,7 @@ from qualitymark.users.roles import roles_of
 
 from .. import selectors, services
 from ..access import is_conflicted_on
-from ..consolidation import rating_label, suggest_outcome
+from ..consolidation import rating_label, rule_facts, suggest_outcome
 from ..forms import DecisionForm, MeetingDetailsForm, MeetingForm, feedback_initial
 from ..models import Decision, PanelMeeting, Recommendation
 from ..rules import can_chair_panel
@@ -97,17 +97,6 @@ def _matrix(consolidation) -> list[MatrixRow]:
     ]
 
 
-def _rule_labels(descriptor_count: int) -> dict:
-    """The words the rule on the page uses, from the configured rating scale."""
-    return {
-        "scale": list(settings.RATING_LABELS),
-        "meets": rating_label(settings.RATING_MEETS),
-        "lowest": rating_label(0),
-        "majority": descriptor_count // 2 + 1,
-        "descriptor_count": descriptor_count,
-    }
-
-
 @chair_or_staff_required
 def consolidation(request, pk):
     application = selectors.application_for_chair(request.user, pk)
@@ -147,7 +136,7 @@ def consolidation(request, pk):
             "met_count": sum(line.met for line in result.lines),
             "descriptor_count": len(result.lines),
             "capped": uncapped != suggested,
-            "rule": _rule_labels(len(result.lines)),
+            "rule": rule_facts(len(result.lines)),
             "information_requests": [
                 (item, files.get(item.evidence_section_key, [])) for item in requests
             ],
