@@ -365,22 +365,23 @@ def _demo_reviewers() -> list[ModeratorProfile]:
     ]
 
 
-def _demo_submitted_application(agency: Agency, level: str, lead: User):
+def complete_and_submit(application, *, lead: User, answers_for, name: str, role: str):
+    """Answer every section through its form (so the answers are checked as the
+    pages check them), sign the declaration and submit, as the agency's lead.
+    answers_for(section_key) gives the posted values for a section."""
     from applications import services as application_services
     from applications.models import SectionAnswer
+    from applications.sections import form_kwargs
     from applications.selectors import application_overview
 
-    application = application_services.start_application(
-        actor=lead, agency=agency, level_sought=level, kind="new"
-    )
     for row in application_overview(application).rows:
         form = row.section.form_class(
-            {**_demo_section_answers(row.key), "version": 0, "completed": "yes"},
+            {**answers_for(row.key), "version": 0, "completed": "yes"},
             application=application,
-            **({"descriptor": row.section.descriptor} if row.section.descriptor else {}),
+            **form_kwargs(row.section),
         )
         if not form.is_valid():
-            raise RuntimeError(f"Demo answers for {row.key} are not valid: {form.errors}")
+            raise ValueError(f"The answers for {row.key} are not valid: {form.errors}")
         application_services.save_section(
             actor=lead,
             application=application,
@@ -389,10 +390,23 @@ def _demo_submitted_application(agency: Agency, level: str, lead: User):
             state=SectionAnswer.State.COMPLETED,
             expected_version=0,
         )
-    application_services.sign_declaration(
-        actor=lead, application=application, name=lead.full_name, role=lead.job_title
-    )
+    application_services.sign_declaration(actor=lead, application=application, name=name, role=role)
     return application_services.submit_application(actor=lead, application=application)
+
+
+def _demo_submitted_application(agency: Agency, level: str, lead: User):
+    from applications import services as application_services
+
+    application = application_services.start_application(
+        actor=lead, agency=agency, level_sought=level, kind="new"
+    )
+    return complete_and_submit(
+        application,
+        lead=lead,
+        answers_for=_demo_section_answers,
+        name=lead.full_name,
+        role=lead.job_title,
+    )
 
 
 def _screen_and_assign(application, staff, reviewers):

@@ -5,11 +5,11 @@ from datetime import timedelta
 from django.utils import timezone
 
 from applications import services as application_services
-from applications.models import Application, SectionAnswer
-from applications.selectors import application_overview
+from applications.models import Application
 from descriptors.services import ensure_working_framework
 from moderation import services
 from moderation.models import Assignment, Recommendation
+from qualitymark.core import demo
 from tests.applications.application_data import section_answers
 from tests.factories import (
     AgencyFactory,
@@ -48,25 +48,9 @@ def submitted_application(*, agency=None, level="full") -> Application:
 
 def complete_and_submit(application, *, lead) -> Application:
     """Answer every section, sign the declaration and submit, as the agency's lead."""
-    for row in application_overview(application).rows:
-        form = row.section.form_class(
-            {**section_answers(row.key), "version": 0, "completed": "yes"},
-            application=application,
-            **({"descriptor": row.section.descriptor} if row.section.descriptor else {}),
-        )
-        assert form.is_valid(), (row.key, form.errors)
-        application_services.save_section(
-            actor=lead,
-            application=application,
-            key=row.key,
-            data=form.answer_data(),
-            state=SectionAnswer.State.COMPLETED,
-            expected_version=0,
-        )
-    application_services.sign_declaration(
-        actor=lead, application=application, name="Pat Lead", role="Head of Service"
+    return demo.complete_and_submit(
+        application, lead=lead, answers_for=section_answers, name="Pat Lead", role="Head of Service"
     )
-    return application_services.submit_application(actor=lead, application=application)
 
 
 def screened_application(*, staff=None, moderators=None, **kwargs) -> tuple[Application, list]:
