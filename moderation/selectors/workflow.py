@@ -6,6 +6,7 @@ that shows reviews gets them from `reviews_visible_to`."""
 
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -221,6 +222,41 @@ def information_requests_of(application: Application) -> QuerySet[InformationReq
     return application.information_requests.select_related(
         "asked_by", "responded_by"
     ).prefetch_related("questions__descriptor")
+
+
+class ExchangeItem(NamedTuple):
+    """An information request and the files the agency sent with its answer."""
+
+    request: InformationRequest
+    files: list[EvidenceFile]
+
+
+def information_exchange(application: Application, *, answered_only: bool = False):
+    """Every information request on the application, newest first, with its
+    questions and the files sent with the answer (evidence under the request's
+    key), in three queries."""
+    requests = list(information_requests_of(application))
+    if answered_only:
+        requests = [item for item in requests if item.status == InformationRequest.Status.ANSWERED]
+    files: dict[str, list[EvidenceFile]] = {}
+    if requests:
+        for evidence in EvidenceFile.objects.current().filter(
+            application=application,
+            section_key__in=[item.evidence_section_key for item in requests],
+        ):
+            files.setdefault(evidence.section_key, []).append(evidence)
+    return [ExchangeItem(item, files.get(item.evidence_section_key, [])) for item in requests]
+
+
+def response_files(information_request: InformationRequest) -> list[EvidenceFile]:
+    return list(
+        EvidenceFile.objects.current()
+        .filter(
+            application_id=information_request.application_id,
+            section_key=information_request.evidence_section_key,
+        )
+        .order_by("uploaded_at", "pk")
+    )
 
 
 def open_information_request(application: Application) -> InformationRequest | None:

@@ -37,14 +37,6 @@ def _application_url(application) -> str:
 # --- Information requests -------------------------------------------------------------------
 
 
-def _response_files(application, information_request) -> list[EvidenceFile]:
-    return list(
-        EvidenceFile.objects.current()
-        .filter(application=application, section_key=information_request.evidence_section_key)
-        .order_by("uploaded_at", "pk")
-    )
-
-
 def _upload(request, application, information_request, form) -> list[EvidenceFile]:
     """Store each selected file as evidence under the request's key. A refused
     file is named in the form's errors; the others are kept."""
@@ -141,7 +133,7 @@ def respond_to_information_request(request, pk, request_pk):
             "application": application,
             "information_request": information_request,
             "questions": questions,
-            "files": _response_files(application, information_request),
+            "files": selectors.response_files(information_request),
             "form": form,
             "back_url": _application_url(application),
         },

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from applications.lifecycle import TransitionNotAllowed
-from applications.models import EvidenceFile, Level
+from applications.models import Level
 from qualitymark.core.forms import apply_errors, posted
 from qualitymark.core.permissions import require_rule, staff_required
 from qualitymark.users import rules as role_rules
@@ -110,18 +110,6 @@ def consolidation(request, pk):
             rating.label = rating_label(rating.rating)
     suggested = result.suggested_outcome
     uncapped = suggest_outcome(result.lines, Level.FULL)
-    requests = [
-        item
-        for item in selectors.information_requests_of(application)
-        if item.status == item.Status.ANSWERED
-    ]
-    files: dict[str, list] = {}
-    if requests:
-        for evidence in EvidenceFile.objects.current().filter(
-            application=application,
-            section_key__in=[item.evidence_section_key for item in requests],
-        ):
-            files.setdefault(evidence.section_key, []).append(evidence)
     return render(
         request,
         "moderation/panel/consolidation.html",
@@ -137,9 +125,9 @@ def consolidation(request, pk):
             "descriptor_count": len(result.lines),
             "capped": uncapped != suggested,
             "rule": rule_facts(len(result.lines)),
-            "information_requests": [
-                (item, files.get(item.evidence_section_key, [])) for item in requests
-            ],
+            "information_requests": selectors.information_exchange(
+                application, answered_only=True
+            ),
             "may_decide": _may_decide(request.user, application),
             "decision": (
                 services.current_decision(application) if application.status == "decided" else None

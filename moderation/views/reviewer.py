@@ -121,16 +121,6 @@ def _can_ask(user, application) -> bool:
     return application.status == "in_review" and rules.can_request_information(user, application)
 
 
-def _information_exchange(application) -> list[tuple[object, list]]:
-    """Every information request with its questions, answers and the files
-    the agency sent with its answer (evidence under the request's key)."""
-    requests = list(selectors.information_requests_of(application))
-    files = defaultdict(list)
-    for evidence in application.evidence_files.current().filter(section_key__startswith="info-"):
-        files[evidence.section_key].append(evidence)
-    return [(request, files.get(request.evidence_section_key, [])) for request in requests]
-
-
 @dataclass
 class ReadingRow:
     """One section of the application beside its part of the review."""
@@ -190,7 +180,7 @@ def _render_reading(request, assignment, *, form=None, review=None, status=200):
     if form is None and editable:
         descriptors = [row.section.descriptor for row in overview.rows if row.section.descriptor]
         form = ReviewForm(descriptors=descriptors, review=review)
-    exchange = _information_exchange(application)
+    exchange = selectors.information_exchange(application)
     return render(
         request,
         "moderation/review/application.html",

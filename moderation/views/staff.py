@@ -24,7 +24,7 @@ from applications import selectors as application_selectors
 from applications import services as application_services
 from applications.forms import ConfirmForm
 from applications.lifecycle import Status, TransitionNotAllowed
-from applications.models import Application, EvidenceFile
+from applications.models import Application
 from qualitymark.core.forms import apply_errors, posted
 from qualitymark.core.permissions import staff_required
 from qualitymark.files.storage import file_response
@@ -220,24 +220,6 @@ def application_list(request):
 # --- One application --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RequestWithFiles:
-    request: object
-    files: list
-
-
-def _information_requests(application) -> list[RequestWithFiles]:
-    """The requests, newest first, each with the files the agency sent with its answer."""
-    requests = list(selectors.information_requests_of(application))
-    files: dict[str, list] = {}
-    if requests:
-        for evidence in EvidenceFile.objects.current().filter(
-            application=application, section_key__startswith="info-"
-        ):
-            files.setdefault(evidence.section_key, []).append(evidence)
-    return [RequestWithFiles(item, files.get(item.evidence_section_key, [])) for item in requests]
-
-
 @staff_required
 @require_GET
 def application_detail(request, pk):
@@ -274,7 +256,7 @@ def application_detail(request, pk):
                 else []
             ),
             "submitted_reviews": submitted_reviews,
-            "information_requests": _information_requests(application),
+            "information_requests": selectors.information_exchange(application),
             "overview": application_selectors.application_overview(application),
             "min_moderators": settings.MIN_MODERATORS_PER_APPLICATION,
         },
