@@ -87,10 +87,12 @@ def _formfield(model_field, **kwargs):
     return model_field.formfield(**kwargs)
 
 
+OFSTED_URN_FORMAT_MESSAGE = validate_ofsted_urn.message
 AGENCY_ERROR_MESSAGES = {
     "name": {"required": "Enter the agency's name"},
     "agency_type": {"required": "Choose the type of agency"},
     "region": {"required": "Choose the agency's region"},
+    "ofsted_urn": {"max_length": OFSTED_URN_FORMAT_MESSAGE},
     "website": {
         "invalid": "Enter a website address in the correct format, like "
         "https://www.example.gov.uk/adoption"

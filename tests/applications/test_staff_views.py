@@ -142,9 +142,10 @@ def test_staff_rename_and_deactivate_an_agency(staff_client):
     agency.refresh_from_db()
     assert agency.name == "New Name"
 
-    assert "Deactivate New Name?" in staff_client.get(
-        f"/staff/agencies/{agency.slug}/deactivate/"
-    ).content.decode()
+    assert (
+        "Deactivate New Name?"
+        in staff_client.get(f"/staff/agencies/{agency.slug}/deactivate/").content.decode()
+    )
     staff_client.post(f"/staff/agencies/{agency.slug}/deactivate/")
     agency.refresh_from_db()
     assert not agency.is_active
@@ -225,3 +226,20 @@ def test_the_invitation_list_filters_by_status_and_offers_resend_and_revoke(
         staff_client.post(f"/staff/invitations/{pending.pk}/resend/")
     assert mail.outbox[-1].to == ["pending@example.org"]
     assert len(mail.outbox) == 3
+
+
+@pytest.mark.parametrize("urn", ["AB12", "SC12345", "12345", "SC1234567"])
+def test_an_ofsted_urn_in_the_wrong_format_is_refused(staff_client, urn):
+    response = staff_client.post(
+        "/staff/agencies/new/",
+        {
+            "name": "Format Test Adoption",
+            "agency_type": "la",
+            "region": "london",
+            "ofsted_urn": urn,
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Enter an Ofsted URN in the correct format" in html
+    assert not Agency.objects.filter(name="Format Test Adoption").exists()

@@ -152,3 +152,12 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, panel):
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith("/accounts/login/")
+
+
+def test_the_agency_dashboard_shows_its_awards(client, panel):
+    award = panel.award()
+    member = MembershipFactory(agency=award.agency).user
+    client.force_login(member)
+    page = client.get(reverse("agency:dashboard")).content.decode()
+    assert "Quality Mark awards" in page
+    assert reverse("agency:award", args=[award.agency.slug, award.pk]) in page
