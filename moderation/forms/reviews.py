@@ -388,6 +388,8 @@ class QueueFilterForm(GovukFormMixin, forms.Form):
             ("in_progress", "In progress"),
             ("submitted", "Submitted"),
             ("overdue", "Overdue"),
+            ("paused", "Paused: waiting for the agency"),
+            ("decided", "Decided"),
         ],
     )
 
