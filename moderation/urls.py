@@ -152,3 +152,10 @@ register_patterns = [
     path("badge/<slug:slug>.svg", register_views.badge, name="badge"),
 ]
 public_patterns = register_patterns
+
+# --- Running the scheme: dashboard, calibration, exports, notification log --------------------
+from .views import calibration as calibration_views  # noqa: E402
+
+staff_patterns += [
+    path("calibration/", calibration_views.calibration, name="calibration"),
+]

@@ -469,7 +469,7 @@ def _demo_decided_application(agency: Agency, level: str, lead: User, people: di
         moderation_services.submit_review(
             actor=moderator_user,
             review=moderation_services.review_for(assignment),
-            ratings=feedback,
+            ratings=_demo_ratings(feedback, level, assignment.role),
             recommendation=recommendation,
             summary="A well-evidenced application with a clear commitment to early permanence.",
         )
@@ -495,6 +495,24 @@ def _demo_decided_application(agency: Agency, level: str, lead: User, people: di
         if suggested == recommendation
         else "The panel weighed the evidence as a whole.",
     )
+
+
+# Moderators who do not always agree, so that the calibration page has figures:
+# one step apart on a few descriptors (positions on the rating scale, Q1-Q7).
+DEMO_RATINGS = {
+    ("full", "lead"): [3, 2, 3, 2, 2, 3, 2],
+    ("full", "second"): [2, 2, 3, 3, 2, 2, 2],
+    ("working_towards", "lead"): [2, 1, 1, 2, 1, 2, 1],
+    ("working_towards", "second"): [2, 1, 2, 1, 1, 2, 0],
+}
+
+
+def _demo_ratings(feedback: dict, level: str, role: str) -> dict:
+    steps = DEMO_RATINGS[(level, role)]
+    return {
+        pk: {**answer, "rating": steps[index]}
+        for index, (pk, answer) in enumerate(feedback.items())
+    }
 
 
 def seed_awards(agencies: dict[str, Agency], people: dict[str, User]) -> list:
