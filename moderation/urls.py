@@ -41,7 +41,6 @@ moderator_patterns = [
 
 # Under /staff/ (namespace "staff"): Coram staff
 staff_patterns = [
-    path("", profile_views.staff_home, name="home"),
     path("moderators/", profile_views.staff_moderator_list, name="moderator_list"),
     path("moderators/<int:pk>/", profile_views.staff_moderator_detail, name="moderator_detail"),
     path("moderators/<int:pk>/chair/", profile_views.staff_moderator_chair, name="moderator_chair"),
@@ -155,7 +154,9 @@ public_patterns = register_patterns
 
 # --- Running the scheme: dashboard, calibration, exports, notification log --------------------
 from .views import calibration as calibration_views  # noqa: E402
+from .views import dashboard as dashboard_views  # noqa: E402
 
 staff_patterns += [
+    path("", dashboard_views.dashboard, name="home"),
     path("calibration/", calibration_views.calibration, name="calibration"),
 ]
