@@ -155,8 +155,11 @@ public_patterns = register_patterns
 # --- Running the scheme: dashboard, calibration, exports, notification log --------------------
 from .views import calibration as calibration_views  # noqa: E402
 from .views import dashboard as dashboard_views  # noqa: E402
+from .views import exports as export_views  # noqa: E402
 
 staff_patterns += [
     path("", dashboard_views.dashboard, name="home"),
     path("calibration/", calibration_views.calibration, name="calibration"),
+    path("exports/", export_views.export_list, name="exports"),
+    path("exports/<slug:name>.<slug:file_format>", export_views.export_download, name="export"),
 ]
