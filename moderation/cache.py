@@ -23,7 +23,6 @@ import time
 from functools import wraps
 
 from django.core.cache import cache
-from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
 
