@@ -346,9 +346,13 @@ if REDIS_URL:
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_VISIBILITY_TIMEOUT_MINUTES = env.int("CELERY_VISIBILITY_TIMEOUT_MINUTES", default=10)
+CELERY_VISIBILITY_TIMEOUT_MINUTES = env.float("CELERY_VISIBILITY_TIMEOUT_MINUTES", default=10)
+_VISIBILITY_SECONDS = int(CELERY_VISIBILITY_TIMEOUT_MINUTES * 60)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT_MINUTES * 60,
+    "visibility_timeout": _VISIBILITY_SECONDS,
+    # Look for jobs of a vanished worker a few times per visibility timeout.
+    "unacked_restore_interval": max(1, min(10, _VISIBILITY_SECONDS // 3)),
+    "unacked_restore_throttle": 1,
     "socket_connect_timeout": 2,
     "socket_timeout": 2,
 }

@@ -97,11 +97,12 @@ def dispatch(job_id: int, *, inline: bool) -> bool:
 
 
 def run_job(job_id: int) -> bool:
-    """Run one job if it is still pending and nobody else is running it.
-    Returns whether it is done now."""
+    """Run one job if it is still pending. Returns whether this call did it."""
     with transaction.atomic():
         job = (
-            OutboxJob.objects.select_for_update(skip_locked=True)
+            # Blocking: a second delivery waits for the first and then finds
+            # it done (or, if that worker died, runs it).
+            OutboxJob.objects.select_for_update()
             .filter(pk=job_id, done_at__isnull=True)
             .first()
         )

@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 def deliver(sent_email_id: int) -> str:
     with transaction.atomic():
         record = (
-            SentEmail.objects.select_for_update(skip_locked=True)
+            SentEmail.objects.select_for_update()
             .filter(pk=sent_email_id)
             .exclude(status=EmailStatus.SENT)
             .first()

@@ -152,7 +152,7 @@ class Worker:
             "REDIS_URL": self.redis_url,
             "EMAIL_URL": self.email_url,
             "CELERY_TASK_DEFAULT_QUEUE": self.queue,
-            "CELERY_VISIBILITY_TIMEOUT_MINUTES": "1",
+            "CELERY_VISIBILITY_TIMEOUT_MINUTES": "0.25",  # 15 s, to keep the test short
         }
         if self.media_root:
             env["PRIVATE_MEDIA_ROOT"] = self.media_root
