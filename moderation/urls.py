@@ -156,10 +156,16 @@ public_patterns = register_patterns
 from .views import calibration as calibration_views  # noqa: E402
 from .views import dashboard as dashboard_views  # noqa: E402
 from .views import exports as export_views  # noqa: E402
+from .views import notification_log as email_views  # noqa: E402
 
 staff_patterns += [
     path("", dashboard_views.dashboard, name="home"),
     path("calibration/", calibration_views.calibration, name="calibration"),
     path("exports/", export_views.export_list, name="exports"),
+    path("emails/", email_views.email_list, name="emails"),
+    path("emails/<int:pk>/", email_views.email_detail, name="email"),
+    path("emails/<int:pk>/resend/", email_views.email_resend, name="email_resend"),
+    path("emails/templates/", email_views.email_previews, name="email_previews"),
+    path("emails/templates/<slug:name>/", email_views.email_preview, name="email_preview"),
     path("exports/<slug:name>.<slug:file_format>", export_views.export_download, name="export"),
 ]

@@ -32,6 +32,11 @@ class SentEmail(models.Model):
     next_attempt_at = models.DateTimeField(
         null=True, blank=True, help_text="When the sweep tries again; empty once sent or given up."
     )
+    # What the e-mail is about (an application, an award…), as the audit log
+    # names its targets: the notification log links to it.
+    about_type = models.CharField(max_length=100, blank=True, db_index=True)
+    about_id = models.CharField(max_length=64, blank=True, db_index=True)
+    about_repr = models.CharField(max_length=255, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -12,7 +12,7 @@ from datetime import timedelta
 from email.utils import make_msgid
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -45,6 +45,23 @@ def _dispatch_after_commit(record_id: int) -> None:
     transaction.on_commit(lambda: publish(send_email, record_id), robust=True)
 
 
+# The context entry an e-mail is about, most specific last wins first.
+ABOUT_KEYS = ("application", "award", "request", "assignment", "evidence", "invitation")
+
+
+def about(context: dict) -> dict[str, str]:
+    """The object an e-mail is about, from its template context."""
+    for key in ABOUT_KEYS:
+        target = context.get(key)
+        if isinstance(target, models.Model) and target.pk is not None:
+            return {
+                "about_type": target._meta.label_lower,
+                "about_id": str(target.pk),
+                "about_repr": str(target)[:255],
+            }
+    return {}
+
+
 def notify(
     *,
     template: str,
@@ -68,6 +85,7 @@ def notify(
                 dedupe_key=dedupe_key,
                 message_id=_message_id(),
                 next_attempt_at=_first_attempt_due(),
+                **about(context),
             )
     except IntegrityError:
         return None
@@ -89,6 +107,9 @@ def resend_email(*, actor, email: SentEmail) -> SentEmail:
             body=email.body,
             message_id=_message_id(),
             next_attempt_at=_first_attempt_due(),
+            about_type=email.about_type,
+            about_id=email.about_id,
+            about_repr=email.about_repr,
         )
     else:
         email.status = EmailStatus.QUEUED
