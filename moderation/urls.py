@@ -156,11 +156,17 @@ public_patterns = register_patterns
 from .views import calibration as calibration_views  # noqa: E402
 from .views import dashboard as dashboard_views  # noqa: E402
 from .views import exports as export_views  # noqa: E402
+from .views import meetings as meeting_views  # noqa: E402
 from .views import notification_log as email_views  # noqa: E402
 
 staff_patterns += [
     path("", dashboard_views.dashboard, name="home"),
     path("calibration/", calibration_views.calibration, name="calibration"),
+    path(
+        "panel-meetings/<int:meeting_pk>/cancel/",
+        meeting_views.meeting_cancel,
+        name="meeting_cancel",
+    ),
     path("exports/", export_views.export_list, name="exports"),
     path("emails/", email_views.email_list, name="emails"),
     path("emails/<int:pk>/", email_views.email_detail, name="email"),

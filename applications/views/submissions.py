@@ -20,6 +20,7 @@ from ..middleware import pop_rescued_draft
 from ..models import Agency, SectionAnswer
 from ..sections import FEE, DescriptorSection, form_kwargs
 from .agencies import GET_AND_POST
+from .upload_feedback import report_upload
 
 DECLARATION_CLEARED = (
     "The application has changed since the declaration was signed, so an agency lead "
@@ -241,7 +242,7 @@ def _save_section_form(request, application, row, form):
             form.data = form.data.copy()
             form.data["version"] = answer.version
             return None
-        messages.success(request, f"Uploaded {evidence.original_name}. Your answer was saved too.")
+        report_upload(request, evidence)
         if uploading:
             return redirect(f"{section_url}#evidence")
     if state == SectionAnswer.State.COMPLETED:

@@ -211,7 +211,7 @@ def _history(review: Review | None) -> list[dict]:
         return []
     entries = []
     previous = None
-    for revision in review.revisions.select_related("created_by").order_by("number"):
+    for revision in sorted(review.revisions.all(), key=lambda revision: revision.number):
         snapshot = revision.snapshot or {}
         ratings = snapshot.get("ratings", [])
         entries.append(

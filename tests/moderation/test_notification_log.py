@@ -3,6 +3,7 @@ search and filters, resending a failed one, and a preview of every template."""
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
 from moderation.email_previews import EMAIL_DIR, render_preview, template_names
@@ -113,3 +114,8 @@ def test_the_log_is_for_coram_staff_only():
     assert outsider.get(LOG).status_code == 404
     assert outsider.get(reverse("staff:email", args=[email.pk])).status_code == 404
     assert outsider.post(reverse("staff:email_resend", args=[email.pk])).status_code == 404
+    preview = reverse("staff:email_preview", args=["review_overdue"])
+    assert outsider.get(preview).status_code == 404
+    assert client_for(staff_user()).get(preview).status_code == 200
+    anonymous = Client().get(LOG)
+    assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
