@@ -67,14 +67,26 @@ def email_detail(request, pk):
     return render(
         request,
         "moderation/staff/emails/detail.html",
-        {"email": email, "about_url": about_url(email)},
+        {
+            "email": email,
+            "about_url": about_url(email),
+            "resend_from": RESEND_FROM.get(email.template, ""),
+        },
     )
+
+
+# Messages holding a secret are not kept whole, so they are sent again from
+# the page that makes a new secret.
+RESEND_FROM = {"invitation": "staff:invitation_list"}
 
 
 @staff_required
 @require_POST
 def email_resend(request, pk):
     email = get_object_or_404(SentEmail, pk=pk)
+    if email.template in RESEND_FROM:
+        messages.error(request, "Send a new invitation link from the invitations page.")
+        return redirect(RESEND_FROM[email.template])
     resent = resend_email(actor=request.user, email=email)
     if resent.pk == email.pk:
         messages.success(request, "The e-mail is back in the queue and will be sent again.")

@@ -125,3 +125,33 @@ def resend_email(*, actor, email: SentEmail) -> SentEmail:
     )
     _dispatch_after_commit(target.pk)
     return target
+
+
+def send_and_record(
+    *, template: str, to: list[str], subject: str, body: str, logged_body: str, about_object=None
+) -> SentEmail:
+    """Send an e-mail now, outside the queue, and keep a record of it for the
+    notification log. For messages holding a secret (an invitation's link):
+    `logged_body` is what is kept, without the secret, so the record cannot be
+    sent again from the log."""
+    from django.core.mail import send_mail
+
+    record = SentEmail(
+        template=template,
+        recipients=sorted({address.lower() for address in to}),
+        subject=subject[:255],
+        body=logged_body,
+        attempts=1,
+        last_attempt_at=timezone.now(),
+        **about({"invitation": about_object}),
+    )
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, list(to))
+    except Exception as error:  # noqa: BLE001 - the refusal is what the log shows
+        record.status = EmailStatus.FAILED
+        record.last_error = f"{type(error).__name__}: {error}"[:2000]
+    else:
+        record.status = EmailStatus.SENT
+        record.sent_at = timezone.now()
+    record.save()
+    return record

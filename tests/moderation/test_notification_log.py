@@ -119,3 +119,30 @@ def test_the_log_is_for_coram_staff_only():
     assert client_for(staff_user()).get(preview).status_code == 200
     anonymous = Client().get(LOG)
     assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
+
+
+def test_an_invitation_is_logged_without_its_link_and_resent_from_the_invitations_page(
+    django_capture_on_commit_callbacks,
+):
+    from applications.services import send_invitation
+
+    staff = staff_user()
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation = send_invitation(actor=staff, email="New.Mod@example.org", role="moderator")
+    assert len(mail.outbox) == 1
+    link = next(word for word in mail.outbox[0].body.split() if "/invitations/accept/" in word)
+    email = SentEmail.objects.get(template="invitation")
+    assert email.status == "sent" and email.recipients == ["new.mod@example.org"]
+    assert email.about_type == "applications.invitation"
+    assert email.about_id == str(invitation.pk)
+    assert link not in email.body and "[the invitation link, not kept]" in email.body
+
+    client = client_for(staff)
+    rows = logged(client.get(LOG, {"template": "invitation"}))
+    assert [row[2] for row in rows] == ["new.mod@example.org"]
+    page = client.get(reverse("staff:email", args=[email.pk])).content.decode()
+    assert "Send it again" not in page
+    assert reverse("staff:invitation_list") in page
+    response = client.post(reverse("staff:email_resend", args=[email.pk]))
+    assert response["Location"] == reverse("staff:invitation_list")
+    assert SentEmail.objects.filter(template="invitation").count() == 1
