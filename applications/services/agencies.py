@@ -396,7 +396,8 @@ def _send_invitation_email(invitation: Invitation, raw_token: str) -> None:
             body=body,
             logged_body=logged_body,
             about_object=invitation,
-        )
+        ),
+        robust=True,
     )
 
 
