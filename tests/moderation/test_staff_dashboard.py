@@ -116,6 +116,9 @@ def test_the_demo_dashboard_shows_work_at_every_stage_and_the_decisions_chart():
     assert pipeline["Submitted"][0] == "1"
     assert pipeline["In review"][0] == "1"
     assert pipeline["Decided"][0] == "2"
+    assert pipeline["Information requested"][0] == "1"
+    assert pipeline["At panel"][0] == "1"
+    assert "Demo panel: next meeting" in response.content.decode()
     month = f"{timezone.localdate():%B %Y}"
     decisions = figures(response, "decisions")
     assert decisions[month][:3] == ["1", "1", "0"]  # Full, Working Towards, Not awarded
