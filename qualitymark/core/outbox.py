@@ -82,6 +82,9 @@ def publish(task, *args, **kwargs) -> bool:
     try:
         task.delay(*args, **kwargs)
     except Exception as error:  # noqa: BLE001 - any broker failure: leave it to the sweep
+        if task.app.conf.task_always_eager:  # the job itself failed, in this process
+            logger.exception("Job %s failed; the sweep will run it again", task.name)
+            return False
         _broker_down_until = time.monotonic() + BROKER_PAUSE_SECONDS
         logger.warning("Broker unavailable (%s); the sweep will send the job", type(error).__name__)
         return False

@@ -195,9 +195,6 @@ def use_broker(redis_url: str, queue: str | None = None) -> None:
     if queue:
         app.conf.task_default_queue = queue
     app.conf.broker_transport_options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
-    pool = app.__dict__.get("_pool")
-    if pool is not None:
-        pool.force_close_all()
     app._pool = None
     app.amqp._producer_pool = None
     import qualitymark.core.outbox as outbox
