@@ -29,3 +29,6 @@ urlpatterns = [
 
 admin.site.site_header = "Early Permanence Quality Mark administration"
 admin.site.site_title = "EP Quality Mark admin"
+
+# Error pages in the service's layout (qualitymark/core/errors.py, templates/4xx.html, 5xx.html).
+handler500 = "qualitymark.core.errors.server_error"
