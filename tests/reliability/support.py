@@ -204,3 +204,34 @@ def use_broker(redis_url: str, queue: str | None = None) -> None:
 
 def new_queue() -> str:
     return f"test-{uuid.uuid4().hex[:8]}"
+
+
+def ready_to_submit(lead):
+    """A draft of the lead's agency with every section answered and the
+    declaration signed: one click from submitted."""
+    from applications import services as application_services
+    from applications.models import SectionAnswer
+    from applications.sections import form_kwargs
+    from applications.selectors import application_overview
+    from descriptors.services import ensure_working_framework
+    from tests.applications.application_data import section_answers
+
+    ensure_working_framework()
+    application = application_services.start_application(
+        actor=lead, agency=lead.memberships.first().agency, level_sought="full", kind="new"
+    )
+    for row in application_overview(application).rows:
+        form = row.section.form_class(
+            {**section_answers(row.key), "version": 0, "completed": "yes"},
+            application=application,
+            **form_kwargs(row.section),
+        )
+        assert form.is_valid(), form.errors
+        application_services.save_section(
+            actor=lead, application=application, key=row.key, data=form.answer_data(),
+            state=SectionAnswer.State.COMPLETED, expected_version=0,
+        )
+    application_services.sign_declaration(
+        actor=lead, application=application, name="Pat Lead", role="Head of Service"
+    )
+    return application

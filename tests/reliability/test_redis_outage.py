@@ -11,48 +11,22 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from applications import services as application_services
-from applications.models import SectionAnswer
-from applications.sections import form_kwargs
-from applications.selectors import application_overview
 from moderation.models import Award, Decision
 from qualitymark.core.models import OutboxJob
 from qualitymark.core.outbox import sweep
 from qualitymark.notifications.models import EmailStatus, SentEmail
 from tests.accounts.helpers import sign_in
-from tests.applications.application_data import section_answers
 from tests.awards.builders import Panel
 from tests.factories import MembershipFactory
 from tests.moderation.builders import chair
 from tests.moderation.test_panel_pages import at_panel, decision_post, meeting_for
 
-from .support import RedisServer, Worker, new_queue, use_broker, wait_for
+from .support import RedisServer, Worker, new_queue, ready_to_submit, use_broker, wait_for
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 # A request during the outage may pay for one failed connection, never more.
 SLOW_SECONDS = 5.0
-
-
-def ready_to_submit(lead):
-    application = application_services.start_application(
-        actor=lead, agency=lead.memberships.first().agency, level_sought="full", kind="new"
-    )
-    for row in application_overview(application).rows:
-        form = row.section.form_class(
-            {**section_answers(row.key), "version": 0, "completed": "yes"},
-            application=application,
-            **form_kwargs(row.section),
-        )
-        assert form.is_valid(), form.errors
-        application_services.save_section(
-            actor=lead, application=application, key=row.key, data=form.answer_data(),
-            state=SectionAnswer.State.COMPLETED, expected_version=0,
-        )
-    application_services.sign_declaration(
-        actor=lead, application=application, name="Pat Lead", role="Head of Service"
-    )
-    return application
 
 
 def timed(call, *args, **kwargs):
