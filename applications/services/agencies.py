@@ -387,8 +387,10 @@ def _send_invitation_email(invitation: Invitation, raw_token: str) -> None:
     subject = " ".join(render_to_string("emails/invitation_subject.txt", context).split())
     body = render_to_string("emails/invitation_body.txt", context)
     recipient = invitation.email
+    # robust: a mail server failure does not turn the committed invitation into
+    # an error page (staff can resend it).
     transaction.on_commit(
-        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient])
+        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient]), robust=True
     )
 
 

@@ -169,10 +169,16 @@ class Worker:
         return self
 
     def children(self) -> list[int]:
-        found = subprocess.run(  # noqa: S603, S607 - procps
-            ["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True, check=False
-        )
-        return [int(pid) for pid in found.stdout.split()]
+        """The pool's child processes (from /proc: their parent is the worker)."""
+        found = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == self.process.pid:
+                found.append(int(stat.parent.name))
+        return found
 
     def stop(self) -> None:
         if self.process is None:
