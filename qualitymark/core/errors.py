@@ -11,6 +11,7 @@ nothing the person typed is lost.
 
 from __future__ import annotations
 
+import logging
 import sys
 
 from django.conf import settings
@@ -18,6 +19,10 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseServerError
 from django.template.loader import render_to_string
+from django.utils.html import escape
+from django.views import defaults
+
+logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 30
 # Never echoed back: secrets, and what the page makes again itself.
@@ -53,6 +58,29 @@ def _kept_fields(request) -> tuple[list, list, str]:
     return texts, values, posted.get("csrfmiddlewaretoken", "")
 
 
+def _plain(title: str, status: int) -> HttpResponse:
+    """The last resort when even the branded page cannot be rendered."""
+    body = f"<!DOCTYPE html><html lang=en><title>{escape(title)}</title><main><h1>{escape(title)}"
+    return HttpResponse(body + '</h1><p><a href="/">Go to the home page</a></p></main>',
+                        status=status)
+
+
+def _branded(view, title: str, status: int):
+    def handler(request, exception=None):
+        try:
+            return view(request, exception)
+        except Exception:
+            logger.exception("The %s page could not be rendered", status)
+            return _plain(title, status)
+
+    return handler
+
+
+bad_request = _branded(defaults.bad_request, "Sorry, there is a problem with the request", 400)
+permission_denied = _branded(defaults.permission_denied, "You do not have permission", 403)
+page_not_found = _branded(defaults.page_not_found, "Page not found", 404)
+
+
 def database_unavailable(request) -> HttpResponse:
     texts, values, csrf_token = _kept_fields(request)
     content = render_to_string(
@@ -73,6 +101,14 @@ def database_unavailable(request) -> HttpResponse:
 
 def server_error(request, template_name: str = "500.html") -> HttpResponse:
     error = sys.exc_info()[1]
-    if isinstance(error, OperationalError | InterfaceError):
-        return database_unavailable(request)
-    return HttpResponseServerError(render_to_string(template_name, _context()))
+    try:
+        if isinstance(error, OperationalError | InterfaceError):
+            return database_unavailable(request)
+        return HttpResponseServerError(render_to_string(template_name, _context()))
+    except Exception:
+        logger.exception("The error page could not be rendered")
+        if isinstance(error, OperationalError | InterfaceError):
+            response = _plain("Sorry, the service is unavailable", 503)
+            response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            return response
+        return _plain("Sorry, there is a problem with the service", 500)
