@@ -111,8 +111,16 @@ class SmtpServer(socketserver.ThreadingTCPServer):
         self.accepted: list = []
         self.refused = 0
         self._lock = threading.Lock()
+        # Clear ``release`` to hold every message at the end of DATA, before
+        # the server answers; ``holding`` is set once one is held.
+        self.release = threading.Event()
+        self.release.set()
+        self.holding = threading.Event()
 
     def finish_message(self, raw: bytes, reply) -> None:
+        if not self.release.is_set():
+            self.holding.set()
+            self.release.wait(60)
         with self._lock:
             if self.refusing:
                 self.refused += 1
