@@ -96,7 +96,11 @@ def dispatch(job_id: int, *, inline: bool) -> bool:
         return run_job(job_id)
     from .tasks import run_outbox_job
 
-    return publish(run_outbox_job, job_id)
+    if publish(run_outbox_job, job_id):
+        return True
+    # Not queued: due for the very next sweep, not after the usual wait.
+    OutboxJob.objects.filter(pk=job_id, done_at__isnull=True).update(next_attempt_at=timezone.now())
+    return False
 
 
 def run_job(job_id: int) -> bool:
