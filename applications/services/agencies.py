@@ -387,6 +387,8 @@ def _send_invitation_email(invitation: Invitation, raw_token: str) -> None:
     subject = " ".join(render_to_string("emails/invitation_subject.txt", context).split())
     body = render_to_string("emails/invitation_body.txt", context)
     # The log keeps the message without its link: only the token's hash is stored.
+    # robust: a mail server failure does not turn the committed invitation into
+    # an error page (staff can resend it).
     logged_body = body.replace(context["link"], "[the invitation link, not kept]")
     transaction.on_commit(
         lambda: send_and_record(

@@ -206,12 +206,17 @@ def staff_certificate_regenerate(request, pk):
 def staff_award_publish(request, pk):
     award = _decorate(selectors.award_for_staff(request.user, pk))
     form = PublishAwardForm(posted(request))
+    if request.method == "POST" and award.is_published:  # a second click
+        return redirect("staff:award", award.pk)
     if request.method == "POST" and form.is_valid():
         try:
             award_services.publish_award(
                 actor=request.user, award=award, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
+            award.refresh_from_db()
+            if award.is_published:  # a concurrent click got there first
+                return redirect("staff:award", award.pk)
             apply_errors(form, error)
         else:
             messages.success(request, f"{award.agency.name} is now on the public register.")

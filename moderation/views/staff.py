@@ -481,6 +481,9 @@ def accept(request, pk):
         except ValidationError as error:
             apply_errors(form, error)
         except TransitionNotAllowed as error:
+            application.refresh_from_db()
+            if application.status != Status.SUBMITTED:  # a concurrent click got there first
+                return _already_screened(request, application)
             form.add_error(None, str(error))
         else:
             messages.success(

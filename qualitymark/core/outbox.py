@@ -82,6 +82,9 @@ def publish(task, *args, **kwargs) -> bool:
     try:
         task.delay(*args, **kwargs)
     except Exception as error:  # noqa: BLE001 - any broker failure: leave it to the sweep
+        if task.app.conf.task_always_eager:  # the job itself failed, in this process
+            logger.exception("Job %s failed; the sweep will run it again", task.name)
+            return False
         _broker_down_until = time.monotonic() + BROKER_PAUSE_SECONDS
         logger.warning("Broker unavailable (%s); the sweep will send the job", type(error).__name__)
         return False
@@ -93,7 +96,11 @@ def dispatch(job_id: int, *, inline: bool) -> bool:
         return run_job(job_id)
     from .tasks import run_outbox_job
 
-    return publish(run_outbox_job, job_id)
+    if publish(run_outbox_job, job_id):
+        return True
+    # Not queued: due for the very next sweep, not after the usual wait.
+    OutboxJob.objects.filter(pk=job_id, done_at__isnull=True).update(next_attempt_at=timezone.now())
+    return False
 
 
 def run_job(job_id: int) -> bool:

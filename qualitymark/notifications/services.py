@@ -37,12 +37,19 @@ def _first_attempt_due():
     return timezone.now() + timedelta(minutes=settings.OUTBOX_REDISPATCH_MINUTES)
 
 
-def _dispatch_after_commit(record_id: int) -> None:
+def _send(record_id: int) -> None:
     from qualitymark.core.outbox import publish
 
     from .tasks import send_email
 
-    transaction.on_commit(lambda: publish(send_email, record_id), robust=True)
+    if not publish(send_email, record_id):  # not queued: due for the very next sweep
+        SentEmail.objects.filter(pk=record_id, status=EmailStatus.QUEUED).update(
+            next_attempt_at=timezone.now()
+        )
+
+
+def _dispatch_after_commit(record_id: int) -> None:
+    transaction.on_commit(lambda: _send(record_id), robust=True)
 
 
 # The context entry an e-mail is about, most specific last wins first.

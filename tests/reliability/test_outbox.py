@@ -39,6 +39,9 @@ def test_with_the_broker_down_the_decision_commits_and_the_sweep_does_the_rest(
     assert job.kwargs["award_id"] == award.pk and job.done_at is None
     unsent = SentEmail.objects.filter(status=EmailStatus.QUEUED)
     assert unsent.exists() and mail.outbox == []
+    # Not queued, so due for the very next sweep.
+    assert job.next_attempt_at <= timezone.now()
+    assert not unsent.filter(next_attempt_at__gt=timezone.now()).exists()
 
     overdue()
     call_command("sweep_outbox", "--inline")

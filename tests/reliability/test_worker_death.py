@@ -1,6 +1,7 @@
 """Workers may die: a real Celery worker is SIGKILLed while it renders a
 certificate (first a pool child, then the whole worker), then started again.
-Every award ends with exactly one certificate, which is current."""
+Every award ends with exactly one certificate, which is current. A worker
+killed while the mail server holds its message loses no e-mail."""
 
 import os
 import signal
@@ -13,14 +14,17 @@ from django.db import OperationalError, connection, connections, transaction
 from moderation.models import Award, Certificate
 from qualitymark.core.models import OutboxJob
 from qualitymark.core.outbox import sweep
+from qualitymark.notifications.models import EmailStatus, SentEmail
+from qualitymark.notifications.services import notify
 from tests.awards.builders import Panel
 
-from .support import RedisServer, Worker, new_queue, use_broker, wait_for
+from .support import RedisServer, SmtpServer, Worker, new_queue, use_broker, wait_for
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 AWARDS = 6
 DEAD_BROKER = "redis://127.0.0.1:17109/0"
+CONTEXT = {"application": {"reference": "EPQM-2026-0001", "agency": {"name": "Test"}}}
 
 
 def certificate_job_running(award_id: int) -> bool:
@@ -118,3 +122,50 @@ def test_killed_workers_lose_no_certificate(redis_server, restore_broker, tmp_pa
     assert not OutboxJob.objects.filter(
         handler="moderation.tasks.make_certificate", done_at__isnull=True
     ).exists()
+
+
+@pytest.fixture
+def smtp_server():
+    with SmtpServer() as server:
+        yield server
+
+
+def test_a_worker_killed_while_the_mail_server_holds_a_message_loses_no_email(
+    redis_server, smtp_server, restore_broker
+):
+    queue = new_queue()
+    use_broker(redis_server.url, queue)
+    worker = Worker(redis_url=redis_server.url, queue=queue,
+                    email_url=f"smtp://127.0.0.1:{smtp_server.port}").start()
+    try:
+        smtp_server.release.clear()  # the server takes the message and says nothing yet
+        with transaction.atomic():
+            records = [
+                notify(template="panel_opened", to=[f"person{n}@example.org"], context=CONTEXT)
+                for n in range(3)
+            ]
+        assert smtp_server.holding.wait(60), worker.log.read_text()
+        # Handed over, not yet accepted: not recorded as sent.
+        assert not SentEmail.objects.filter(status=EmailStatus.SENT).exists()
+        (child,) = worker.children()
+        os.kill(child, signal.SIGKILL)
+        assert wait_for(lambda: "WorkerLostError" in worker.log.read_text(), 30)
+        smtp_server.release.set()
+
+        assert wait_for(
+            lambda: SentEmail.objects.filter(status=EmailStatus.SENT).count() == 3, 60
+        ), worker.log.read_text()
+    finally:
+        smtp_server.release.set()
+        worker.stop()
+        connections.close_all()
+
+    delivered = [message["Message-ID"] for message in smtp_server.accepted]
+    for record in records:
+        record.refresh_from_db()
+        assert record.status == EmailStatus.SENT and record.attempts >= 1
+        assert record.message_id in delivered
+    # At least once: the message the server took as the worker died may arrive
+    # twice, with one Message-ID, so the recipient's mail system drops the copy.
+    assert set(delivered) == {record.message_id for record in records}
+    assert len(delivered) <= 4
