@@ -6,4 +6,9 @@ class ApplicationsConfig(AppConfig):
     verbose_name = "Agencies and applications"
 
     def ready(self):
+        from qualitymark.core.outbox import register_sweep
+
         from . import notifications  # noqa: F401 - registers the lifecycle e-mails
+        from .tasks import requeue_pending_evidence
+
+        register_sweep(requeue_pending_evidence)

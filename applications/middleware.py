@@ -1,4 +1,5 @@
-"""Nothing typed is lost when a session ends mid-edit.
+"""Nothing typed is lost when a session ends mid-edit (an agency's section
+or a moderator's review).
 
 A form posted to an application page after the session has expired would be
 turned away by the sign-in redirect. This middleware, placed before
@@ -12,7 +13,10 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 
 RESCUE_KEY = "rescued_drafts"
-RESCUABLE_PATH = re.compile(r"^/agency/applications/\d+/sections/[\w-]+/$")
+# An applicant's section, and a moderator's review (form or reading layout).
+RESCUABLE_PATH = re.compile(
+    r"^/agency/applications/\d+/sections/[\w-]+/$|^/moderation/applications/\d+/review/$"
+)
 NOT_KEPT = {"csrfmiddlewaretoken", "evidence"}
 # An anonymous session holds the drafts of at most this many pages (the oldest
 # goes first), so nobody can fill the session store by posting to these pages.
@@ -36,7 +40,7 @@ class DraftRescueMiddleware:
         kept = {
             name: request.POST.get(name)
             for name in request.POST
-            if name not in NOT_KEPT and name not in {"save", "later", "upload"}
+            if name not in NOT_KEPT and name not in {"save", "later", "upload", "action"}
         }
         drafts = request.session.get(RESCUE_KEY, {})
         drafts.pop(request.path, None)

@@ -23,7 +23,17 @@ def check_evidence_file(evidence_id: int) -> str | None:
 @shared_task
 def check_pending_evidence_files() -> int:
     """Queue the check again for files whose job was lost (run by beat)."""
+    return requeue_pending_evidence()
+
+
+def requeue_pending_evidence(*, inline: bool = False) -> int:
+    """Also part of the outbox sweep (manage.py sweep_outbox)."""
+    from qualitymark.core.outbox import publish
+
     ids = pending_evidence_ids()
     for evidence_id in ids:
-        check_evidence_file.delay(evidence_id)
+        if inline:
+            check_evidence_file(evidence_id)
+        elif not publish(check_evidence_file, evidence_id):
+            break
     return len(ids)

@@ -6,5 +6,10 @@ class ModerationConfig(AppConfig):
     verbose_name = "Moderation, awards and the register"
 
     def ready(self):
+        from qualitymark.core.outbox import register_sweep
+
         from . import notifications  # noqa: F401 - registers the lifecycle e-mails
         from .services import awards  # noqa: F401 - issues awards from panel decisions
+        from .tasks import requeue_missing_certificates
+
+        register_sweep(requeue_missing_certificates)

@@ -8,18 +8,28 @@ The key also includes today's date, so a page rendered yesterday is never
 served today (an award's status depends on the date).
 
 The cache is the default cache: Redis in production, local memory otherwise.
+The cache is optional: while it is down (or has fallen back to one process's
+memory) pages are rendered from the database and not stored. The version bump
+is an outbox job run after the write commits, so a cache failure never rolls a
+write back, and a bump that failed is made again by the sweep once the cache is
+back.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from functools import wraps
 
 from django.core.cache import cache
-from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
+
+from qualitymark.core.cache import cache_is_degraded
+from qualitymark.core.outbox import enqueue
+
+logger = logging.getLogger(__name__)
 
 VERSION_KEY = "register:version"
 PAGE_TIMEOUT = 60 * 60  # seconds; the version bump is what keeps pages fresh
@@ -38,16 +48,22 @@ def register_version() -> str:
     return str(version)
 
 
-def _bump() -> None:
-    cache.set(VERSION_KEY, str(time.time_ns()), timeout=None)
+def bump_register_version() -> None:
+    """Outbox handler: raises unless the shared cache itself took the new
+    version (a per-process fallback does not count), so the sweep retries."""
+    getattr(cache, "primary", cache).set(VERSION_KEY, str(time.time_ns()), timeout=None)
 
 
 def invalidate_register() -> None:
-    """Make every cached public page stale: now, and again once the current
-    transaction commits (so a page rendered from the old data in between is
-    not kept)."""
-    _bump()
-    transaction.on_commit(_bump)
+    """Make every cached public page stale: at once if the cache answers, and
+    again once the current transaction commits (so a page rendered from the old
+    data in between is not kept). The second is recorded in the transaction, so
+    it happens even if the cache is down now."""
+    try:
+        bump_register_version()
+    except Exception as error:  # noqa: BLE001 - a cache failure never fails the write
+        logger.warning("Register cache unavailable: %s", type(error).__name__)
+    enqueue("moderation.cache.bump_register_version", inline=True)
 
 
 def page_key(name: str, parts: dict) -> str:
@@ -67,6 +83,15 @@ KEPT_HEADERS = (
 )
 
 
+def _store(key: str, value) -> None:
+    if cache_is_degraded(cache):
+        return
+    try:
+        cache.set(key, value, PAGE_TIMEOUT)
+    except Exception as error:  # noqa: BLE001 - the page was served; keeping it is optional
+        logger.warning("Register cache unavailable: %s", type(error).__name__)
+
+
 def cached_public_page(name: str, *, key_parts=None):
     """Cache a public view's response. ``key_parts(request, **kwargs)`` returns
     the dict of things the page depends on (defaults to the URL arguments);
@@ -76,11 +101,15 @@ def cached_public_page(name: str, *, key_parts=None):
     def decorator(view):
         @wraps(view)
         def cached_view(request, *args, **kwargs):
-            if request.method not in ("GET", "HEAD"):
+            if request.method not in ("GET", "HEAD") or cache_is_degraded(cache):
                 return view(request, *args, **kwargs)
             parts = key_parts(request, **kwargs) if key_parts else dict(kwargs)
-            key = page_key(name, parts)
-            stored = cache.get(key)
+            try:
+                key = page_key(name, parts)
+                stored = cache.get(key)
+            except Exception as error:  # noqa: BLE001 - no cache: render from the database
+                logger.warning("Register cache unavailable: %s", type(error).__name__)
+                return view(request, *args, **kwargs)
             if stored is not None:
                 status, headers, content = stored
                 response = HttpResponse(content, status=status)
@@ -91,7 +120,7 @@ def cached_public_page(name: str, *, key_parts=None):
             response = view(request, *args, **kwargs)
             if response.status_code in CACHEABLE_STATUSES and not response.streaming:
                 headers = [(h, response[h]) for h in KEPT_HEADERS if h in response]
-                cache.set(key, (response.status_code, headers, response.content), PAGE_TIMEOUT)
+                _store(key, (response.status_code, headers, response.content))
             response["X-Register-Cache"] = "miss"
             return response
 

@@ -10,7 +10,9 @@ from qualitymark.notifications.services import notify
 
 from .models import Assignment, InformationRequest
 
-OPEN_REVIEW_STATUSES = ("in_review", "information_requested")
+# A review's clock is paused while the agency answers questions
+# (information_requested): no reminder then; its due date moves on afterwards.
+OPEN_REVIEW_STATUSES = ("in_review",)
 
 
 def send_review_reminders(today: date) -> int:

@@ -18,11 +18,11 @@ def send_moderation_reminders() -> dict:
 # --- Awards (appended with awards and the register) ----------------------------------------
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
-def generate_award_certificate(
+def make_certificate(
     award_id: int, replaces_version: int = 0, reason: str = "", actor_id: int | None = None
 ) -> dict:
-    """Render and store an award's certificate; safe to deliver twice."""
+    """Render and store an award's certificate; safe to run twice (the outbox
+    handler behind services.awards._schedule_certificate)."""
     from qualitymark.users.models import User
 
     from .services.awards import generate_certificate
@@ -32,6 +32,38 @@ def generate_award_certificate(
         award_id=award_id, replaces_version=replaces_version, reason=reason, actor=actor
     )
     return {"award": award_id, "version": certificate.version}
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+def generate_award_certificate(
+    award_id: int, replaces_version: int = 0, reason: str = "", actor_id: int | None = None
+) -> dict:
+    """Render and store an award's certificate; safe to deliver twice."""
+    return make_certificate(award_id, replaces_version, reason, actor_id)
+
+
+def requeue_missing_certificates(*, inline: bool = False) -> int:
+    """Sweep: every award without a current certificate (its job was lost or
+    keeps failing) gets one; generating is idempotent, so a job still on its
+    way does no harm."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.db import transaction
+
+    from qualitymark.core.outbox import enqueue
+
+    from .selectors.awards import awards_without_current_certificate
+
+    settle = timedelta(minutes=settings.OUTBOX_REDISPATCH_MINUTES)
+    award_ids = list(awards_without_current_certificate(older_than=timezone.now() - settle))
+    for award_id in award_ids:
+        if inline:
+            make_certificate(award_id, reason="First issue")
+            continue
+        with transaction.atomic():
+            enqueue("moderation.tasks.make_certificate", award_id=award_id, reason="First issue")
+    return len(award_ids)
 
 
 @shared_task

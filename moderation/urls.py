@@ -41,7 +41,6 @@ moderator_patterns = [
 
 # Under /staff/ (namespace "staff"): Coram staff
 staff_patterns = [
-    path("", profile_views.staff_home, name="home"),
     path("moderators/", profile_views.staff_moderator_list, name="moderator_list"),
     path("moderators/<int:pk>/", profile_views.staff_moderator_detail, name="moderator_detail"),
     path("moderators/<int:pk>/chair/", profile_views.staff_moderator_chair, name="moderator_chair"),
@@ -152,3 +151,27 @@ register_patterns = [
     path("badge/<slug:slug>.svg", register_views.badge, name="badge"),
 ]
 public_patterns = register_patterns
+
+# --- Running the scheme: dashboard, calibration, exports, notification log --------------------
+from .views import calibration as calibration_views  # noqa: E402
+from .views import dashboard as dashboard_views  # noqa: E402
+from .views import exports as export_views  # noqa: E402
+from .views import meetings as meeting_views  # noqa: E402
+from .views import notification_log as email_views  # noqa: E402
+
+staff_patterns += [
+    path("", dashboard_views.dashboard, name="home"),
+    path("calibration/", calibration_views.calibration, name="calibration"),
+    path(
+        "panel-meetings/<int:meeting_pk>/cancel/",
+        meeting_views.meeting_cancel,
+        name="meeting_cancel",
+    ),
+    path("exports/", export_views.export_list, name="exports"),
+    path("emails/", email_views.email_list, name="emails"),
+    path("emails/<int:pk>/", email_views.email_detail, name="email"),
+    path("emails/<int:pk>/resend/", email_views.email_resend, name="email_resend"),
+    path("emails/templates/", email_views.email_previews, name="email_previews"),
+    path("emails/templates/<slug:name>/", email_views.email_preview, name="email_preview"),
+    path("exports/<slug:name>.<slug:file_format>", export_views.export_download, name="export"),
+]

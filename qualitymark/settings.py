@@ -334,3 +334,39 @@ CELERY_BEAT_SCHEDULE["awards-expiry"] = {
     "task": "moderation.tasks.run_award_expiry",
     "schedule": crontab(hour=1, minute=15),
 }
+
+# --- Reliability: nothing lost when a part fails (issue 10) ----------------------------
+# Redis is optional at run time: the default cache falls back to local memory
+# while Redis is down (qualitymark/core/cache.py).
+if REDIS_URL:
+    CACHES["default"]["OPTIONS"]["PRIMARY"] = CACHES["default"]["BACKEND"]
+    CACHES["default"]["BACKEND"] = "qualitymark.core.cache.FailoverCache"
+# Workers may die: a job is acknowledged only when it has finished, and one held
+# by a worker that vanished goes back to the queue after the visibility timeout.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_VISIBILITY_TIMEOUT_MINUTES = env.float("CELERY_VISIBILITY_TIMEOUT_MINUTES", default=10)
+_VISIBILITY_SECONDS = int(CELERY_VISIBILITY_TIMEOUT_MINUTES * 60)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": _VISIBILITY_SECONDS,
+    # Look for jobs of a vanished worker a few times per visibility timeout.
+    "unacked_restore_interval": max(1, min(10, _VISIBILITY_SECONDS // 3)),
+    "unacked_restore_throttle": 1,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 2,
+}
+# A web request never waits long for a dead broker: one quick attempt, and the
+# outbox sweep sends the job later (qualitymark/core/outbox.py).
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+OUTBOX_SWEEP_SECONDS = env.int("OUTBOX_SWEEP_SECONDS", default=120)
+# A job dispatched this long ago and still not done is dispatched again.
+OUTBOX_REDISPATCH_MINUTES = env.int("OUTBOX_REDISPATCH_MINUTES", default=5)
+EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=12)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+CELERY_BEAT_SCHEDULE["outbox-sweep"] = {
+    "task": "qualitymark.core.tasks.sweep",
+    "schedule": float(OUTBOX_SWEEP_SECONDS),
+}

@@ -29,3 +29,9 @@ urlpatterns = [
 
 admin.site.site_header = "Early Permanence Quality Mark administration"
 admin.site.site_title = "EP Quality Mark admin"
+
+# Error pages in the service's layout (qualitymark/core/errors.py, templates/4xx.html, 5xx.html).
+handler400 = "qualitymark.core.errors.bad_request"
+handler403 = "qualitymark.core.errors.permission_denied"
+handler404 = "qualitymark.core.errors.page_not_found"
+handler500 = "qualitymark.core.errors.server_error"

@@ -7,7 +7,6 @@ address and role) and records an audit event in the same transaction.
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.utils import timezone
 from moderation.models import ModeratorProfile
 from moderation.services import grant_moderator
 from qualitymark.audit.services import field_changes, record_event
+from qualitymark.notifications.services import send_and_record
 from qualitymark.users.models import User
 from qualitymark.users.roles import forget_roles
 from qualitymark.users.rules import is_coram_staff
@@ -386,9 +386,20 @@ def _send_invitation_email(invitation: Invitation, raw_token: str) -> None:
     }
     subject = " ".join(render_to_string("emails/invitation_subject.txt", context).split())
     body = render_to_string("emails/invitation_body.txt", context)
-    recipient = invitation.email
+    # The log keeps the message without its link: only the token's hash is stored.
+    # robust: a mail server failure does not turn the committed invitation into
+    # an error page (staff can resend it).
+    logged_body = body.replace(context["link"], "[the invitation link, not kept]")
     transaction.on_commit(
-        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient])
+        lambda: send_and_record(
+            template="invitation",
+            to=[invitation.email],
+            subject=subject,
+            body=body,
+            logged_body=logged_body,
+            about_object=invitation,
+        ),
+        robust=True,
     )
 
 

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from qualitymark.audit.services import record_event
+from qualitymark.core.outbox import publish
 from qualitymark.files import scanning, storage, text_extraction
 from qualitymark.files.validation import UploadRejected, describe_size, validate_upload
 from qualitymark.notifications.services import notify
@@ -179,7 +180,8 @@ def _queue_check(evidence_id: int) -> None:
 
     # Robust: if the broker is down the upload still stands; the file stays
     # "Checking" until check_pending_evidence_files picks it up.
-    transaction.on_commit(lambda: check_evidence_file.delay(evidence_id), robust=True)
+    # A dead broker does not fail the upload: the sweep queues the check again.
+    transaction.on_commit(lambda: publish(check_evidence_file, evidence_id), robust=True)
 
 
 @transaction.atomic
@@ -207,7 +209,7 @@ def remove_evidence_file(*, actor, evidence: EvidenceFile) -> EvidenceFile:
         },
     )
     key = evidence.storage_key
-    transaction.on_commit(lambda: storage.delete_private_file(key))
+    transaction.on_commit(lambda: storage.delete_private_file(key), robust=True)
     return evidence
 
 

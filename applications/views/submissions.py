@@ -20,6 +20,7 @@ from ..middleware import pop_rescued_draft
 from ..models import Agency, SectionAnswer
 from ..sections import FEE, DescriptorSection, form_kwargs
 from .agencies import GET_AND_POST
+from .upload_feedback import report_upload
 
 DECLARATION_CLEARED = (
     "The application has changed since the declaration was signed, so an agency lead "
@@ -241,7 +242,7 @@ def _save_section_form(request, application, row, form):
             form.data = form.data.copy()
             form.data["version"] = answer.version
             return None
-        messages.success(request, f"Uploaded {evidence.original_name}. Your answer was saved too.")
+        report_upload(request, evidence)
         if uploading:
             return redirect(f"{section_url}#evidence")
     if state == SectionAnswer.State.COMPLETED:
@@ -409,7 +410,7 @@ def declaration(request, pk):
 def check_answers(request, pk):
     application = selectors.own_application(request.user, pk)
     if application.is_locked:
-        return redirect(_application_url(application))
+        return _already_submitted(request, application)
     overview = selectors.application_overview(application)
     problems = selectors.submission_problems(application, overview)
     can_submit = application_rules.can_submit_application(request.user, application)
@@ -420,8 +421,12 @@ def check_answers(request, pk):
             services.submit_application(actor=request.user, application=application)
         except services.NotReadyToSubmit as not_ready:
             problems = not_ready.problems
-        except TransitionNotAllowed:
-            return redirect(_application_url(application))
+        except (TransitionNotAllowed, PermissionDenied):
+            # A second click (or tab) lost the race to the first one.
+            application.refresh_from_db()
+            if not application.is_locked:
+                raise
+            return _already_submitted(request, application)
         else:
             return redirect(reverse("agency:submitted", args=[application.pk]))
     return render(
@@ -436,6 +441,13 @@ def check_answers(request, pk):
             "back_url": _application_url(application),
         },
     )
+
+
+def _already_submitted(request, application):
+    """A repeated submit shows what the first one did: the confirmation."""
+    if request.method == "POST" and application.status != Status.WITHDRAWN:
+        return redirect(reverse("agency:submitted", args=[application.pk]))
+    return redirect(_application_url(application))
 
 
 def _problem_url(application, problem) -> str:

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from ..consolidation import rating_choices
 from ..models import Recommendation
+from .review_locking import add_version_field
 
 __all__ = [
     "AmendReviewForm",
@@ -221,6 +222,7 @@ class ReviewForm(GovukFormMixin, forms.Form):
             )
             order += [f"{prefix}_rating", f"{prefix}_strengths", f"{prefix}_areas"]
         self.order_fields([*order, "recommendation", "summary"])
+        add_version_field(self, review)
         self._prepare_widgets()
 
     @property
@@ -388,6 +390,8 @@ class QueueFilterForm(GovukFormMixin, forms.Form):
             ("in_progress", "In progress"),
             ("submitted", "Submitted"),
             ("overdue", "Overdue"),
+            ("paused", "Paused: waiting for the agency"),
+            ("decided", "Decided"),
         ],
     )
 

@@ -97,3 +97,16 @@ def award_history(award: Award) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(
         target_type=Award._meta.label_lower, target_id=str(award.pk)
     ).order_by("created_at", "id")
+
+
+def awards_without_current_certificate(*, older_than) -> QuerySet:
+    """Ids of awards created before ``older_than`` that have no current
+    certificate: their certificate job was lost or keeps failing."""
+    from django.db.models import Exists, OuterRef
+
+    current = Certificate.objects.filter(award=OuterRef("pk"), is_current=True)
+    return (
+        Award.objects.filter(created_at__lt=older_than)
+        .exclude(Exists(current))
+        .values_list("pk", flat=True)
+    )

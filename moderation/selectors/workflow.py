@@ -72,7 +72,7 @@ def staff_application(user, pk: int) -> Application:
 def active_assignments(application: Application) -> QuerySet[Assignment]:
     return (
         Assignment.objects.filter(application=application, removed_at__isnull=True)
-        .select_related("moderator__user", "review")
+        .select_related("moderator__user", "review", "application")
         .order_by("role", "assigned_at")
     )
 
@@ -83,14 +83,23 @@ def active_assignments(application: Application) -> QuerySet[Assignment]:
 @dataclass(frozen=True)
 class QueueItem:
     assignment: Assignment
-    status: str  # not_started / in_progress / submitted
+    status: str  # not_started / in_progress / submitted / decided
     conflicted: bool = False
+
+    @property
+    def is_paused(self) -> bool:
+        """The agency is answering questions: the review clock has stopped."""
+        return (
+            self.status not in ("submitted", "decided")
+            and self.assignment.application.status == "information_requested"
+        )
 
     @property
     def is_overdue(self) -> bool:
         return (
             not self.conflicted
-            and self.status != "submitted"
+            and not self.is_paused
+            and self.status not in ("submitted", "decided")
             and self.assignment.due_on < timezone.localdate()
         )
 
@@ -100,6 +109,7 @@ class QueueItem:
             "not_started": "Not started",
             "in_progress": "In progress",
             "submitted": "Submitted",
+            "decided": "Decided",
         }[self.status]
 
 
@@ -130,7 +140,9 @@ def moderator_queue(user, *, sort: str = "due", status: str = "", today: date | 
     items = []
     for assignment in assignments:
         review = getattr(assignment, "review", None)
-        if review is not None and review.submitted_at is not None:
+        if assignment.application.status == "decided":
+            state = "decided"
+        elif review is not None and review.submitted_at is not None:
             state = "submitted"
         elif review is not None and review.version > 0:
             state = "in_progress"
@@ -139,6 +151,8 @@ def moderator_queue(user, *, sort: str = "due", status: str = "", today: date | 
         items.append(QueueItem(assignment, state, assignment.application_id in conflicted))
     if status == "overdue":
         items = [item for item in items if item.is_overdue]
+    elif status == "paused":
+        items = [item for item in items if item.is_paused]
     elif status:
         items = [item for item in items if item.status == status]
     return items

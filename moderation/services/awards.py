@@ -38,6 +38,7 @@ from django.utils import timezone
 from applications.models import Agency, Level
 from applications.selectors import active_leads_of, active_memberships_of
 from qualitymark.audit.services import record_event
+from qualitymark.core.outbox import enqueue
 from qualitymark.files.storage import private_storage
 from qualitymark.notifications.services import notify
 from qualitymark.users.rules import is_coram_staff
@@ -129,14 +130,14 @@ def _set_status(award: Award, *, status: str, reason: str, **extra) -> None:
 def _schedule_certificate(
     award: Award, *, replaces_version: int = 0, reason: str = "", actor=None
 ) -> None:
-    from ..tasks import generate_award_certificate
-
-    award_id = award.pk
-    actor_id = getattr(actor, "pk", None)
-    transaction.on_commit(
-        lambda: generate_award_certificate.delay(
-            award_id, replaces_version=replaces_version, reason=reason, actor_id=actor_id
-        )
+    """Recorded in the outbox, in this transaction: it happens even if the
+    broker or the worker fails (qualitymark/core/outbox.py)."""
+    enqueue(
+        "moderation.tasks.make_certificate",
+        award_id=award.pk,
+        replaces_version=replaces_version,
+        reason=reason,
+        actor_id=getattr(actor, "pk", None),
     )
 
 

@@ -14,6 +14,7 @@ from qualitymark.audit.services import record_event
 
 from ..models import InformationQuestion, InformationRequest
 from ..rules import can_request_information
+from .clocks import restart_review_clocks
 
 
 @transaction.atomic
@@ -115,6 +116,7 @@ def respond_to_information_request(
         actor=actor,
         changes={"request": request.pk},
     )
+    restart_review_clocks(actor=actor, request=request)
     # Every review may have arrived while the agency was answering.
     from .reviews import open_panel_if_all_reviews_in
 

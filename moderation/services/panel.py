@@ -14,6 +14,7 @@ from qualitymark.users.rules import is_coram_staff, is_panel_chair
 from ..conflicts import conflicts_by_moderator
 from ..models import Decision, DescriptorFeedback, ModeratorProfile, PanelMeeting
 from ..rules import can_chair_panel
+from .meetings import ensure_meeting_date
 
 
 def _ensure_may_run_panel(actor) -> None:
@@ -26,6 +27,7 @@ def create_meeting(
     *, actor, held_on: date, chair: ModeratorProfile, title: str = ""
 ) -> PanelMeeting:
     _ensure_may_run_panel(actor)
+    ensure_meeting_date(held_on)
     if not chair.is_chair or not chair.is_active:
         raise ValidationError({"chair": "Choose an active panel chair"})
     meeting = PanelMeeting.objects.create(

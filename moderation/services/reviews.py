@@ -138,12 +138,38 @@ def _ensure_can_write(actor, review: Review) -> Application:
     return application
 
 
+class ReviewEditConflict(ValidationError):
+    """The review was saved (in another tab) after the form was loaded."""
+
+    def __init__(self, review: Review):
+        self.review = review
+        super().__init__(
+            "Your review was saved in another tab or window after you opened this page. "
+            "Nothing has been lost: your version is in the form and the saved version is "
+            "shown beside it. Save again to keep yours."
+        )
+
+
+def _check_version(review: Review, expected_version: int | None) -> None:
+    if expected_version is not None and expected_version != review.version:
+        raise ReviewEditConflict(review)
+
+
 @transaction.atomic
-def save_review_draft(*, actor, review: Review, ratings: dict, recommendation: str, summary: str):
+def save_review_draft(
+    *,
+    actor,
+    review: Review,
+    ratings: dict,
+    recommendation: str,
+    summary: str,
+    expected_version: int | None = None,
+):
     review = (
         Review.objects.select_for_update().select_related("assignment__moderator").get(pk=review.pk)
     )
     _ensure_can_write(actor, review)
+    _check_version(review, expected_version)
     if review.is_submitted:
         raise ValidationError("This review has been submitted: amend it instead.")
     _apply(review, ratings=ratings, recommendation=recommendation, summary=summary)
@@ -154,13 +180,22 @@ def save_review_draft(*, actor, review: Review, ratings: dict, recommendation: s
 
 
 @transaction.atomic
-def submit_review(*, actor, review: Review, ratings: dict, recommendation: str, summary: str):
+def submit_review(
+    *,
+    actor,
+    review: Review,
+    ratings: dict,
+    recommendation: str,
+    summary: str,
+    expected_version: int | None = None,
+):
     review = (
         Review.objects.select_for_update().select_related("assignment__moderator").get(pk=review.pk)
     )
     application = _ensure_can_write(actor, review)
     if review.is_submitted:
         raise ValidationError("This review has already been submitted.")
+    _check_version(review, expected_version)
     _apply(review, ratings=ratings, recommendation=recommendation, summary=summary)
     review.save(update_fields=["recommendation", "summary", "updated_at"])
     problems = missing_for_submission(review)

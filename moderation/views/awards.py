@@ -20,6 +20,7 @@ from qualitymark.files.storage import file_response
 from .. import selectors
 from ..forms.awards import AwardReasonForm, PublishAwardForm, StaffAwardFilterForm
 from ..models import AwardStatus
+from ..selectors.dashboard import AWARD_EXPIRY_FILTERS, award_expiry_filter
 from ..services import awards as award_services
 from .register import STATUS_TAGS
 
@@ -63,11 +64,15 @@ def staff_award_list(request):
         status=filters.get("status") or "",
         published=filters.get("published") or "",
     )
+    expiry = request.GET.get("expiry", "")
+    awards = award_expiry_filter(awards, expiry)
     page = Paginator(awards, PAGE_SIZE).get_page(request.GET.get("page"))
     for award in page.object_list:
         _decorate(award)
     return render(
-        request, "moderation/awards/staff_list.html", {"filter_form": form, "page": page}
+        request,
+        "moderation/awards/staff_list.html",
+        {"filter_form": form, "page": page, "expiry": AWARD_EXPIRY_FILTERS.get(expiry, "")},
     )
 
 
@@ -201,12 +206,17 @@ def staff_certificate_regenerate(request, pk):
 def staff_award_publish(request, pk):
     award = _decorate(selectors.award_for_staff(request.user, pk))
     form = PublishAwardForm(posted(request))
+    if request.method == "POST" and award.is_published:  # a second click
+        return redirect("staff:award", award.pk)
     if request.method == "POST" and form.is_valid():
         try:
             award_services.publish_award(
                 actor=request.user, award=award, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
+            award.refresh_from_db()
+            if award.is_published:  # a concurrent click got there first
+                return redirect("staff:award", award.pk)
             apply_errors(form, error)
         else:
             messages.success(request, f"{award.agency.name} is now on the public register.")

@@ -29,6 +29,7 @@ from ..consolidation import rating_label, rule_facts, suggest_outcome
 from ..forms import DecisionForm, MeetingDetailsForm, MeetingForm, feedback_initial
 from ..models import Decision, PanelMeeting, Recommendation
 from ..rules import can_chair_panel
+from .reviewer import _history as review_history
 
 GET_AND_POST = require_http_methods(["GET", "POST"])
 chair_or_staff_required = require_rule(role_rules.is_coram_staff | role_rules.is_panel_chair)
@@ -103,11 +104,14 @@ def consolidation(request, pk):
     result = selectors.consolidation_for(application)
     columns = [(assignment, result.reviews.get(assignment.pk)) for assignment in result.assignments]
     reviews = selectors.reviews_with_ratings(
-        selectors.reviews_visible_to(request.user, application).filter(submitted_at__isnull=False)
+        selectors.reviews_visible_to(request.user, application)
+        .filter(submitted_at__isnull=False)
+        .prefetch_related("revisions")
     )
     for review in reviews:
         for rating in review.ratings.all():
             rating.label = rating_label(rating.rating)
+        review.history = review_history(review)
     suggested = result.suggested_outcome
     uncapped = suggest_outcome(result.lines, Level.FULL)
     return render(
@@ -167,7 +171,9 @@ def record_decision(request, pk):
     )
     labels = {meeting.pk: _quorum_label(meeting, application) for meeting in meetings}
     reviews = selectors.reviews_with_ratings(
-        selectors.reviews_visible_to(request.user, application).filter(submitted_at__isnull=False)
+        selectors.reviews_visible_to(request.user, application)
+        .filter(submitted_at__isnull=False)
+        .prefetch_related("revisions")
     )
     initial = {"outcome": suggested, **feedback_initial(descriptors, reviews)}
     if len(meetings) == 1:

@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
+from applications.middleware import pop_rescued_draft
 from applications.sections import FEE
 from applications.selectors import application_overview, descriptors_for
 from applications.services import record_download
@@ -44,8 +45,9 @@ from ..forms import (
     ReviewerQuestionsForm,
     ReviewForm,
 )
+from ..forms.review_locking import expected_version, show_conflict
 from ..models import Assignment, Recommendation, Review
-from ..services.reviews import EDITABLE_STATUSES
+from ..services.reviews import EDITABLE_STATUSES, ReviewEditConflict
 
 GET_AND_POST = require_http_methods(["GET", "POST"])
 
@@ -211,7 +213,7 @@ def _history(review: Review | None) -> list[dict]:
         return []
     entries = []
     previous = None
-    for revision in review.revisions.select_related("created_by").order_by("number"):
+    for revision in sorted(review.revisions.all(), key=lambda revision: revision.number):
         snapshot = revision.snapshot or {}
         ratings = snapshot.get("ratings", [])
         entries.append(
@@ -384,19 +386,24 @@ def review(request, assignment):
 
     descriptors = descriptors_for(application)
     form = ReviewForm(posted(request), descriptors=descriptors, review=own)
+    if request.method == "GET" and (rescued := pop_rescued_draft(request)) is not None:
+        form = ReviewForm(initial=rescued, descriptors=descriptors, review=own)
+        messages.info(request, "You were signed out before your review was saved. We kept "
+                      "what you typed: check it and save.")
     from_reading = request.POST.get("layout") == "reading"
     if request.method == "POST" and form.is_valid():
         submitting = request.POST.get("action") == "submit"
         if not submitting or form.check_complete():
             draft = services.review_for(assignment)
+            values = {**form.review_values(), "expected_version": expected_version(form)}
             try:
                 if submitting:
-                    services.submit_review(actor=request.user, review=draft, **form.review_values())
+                    services.submit_review(actor=request.user, review=draft, **values)
                 else:
-                    services.save_review_draft(
-                        actor=request.user, review=draft, **form.review_values()
-                    )
+                    services.save_review_draft(actor=request.user, review=draft, **values)
             except ValidationError as error:
+                if isinstance(error, ReviewEditConflict):
+                    show_conflict(form, error.review)
                 apply_errors(form, error)
             else:
                 if submitting:  # the review page confirms it

@@ -41,6 +41,7 @@ from ..forms import (
     ReasonForm,
 )
 from ..models import Assignment, FeeStatus, Recommendation, ReviewRevision, Screening
+from ..selectors.dashboard import APPLICATION_FLAGS, application_flag
 
 GET_AND_POST = require_http_methods(["GET", "POST"])
 INFORMATION_DUE_DAYS = 14
@@ -203,6 +204,8 @@ def application_list(request):
     applications = selectors.applications_for_staff(status=status).order_by(
         *APPLICATION_SORTS[sort]
     )
+    flag = request.GET.get("flag", "")
+    applications = application_flag(applications, flag)
     page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -213,6 +216,7 @@ def application_list(request):
             "rows": _rows(page.object_list),
             "headers": [SortHeader(key, label, sort) for key, label in APPLICATION_HEADERS],
             "status": status,
+            "flag": APPLICATION_FLAGS.get(flag, ""),
         },
     )
 
@@ -477,6 +481,9 @@ def accept(request, pk):
         except ValidationError as error:
             apply_errors(form, error)
         except TransitionNotAllowed as error:
+            application.refresh_from_db()
+            if application.status != Status.SUBMITTED:  # a concurrent click got there first
+                return _already_screened(request, application)
             form.add_error(None, str(error))
         else:
             messages.success(

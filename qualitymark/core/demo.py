@@ -469,7 +469,7 @@ def _demo_decided_application(agency: Agency, level: str, lead: User, people: di
         moderation_services.submit_review(
             actor=moderator_user,
             review=moderation_services.review_for(assignment),
-            ratings=feedback,
+            ratings=_demo_ratings(feedback, level, assignment.role),
             recommendation=recommendation,
             summary="A well-evidenced application with a clear commitment to early permanence.",
         )
@@ -495,6 +495,24 @@ def _demo_decided_application(agency: Agency, level: str, lead: User, people: di
         if suggested == recommendation
         else "The panel weighed the evidence as a whole.",
     )
+
+
+# Moderators who do not always agree, so that the calibration page has figures:
+# one step apart on a few descriptors (positions on the rating scale, Q1-Q7).
+DEMO_RATINGS = {
+    ("full", "lead"): [3, 2, 3, 2, 2, 3, 2],
+    ("full", "second"): [2, 2, 3, 3, 2, 2, 2],
+    ("working_towards", "lead"): [2, 1, 1, 2, 1, 2, 1],
+    ("working_towards", "second"): [2, 1, 2, 1, 1, 2, 0],
+}
+
+
+def _demo_ratings(feedback: dict, level: str, role: str) -> dict:
+    steps = DEMO_RATINGS[(level, role)]
+    return {
+        pk: {**answer, "rating": steps[index]}
+        for index, (pk, answer) in enumerate(feedback.items())
+    }
 
 
 def seed_awards(agencies: dict[str, Agency], people: dict[str, User]) -> list:
@@ -536,6 +554,16 @@ DEMO_IN_PROGRESS = [
         ("lead@calderaire-adoption.org.uk", "Gary Whitworth", "Head of Service"),
         "in_review",
     ),
+    (
+        "Humber Coast Council Adoption Service",
+        ("lead@humbercoast.gov.uk", "Priya Nair", "Service Manager, Adoption"),
+        "information_requested",
+    ),
+    (
+        "Black Country Borough Adoption Service",
+        ("lead@blackcountryborough.gov.uk", "Tom Birch", "Head of Adoption"),
+        "panel",
+    ),
 ]
 
 
@@ -555,9 +583,65 @@ def seed_work_in_progress(agencies: dict[str, Agency], people: dict[str, User]) 
             user=lead, agency=agency, defaults={"role": Membership.Role.LEAD}
         )
         application = _demo_submitted_application(agency, "full", lead)
-        if stage == "in_review":
-            application, _ = _screen_and_assign(
+        if stage != "submitted":
+            application, assignments = _screen_and_assign(
                 application, people["Coram staff"], _demo_reviewers()
             )
+            _advance_demo_review(application, assignments, stage, people)
         applications.append(application)
     return applications
+
+
+def _advance_demo_review(application, assignments, stage: str, people: dict) -> None:
+    """Past the moderators' declarations: questions to the agency, or both
+    reviews in and the application on the next panel meeting's agenda."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from moderation import services as moderation_services
+
+    if stage == "in_review":
+        return
+    for assignment in assignments:
+        moderation_services.declare_conflict(
+            actor=assignment.moderator.user, assignment=assignment, has_conflict=False
+        )
+    today = timezone.localdate()
+    if stage == "information_requested":
+        moderation_services.request_information(
+            actor=assignments[0].moderator.user,
+            application=application,
+            questions=[(None, "How many early permanence carers did you approve last year?")],
+            due_on=today + timedelta(days=14),
+        )
+        return
+    feedback = {
+        descriptor.pk: {
+            "strengths": f"Good evidence under {descriptor.code}.",
+            "areas_to_develop": f"Say how the learning under {descriptor.code} is shared.",
+        }
+        for descriptor in application.framework.descriptors.order_by("number")
+    }
+    for assignment in assignments:
+        moderation_services.submit_review(
+            actor=assignment.moderator.user,
+            review=moderation_services.review_for(assignment),
+            ratings=_demo_ratings(feedback, "full", assignment.role),
+            recommendation="full",
+            summary="Consistent early permanence practice, well evidenced.",
+        )
+    application.refresh_from_db()  # the last review took it to panel
+    chair = ModeratorProfile.objects.get(user=people["Panel chair"])
+    meeting = moderation_services.create_meeting(
+        actor=people["Coram staff"],
+        held_on=today + timedelta(days=14),
+        chair=chair,
+        title="Demo panel: next meeting",
+    )
+    moderation_services.set_meeting_details(
+        actor=people["Coram staff"],
+        meeting=meeting,
+        members_present=[chair, *_demo_reviewers()],
+        agenda=[application],
+    )

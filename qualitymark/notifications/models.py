@@ -1,19 +1,61 @@
 from django.db import models
+from django.db.models import Q
+
+
+class EmailStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
 
 
 class SentEmail(models.Model):
-    """One e-mail the service sent. `dedupe_key` makes reminders go once: a
-    second send with the same key is refused by the unique constraint."""
+    """One e-mail the service sends: the record is written in the transaction
+    of the change it tells about and is the job itself (the outbox row). It
+    counts as sent only once the mail server accepted it. `dedupe_key` makes
+    reminders go once: a second send with the same key is refused by the
+    unique constraint."""
 
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     template = models.CharField(max_length=100)
     recipients = models.JSONField(default=list)
     subject = models.CharField(max_length=255)
+    body = models.TextField(blank=True)
     dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    message_id = models.CharField(max_length=200, blank=True)
+    status = models.CharField(
+        max_length=10, choices=EmailStatus.choices, default=EmailStatus.QUEUED
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the sweep tries again; empty once sent or given up."
+    )
+    # What the e-mail is about (an application, an award…), as the audit log
+    # names its targets: the notification log links to it.
+    about_type = models.CharField(max_length=100, blank=True, db_index=True)
+    about_id = models.CharField(max_length=64, blank=True, db_index=True)
+    about_repr = models.CharField(max_length=255, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=EmailStatus.values), name="notifications_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="sent") | Q(sent_at__isnull=False),
+                name="notifications_sent_has_time",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=~Q(status="sent"),
+                name="notifications_unsent_due",
+            )
+        ]
 
     def __str__(self):
         return f"{self.template} to {', '.join(self.recipients)}"

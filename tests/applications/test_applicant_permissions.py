@@ -238,7 +238,10 @@ def test_nothing_can_be_changed_after_submission(who, lead, member, submitted):
         == (pages["application"])
     )
     assert client.get(pages["check_answers"])["Location"] == pages["application"]
-    assert client.post(pages["check_answers"])["Location"] == pages["application"]
+    # A second submit shows the confirmation of the first (issue 10).
+    assert client.post(pages["check_answers"])["Location"] == reverse(
+        "agency:submitted", args=[submitted.pk]
+    )
     confirm = client.post(pages["identifiers"], POSTS["identifiers"])
     assert confirm.status_code in (302, 404)
 

@@ -405,7 +405,10 @@ def test_the_same_name_twice_gets_two_keys(lead_client, draft):
 def test_after_upload_the_page_says_so_and_lists_the_file_as_checking(lead_client, draft):
     response = upload_on_page(lead_client, draft, "policy.pdf", text_pdf())
     page = lead_client.get(response["Location"])
-    assert "Uploaded policy.pdf. Your answer was saved too." in page.content.decode()
+    assert (
+        "Uploaded policy.pdf. It is being checked for viruses. Your answer was saved too."
+        in page.content.decode()
+    )
     rows = evidence_rows(page)
     assert rows["policy.pdf"]["status"] == "pending"
     assert rows["policy.pdf"]["tag"] == "Checking"

@@ -17,6 +17,7 @@ result = {
     "engine": settings.DATABASES["default"]["ENGINE"],
     "database_name": str(settings.DATABASES["default"]["NAME"]),
     "cache_backend": settings.CACHES["default"]["BACKEND"],
+    "cache_primary": settings.CACHES["default"].get("OPTIONS", {}).get("PRIMARY"),
     "cache_location": settings.CACHES["default"].get("LOCATION"),
     "eager": settings.CELERY_TASK_ALWAYS_EAGER,
     "broker": settings.CELERY_BROKER_URL,
@@ -85,7 +86,9 @@ def test_redis_url_switches_cache_and_celery_to_redis():
 
     result = settings_with(REDIS_URL=redis_url)
 
-    assert result["cache_backend"] == "django.core.cache.backends.redis.RedisCache"
+    # Redis, with a local-memory fall-back while Redis is down (issue 10).
+    assert result["cache_backend"] == "qualitymark.core.cache.FailoverCache"
+    assert result["cache_primary"] == "django.core.cache.backends.redis.RedisCache"
     assert result["cache_location"] == redis_url
     assert result["eager"] is False
     assert result["broker"] == redis_url

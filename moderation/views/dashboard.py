@@ -1,0 +1,52 @@
+"""Coram staff's home page: what is late, what expires, what is unpaid, and
+the decisions month by month. Each figure links to the list behind it."""
+
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from applications.models import Agency, Invitation
+from qualitymark.core.permissions import staff_required
+from qualitymark.users.models import User
+
+from .. import charts, selectors
+from ..models import Recommendation
+from ..selectors.dashboard import staff_dashboard
+from ..selectors.outcomes import OUTCOME_ORDER, outcomes_by_month
+
+
+def _outcome_chart(months) -> charts.Chart:
+    return charts.stacked_bars(
+        [
+            (f"{row.month:%b}", [row.count_of(outcome) for outcome in OUTCOME_ORDER])
+            for row in months
+        ],
+        [Recommendation(outcome).label for outcome in OUTCOME_ORDER],
+    )
+
+
+def _time_chart(months) -> charts.Chart:
+    return charts.stacked_bars(
+        [(f"{row.month:%b}", [row.median_days or 0]) for row in months],
+        ["Median days from submission to decision"],
+    )
+
+
+@staff_required
+@require_GET
+def dashboard(request):
+    months = outcomes_by_month()
+    return render(
+        request,
+        "moderation/staff/dashboard.html",
+        {
+            "dashboard": staff_dashboard(),
+            "months": months,
+            "outcomes": [Recommendation(outcome) for outcome in OUTCOME_ORDER],
+            "outcome_chart": _outcome_chart(months),
+            "time_chart": _time_chart(months),
+            "agency_count": Agency.objects.filter(is_active=True).count(),
+            "pending_invitation_count": Invitation.objects.pending().count(),
+            "moderator_count": selectors.active_moderators().count(),
+            "people_count": User.objects.filter(is_active=True).count(),
+        },
+    )
