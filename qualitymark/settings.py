@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "qualitymark.users",
     "qualitymark.audit",
     "qualitymark.notifications",
+    "qualitymark.governance",
     "descriptors",
     "applications",
     "moderation",
@@ -333,4 +334,10 @@ REMINDER_DAYS_BEFORE_DUE = env.int("REMINDER_DAYS_BEFORE_DUE", default=3)
 CELERY_BEAT_SCHEDULE["awards-expiry"] = {
     "task": "moderation.tasks.run_award_expiry",
     "schedule": crontab(hour=1, minute=15),
+}
+
+# --- Data governance (retention schedule, subject access, erasure, who saw what) ----------
+CELERY_BEAT_SCHEDULE["apply-retention"] = {
+    "task": "qualitymark.governance.tasks.apply_retention",
+    "schedule": crontab(hour=2, minute=30),
 }
