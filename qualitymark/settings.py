@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "qualitymark.audit.middleware.RequestContextMiddleware",
     "qualitymark.core.middleware.SecondFactorRequiredMiddleware",
+    "qualitymark.governance.access_log.ContentViewMiddleware",
 ]
 
 ROOT_URLCONF = "qualitymark.urls"
@@ -170,9 +171,22 @@ if AWS_STORAGE_BUCKET_NAME:
     AWS_S3_FILE_OVERWRITE = False
     AWS_S3_SIGNATURE_VERSION = "s3v4"
     AWS_S3_ADDRESSING_STYLE = env.str("AWS_S3_ADDRESSING_STYLE", default="auto")
+    # Server-side encryption asked for on every object written: "AES256" (SSE-S3),
+    # "aws:kms" (with AWS_S3_SSE_KMS_KEY_ID, or the bucket's default key), or "" for none.
+    AWS_S3_SERVER_SIDE_ENCRYPTION = env.str("AWS_S3_SERVER_SIDE_ENCRYPTION", default="AES256")
+    AWS_S3_SSE_KMS_KEY_ID = env.str("AWS_S3_SSE_KMS_KEY_ID", default="")
+    AWS_S3_OBJECT_PARAMETERS = {}
+    if AWS_S3_SERVER_SIDE_ENCRYPTION:
+        AWS_S3_OBJECT_PARAMETERS["ServerSideEncryption"] = AWS_S3_SERVER_SIDE_ENCRYPTION
+    if AWS_S3_SERVER_SIDE_ENCRYPTION == "aws:kms" and AWS_S3_SSE_KMS_KEY_ID:
+        AWS_S3_OBJECT_PARAMETERS["SSEKMSKeyId"] = AWS_S3_SSE_KMS_KEY_ID
     DEFAULT_STORAGE = {
         "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {"default_acl": "private", "querystring_auth": True},
+        "OPTIONS": {
+            "default_acl": "private",
+            "querystring_auth": True,
+            "object_parameters": AWS_S3_OBJECT_PARAMETERS,
+        },
     }
 else:
     DEFAULT_STORAGE = {

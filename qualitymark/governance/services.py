@@ -84,3 +84,10 @@ def update_rule(*, actor, rule: RetentionRule, **values) -> RetentionRule:
     if changes:
         record_event(actor=actor, action="retention.rule_changed", target=rule, changes=changes)
     return rule
+
+
+def record_subject_access(*, actor, person, form: str) -> None:
+    """Staff produced a subject access export (form: "summary" or "json")."""
+    record_event(
+        actor=actor, action="person.subject_access", target=person, changes={"form": form}
+    )

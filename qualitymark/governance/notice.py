@@ -1,0 +1,74 @@
+"""What the privacy notice and the cookie page say, computed from the settings
+and data the code runs on, so the pages cannot drift from what the service does."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.timesince import timeuntil
+
+from qualitymark.files.storage import uses_signed_urls
+from qualitymark.files.text_extraction import SEARCHABLE_KINDS
+from qualitymark.files.validation import ALLOWED_TYPES
+
+from .models import RetentionRule
+
+
+@dataclass(frozen=True)
+class Cookie:
+    name: str
+    purpose: str
+    lifetime: str
+
+
+def _duration(seconds: int) -> str:
+    now = timezone.now()
+    return timeuntil(now + timedelta(seconds=seconds), now, depth=1)
+
+
+def cookies_in_use() -> list[Cookie]:
+    """Every cookie the service sets (the cookie page's test checks the list
+    against the cookies a signed-in journey actually receives)."""
+    return [
+        Cookie(
+            settings.SESSION_COOKIE_NAME,
+            "Keeps you signed in",
+            _duration(settings.SESSION_COOKIE_AGE),
+        ),
+        Cookie(
+            settings.CSRF_COOKIE_NAME,
+            "Protects forms from being submitted by other websites",
+            _duration(settings.CSRF_COOKIE_AGE),
+        ),
+    ]
+
+
+def file_checking() -> dict[str, list[str]]:
+    """Which kinds of uploaded file are searched for identifying information."""
+    searched = [_plural(t.label) for kind, t in ALLOWED_TYPES.items() if kind in SEARCHABLE_KINDS]
+    not_searched = [
+        _plural(t.label) for kind, t in ALLOWED_TYPES.items() if kind not in SEARCHABLE_KINDS
+    ]
+    return {"searched": searched, "not_searched": not_searched}
+
+
+def _plural(label: str) -> str:
+    """'a PDF document' -> 'PDF documents'."""
+    return label.split(" ", 1)[1] + "s"
+
+
+def files_encrypted_by_store() -> bool:
+    """True when files go to S3 with server-side encryption requested."""
+    return uses_signed_urls() and bool(getattr(settings, "AWS_S3_SERVER_SIDE_ENCRYPTION", ""))
+
+
+def privacy_notice_context() -> dict:
+    return {
+        "retention_rules": list(RetentionRule.objects.all()),
+        "session_length": _duration(settings.SESSION_COOKIE_AGE),
+        "file_checking": file_checking(),
+        "files_encrypted": files_encrypted_by_store(),
+        "signed_links": uses_signed_urls(),
+        "signed_url_minutes": max(1, settings.SIGNED_URL_SECONDS // 60),
+    }
