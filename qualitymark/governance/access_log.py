@@ -7,6 +7,8 @@ application as its `pk`.
 """
 
 from django.apps import apps
+from django.db.models import Subquery, Value
+from django.db.models.functions import Coalesce
 
 CONTENT_PAGES = frozenset(
     {
@@ -31,15 +33,14 @@ CONTENT_PAGES = frozenset(
 
 
 def record_content_view(*, viewer, application_id: int, page: str, path: str):
-    """Write one access record (an insert only, outside any business transaction)."""
-    Application = apps.get_model("applications.Application")
-    reference = (
-        Application.objects.filter(pk=application_id).values_list("reference", flat=True).first()
-    )
+    """Write one access record: a single INSERT, the reference read inside it."""
+    reference = apps.get_model("applications.Application").objects.filter(
+        pk=application_id
+    ).values("reference")[:1]
     return apps.get_model("governance.ContentView").objects.create(
         viewer=viewer,
         application_id=application_id,
-        application_reference=reference or "",
+        application_reference=Coalesce(Subquery(reference), Value("")),
         page=page,
         path=path[:300],
     )
