@@ -303,3 +303,20 @@ def _snapshot():
         "emails": list(SentEmail.objects.order_by("pk").values("pk", "recipients")),
         "views": list(ContentView.objects.values_list("pk", flat=True)),
     }
+
+
+def test_the_staff_page_shows_the_dry_run_report_and_changes_nothing(client, framework):
+    from django.urls import reverse
+
+    from tests.moderation.builders import staff_user
+
+    decided, draft = _world_due_under_every_rule()
+    with at(after(T0, 72, days=1)):
+        client.force_login(staff_user())
+    snapshot = _snapshot()
+    with at(after(T0, 72, days=1)):
+        page = client.get(reverse("staff:retention")).content.decode()
+    assert f"Draft by {draft.agency} (#{draft.pk})" in page
+    assert decided.reference in page
+    assert _snapshot() == snapshot
+    assert not AuditEvent.objects.filter(action__startswith="retention.").exists()
