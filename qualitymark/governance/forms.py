@@ -36,7 +36,8 @@ class RetentionRuleForm(forms.ModelForm):
 class ErasureForm(forms.Form):
     reason = forms.CharField(
         label="Why is this account being erased?",
-        help_text="For example, the person's request and the date it was received.",
+        help_text="For example, the request and the date it was received. Do not write the "
+        "person's name or e-mail address: the reason is kept in the audit trail.",
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
     )

@@ -121,6 +121,27 @@ def records_about(person) -> list[dict]:
     return sections
 
 
+def field_label(field: str) -> str:
+    """'review__assignment__application__reference' -> 'Application reference'."""
+    parts = field.split("__")
+    words = " ".join(parts[-2:] if len(parts) > 1 else parts).replace("_", " ")
+    return words[:1].upper() + words[1:]
+
+
+def readable_sections(person) -> list[dict]:
+    """records_about, each record as (label, value) pairs, for the summary page."""
+    return [
+        {
+            "title": section["title"],
+            "records": [
+                [(field_label(name), value) for name, value in record.items()]
+                for record in section["records"]
+            ],
+        }
+        for section in records_about(person)
+    ]
+
+
 def export_document(person) -> dict:
     return {
         "person_id": person.pk,

@@ -14,7 +14,7 @@ from .erasure import erase_person, erasure_plan, is_erased
 from .forms import ContentViewFilterForm, ErasureForm, RetentionRuleForm
 from .models import RetentionRule
 from .selectors import content_views, person_by_id
-from .subject_access import export_json, records_about
+from .subject_access import export_json, readable_sections
 
 
 @staff_required
@@ -73,7 +73,7 @@ def person_data(request, pk):
     return render(
         request,
         "governance/person_data.html",
-        {"person": person, "sections": records_about(person)},
+        {"person": person, "sections": readable_sections(person), "erased": is_erased(person)},
     )
 
 
