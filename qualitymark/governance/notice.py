@@ -4,6 +4,7 @@ and data the code runs on, so the pages cannot drift from what the service does.
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.apps import apps
 from django.conf import settings
 from django.utils import timezone
 from django.utils.timesince import timeuntil
@@ -13,6 +14,7 @@ from qualitymark.files.text_extraction import SEARCHABLE_KINDS
 from qualitymark.files.validation import ALLOWED_TYPES
 
 from .models import RetentionRule
+from .retention import has_field
 
 
 @dataclass(frozen=True)
@@ -70,5 +72,6 @@ def privacy_notice_context() -> dict:
         "file_checking": file_checking(),
         "files_encrypted": files_encrypted_by_store(),
         "signed_links": uses_signed_urls(),
+        "emails_keep_text": has_field(apps.get_model("notifications.SentEmail"), "body"),
         "signed_url_minutes": max(1, settings.SIGNED_URL_SECONDS // 60),
     }

@@ -123,3 +123,14 @@ def test_the_register_and_verification_pages_set_no_cookies(client, framework):
         response = client.get(url)
         assert response.status_code == 200
         assert not response.cookies, (url, list(response.cookies))
+
+
+def test_the_notice_says_what_is_kept_of_each_e_mail_as_the_model_holds_it(client):
+    from qualitymark.governance.retention import has_field
+    from qualitymark.notifications.models import SentEmail
+
+    text = _text(client.get(reverse("core:privacy")))
+    if has_field(SentEmail, "body"):
+        assert "who it went to, its subject and its text." in text
+    else:
+        assert "who it went to and its subject." in text

@@ -320,3 +320,18 @@ def test_the_staff_page_shows_the_dry_run_report_and_changes_nothing(client, fra
     assert decided.reference in page
     assert _snapshot() == snapshot
     assert not AuditEvent.objects.filter(action__startswith="retention.").exists()
+
+
+def test_beat_runs_the_registered_retention_task_every_day(settings, framework):
+    from celery.schedules import crontab
+
+    from qualitymark.celery import app
+    from qualitymark.governance.tasks import apply_retention
+
+    entry = settings.CELERY_BEAT_SCHEDULE["apply-retention"]
+    assert entry["task"] in app.tasks
+    assert isinstance(entry["schedule"], crontab) and entry["schedule"].hour == {2}
+    _world_due_under_every_rule()
+    with at(after(T0, 72, days=1)), _commits(execute=True):
+        counts = apply_retention.delay().get()
+    assert counts["abandoned-drafts"] == 1 and counts["decided-applications"] == 1
