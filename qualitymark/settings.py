@@ -151,6 +151,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "moderation.tasks.send_moderation_reminders",
         "schedule": crontab(hour=7, minute=30),
     },
+    # The retention schedule (qualitymark.governance), every night.
+    "apply-retention": {
+        "task": "qualitymark.governance.tasks.apply_retention",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
 
 # --- Files ------------------------------------------------------------------------
@@ -348,10 +353,4 @@ REMINDER_DAYS_BEFORE_DUE = env.int("REMINDER_DAYS_BEFORE_DUE", default=3)
 CELERY_BEAT_SCHEDULE["awards-expiry"] = {
     "task": "moderation.tasks.run_award_expiry",
     "schedule": crontab(hour=1, minute=15),
-}
-
-# --- Data governance (retention schedule, subject access, erasure, who saw what) ----------
-CELERY_BEAT_SCHEDULE["apply-retention"] = {
-    "task": "qualitymark.governance.tasks.apply_retention",
-    "schedule": crontab(hour=2, minute=30),
 }

@@ -96,4 +96,4 @@ def action_plan(award: Award) -> list[DescriptorFeedback]:
 def award_history(award: Award) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(
         target_type=Award._meta.label_lower, target_id=str(award.pk)
-    ).select_related("personal").order_by("created_at", "id")
+    ).order_by("created_at", "id")
