@@ -66,8 +66,13 @@ def _events_naming(person):
 
 
 def erasure_plan(person) -> dict[str, list[Line]]:
+    """What erasing the person would replace, and what stays and why, with counts."""
+    return {"replaced": _replaced(person), "kept": _kept(person)}
+
+
+def _replaced(person) -> list[Line]:
     email = person.email
-    replaced = [
+    return [
         Line("Name, job title and e-mail address on the account", 1),
         Line("Sign-in, password and second factors (the account is closed)", 1),
         Line(
@@ -97,7 +102,10 @@ def erasure_plan(person) -> dict[str, list[Line]]:
             model("moderation.ModeratorProfile").objects.filter(user=person).count(),
         ),
     ]
-    kept = [
+
+
+def _kept(person) -> list[Line]:
+    return [
         Line(
             "Audit entries recording what the person did",
             model("audit.AuditEvent").objects.filter(actor=person).count(),
@@ -122,7 +130,6 @@ def erasure_plan(person) -> dict[str, list[Line]]:
             "Kept for their retention period so agencies can be told who saw their work.",
         ),
     ]
-    return {"replaced": replaced, "kept": kept}
 
 
 def _work_count(person) -> int:

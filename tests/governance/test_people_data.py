@@ -5,6 +5,7 @@ import json
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from django.test import Client
 from django.urls import reverse
 
 from applications.models import Application, Invitation
@@ -93,6 +94,10 @@ def test_erasure_says_what_stays_then_replaces_the_person_and_keeps_the_trail(st
     old_email, old_name = lead.email, lead.full_name
     events_before = list(AuditEvent.objects.order_by("pk").values())
     url = reverse("staff:person_erase", args=[lead.pk])
+    their_browser = Client()
+    their_browser.force_login(lead)
+    signed_in = their_browser.get(reverse("core:dashboard"))
+    assert not signed_in["Location"].startswith(reverse("account_login"))
 
     confirm = staff_client.get(url).content.decode()
     assert "What cannot be erased, and why" in confirm
@@ -132,6 +137,8 @@ def test_erasure_says_what_stays_then_replaces_the_person_and_keeps_the_trail(st
     assert erased.target_id == str(lead.pk) and old_email not in json.dumps(erased.changes)
     assert old_name not in erased.target_repr
 
+    signed_out = their_browser.get(reverse("core:dashboard"))
+    assert signed_out["Location"].startswith(reverse("account_login"))
     assert not staff_client.login(email=old_email, password=PASSWORD)
     assert not staff_client.login(email=lead.email, password=PASSWORD)
 
