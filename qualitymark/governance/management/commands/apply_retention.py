@@ -2,6 +2,8 @@ from django.core.management.base import BaseCommand
 
 from qualitymark.governance.services import run_retention
 
+DONE = {"delete": "deleted", "anonymise": "anonymised", "close": "closed"}
+
 
 class Command(BaseCommand):
     help = "Carry out the retention schedule (or, with --dry-run, say what it would do)."
@@ -17,7 +19,7 @@ class Command(BaseCommand):
         for outcome in outcomes:
             rule = outcome.rule
             self.stdout.write(
-                f"{rule.key}: {outcome.count} {verb} {rule.get_action_display().lower()} "
+                f"{rule.key}: {outcome.count} {verb} {DONE[rule.action]} "
                 f"(before {outcome.cutoff:%Y-%m-%d})"
             )
             for example in outcome.examples:
