@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "qualitymark.users",
     "qualitymark.audit",
     "qualitymark.notifications",
+    "qualitymark.governance",
     "descriptors",
     "applications",
     "moderation",
@@ -78,6 +79,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "qualitymark.audit.middleware.RequestContextMiddleware",
     "qualitymark.core.middleware.SecondFactorRequiredMiddleware",
+    "qualitymark.governance.access_log.ContentViewMiddleware",
 ]
 
 ROOT_URLCONF = "qualitymark.urls"
@@ -149,6 +151,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "moderation.tasks.send_moderation_reminders",
         "schedule": crontab(hour=7, minute=30),
     },
+    # The retention schedule (qualitymark.governance), every night.
+    "apply-retention": {
+        "task": "qualitymark.governance.tasks.apply_retention",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
 
 # --- Files ------------------------------------------------------------------------
@@ -169,9 +176,22 @@ if AWS_STORAGE_BUCKET_NAME:
     AWS_S3_FILE_OVERWRITE = False
     AWS_S3_SIGNATURE_VERSION = "s3v4"
     AWS_S3_ADDRESSING_STYLE = env.str("AWS_S3_ADDRESSING_STYLE", default="auto")
+    # Server-side encryption asked for on every object written: "AES256" (SSE-S3),
+    # "aws:kms" (with AWS_S3_SSE_KMS_KEY_ID, or the bucket's default key), or "" for none.
+    AWS_S3_SERVER_SIDE_ENCRYPTION = env.str("AWS_S3_SERVER_SIDE_ENCRYPTION", default="AES256")
+    AWS_S3_SSE_KMS_KEY_ID = env.str("AWS_S3_SSE_KMS_KEY_ID", default="")
+    AWS_S3_OBJECT_PARAMETERS = {}
+    if AWS_S3_SERVER_SIDE_ENCRYPTION:
+        AWS_S3_OBJECT_PARAMETERS["ServerSideEncryption"] = AWS_S3_SERVER_SIDE_ENCRYPTION
+    if AWS_S3_SERVER_SIDE_ENCRYPTION == "aws:kms" and AWS_S3_SSE_KMS_KEY_ID:
+        AWS_S3_OBJECT_PARAMETERS["SSEKMSKeyId"] = AWS_S3_SSE_KMS_KEY_ID
     DEFAULT_STORAGE = {
         "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {"default_acl": "private", "querystring_auth": True},
+        "OPTIONS": {
+            "default_acl": "private",
+            "querystring_auth": True,
+            "object_parameters": AWS_S3_OBJECT_PARAMETERS,
+        },
     }
 else:
     DEFAULT_STORAGE = {

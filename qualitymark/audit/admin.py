@@ -14,8 +14,9 @@ class AuditEventAdmin(admin.ModelAdmin):
         "ip_address",
     )
     list_filter = ("action", "target_type")
-    search_fields = ("actor_email", "target_repr", "target_id", "action")
+    search_fields = ("personal__actor_email", "target_repr", "target_id", "action")
     date_hierarchy = "created_at"
+    list_select_related = ("personal",)
 
     def has_add_permission(self, request):
         return False

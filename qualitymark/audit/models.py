@@ -22,13 +22,11 @@ class AuditEvent(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    actor_email = models.CharField(max_length=254, blank=True)
     action = models.CharField(max_length=80, db_index=True)
     target_type = models.CharField(max_length=100, blank=True, db_index=True)
     target_id = models.CharField(max_length=64, blank=True, db_index=True)
     target_repr = models.CharField(max_length=255, blank=True)
     changes = models.JSONField(default=dict, blank=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -46,3 +44,38 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("Audit events are append-only.")
+
+    @property
+    def actor_email(self) -> str:
+        personal = getattr(self, "personal", None)
+        return personal.actor_email if personal else ""
+
+    @property
+    def ip_address(self) -> str | None:
+        personal = getattr(self, "personal", None)
+        return personal.ip_address if personal else None
+
+
+class AuditEventPersonal(models.Model):
+    """The personal details of one event, kept beside the append-only record
+    rather than in it, so that retention and erasure can remove them while the
+    event itself (who by id, what, when, to what) stays exactly as written."""
+
+    event = models.OneToOneField(
+        AuditEvent, on_delete=models.CASCADE, primary_key=True, related_name="personal"
+    )
+    actor_email = models.CharField(
+        max_length=254, blank=True, help_text="The actor's e-mail address at the time."
+    )
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    typed_email = models.CharField(
+        max_length=254, blank=True, help_text="The address typed at a failed sign-in."
+    )
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "personal details of an audit event"
+        verbose_name_plural = "personal details of audit events"
+
+    def __str__(self):
+        return f"Personal details of event {self.event_id}"

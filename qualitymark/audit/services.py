@@ -1,14 +1,18 @@
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import models
 
 from .context import current_ip
-from .models import AuditEvent
+from .models import AuditEvent, AuditEventPersonal
 
 
 def _describe_target(target) -> tuple[str, str, str]:
     if target is None:
         return "", "", ""
+    if isinstance(target, get_user_model()):
+        # People are named by id only, so erasing an account erases the name.
+        return target._meta.label_lower, str(target.pk), f"person #{target.pk}"
     if isinstance(target, models.Model):
         return target._meta.label_lower, str(target.pk), str(target)[:255]
     return type(target).__name__.lower(), "", str(target)[:255]
@@ -21,21 +25,30 @@ def record_event(
     target=None,
     changes: dict[str, Any] | None = None,
     ip_address: str | None = None,
+    typed_email: str = "",
 ) -> AuditEvent:
     """Append one audit event. Services call this inside their transaction so
-    the event and the change it describes commit or roll back together."""
+    the event and the change it describes commit or roll back together.
+
+    The actor's e-mail, the internet address and any typed e-mail go to the
+    event's personal details (AuditEventPersonal), outside the event itself."""
     target_type, target_id, target_repr = _describe_target(target)
     is_person = actor is not None and getattr(actor, "is_authenticated", False)
-    return AuditEvent.objects.create(
+    event = AuditEvent.objects.create(
         actor=actor if is_person else None,
-        actor_email=actor.email if is_person else "",
         action=action,
         target_type=target_type,
         target_id=target_id,
         target_repr=target_repr,
         changes=changes or {},
-        ip_address=ip_address or current_ip.get(),
     )
+    AuditEventPersonal.objects.create(
+        event=event,
+        actor_email=actor.email if is_person else "",
+        ip_address=ip_address or current_ip.get(),
+        typed_email=typed_email,
+    )
+    return event
 
 
 def field_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list]:

@@ -28,7 +28,7 @@ def audit_failed_sign_in(sender, credentials, request=None, **kwargs):
     record_event(
         actor=None,
         action="auth.sign_in_failed",
-        changes={"email": attempted},
+        typed_email=attempted,
         ip_address=_ip(request),
     )
 

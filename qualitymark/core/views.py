@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from qualitymark.governance.notice import cookies_in_use, privacy_notice_context
 from qualitymark.users.roles import roles_of
 
 from .health import health_report
@@ -47,9 +48,9 @@ def accessibility(request):
 
 @login_not_required
 def privacy(request):
-    return render(request, "core/privacy.html")
+    return render(request, "core/privacy.html", privacy_notice_context())
 
 
 @login_not_required
 def cookies(request):
-    return render(request, "core/cookies.html")
+    return render(request, "core/cookies.html", {"cookies": cookies_in_use()})
