@@ -51,6 +51,8 @@ def register_version() -> str:
 def bump_register_version() -> None:
     """Outbox handler: raises unless the shared cache itself took the new
     version (a per-process fallback does not count), so the sweep retries."""
+    if cache_is_degraded(cache):  # known to be down: do not wait for it again
+        raise ConnectionError("The cache is unavailable.")
     getattr(cache, "primary", cache).set(VERSION_KEY, str(time.time_ns()), timeout=None)
 
 

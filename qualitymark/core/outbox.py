@@ -40,6 +40,8 @@ INLINE_RETRY = timedelta(seconds=30)
 BROKER_PAUSE_SECONDS = 15.0
 _broker_down_until = 0.0
 
+LOCK_WAIT_SECONDS = 60
+
 SWEEPS: list[Callable[..., int]] = []
 
 
@@ -103,9 +105,19 @@ def dispatch(job_id: int, *, inline: bool) -> bool:
     return False
 
 
+def _limit_lock_wait() -> None:
+    """Wait at most LOCK_WAIT for a job's row: one held by a connection that
+    is gone but not yet noticed is left to a later sweep, not waited on."""
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = %s", [f"{LOCK_WAIT_SECONDS}s"])
+
+
 def run_job(job_id: int) -> bool:
     """Run one job if it is still pending. Returns whether this call did it."""
     with transaction.atomic():
+        _limit_lock_wait()
         job = (
             # Blocking: a second delivery waits for the first and then finds
             # it done (or, if that worker died, runs it).

@@ -107,3 +107,27 @@ def test_nothing_is_sent_for_a_change_that_rolled_back(smtp):
     assert not SentEmail.objects.exists()
     sweep(inline=True)
     assert smtp.accepted == []
+
+
+def test_staff_see_the_delivery_status_and_resend_from_the_admin(smtp, client):
+    from django.urls import reverse
+
+    from tests.factories import enrol_totp
+
+    staff = UserFactory(is_staff=True, is_superuser=True, is_coram_staff=True)
+    enrol_totp(staff)
+    client.force_login(staff)
+    smtp.refusing = True
+    (record,) = queue(1)
+    changelist = reverse("admin:notifications_sentemail_changelist")
+    page = client.get(changelist + "?status__exact=failed").content.decode()
+    assert "panel_opened" in page and "Failed" in page
+
+    smtp.refusing = False
+    response = client.post(
+        changelist, {"action": "resend", "_selected_action": [record.pk]}
+    )
+    assert response.status_code == 302
+    record.refresh_from_db()
+    assert record.status == EmailStatus.SENT
+    assert [m["Message-ID"] for m in smtp.accepted] == [record.message_id]
