@@ -24,6 +24,7 @@ from ..models import (
     Application,
     EvidenceFile,
     IdentifierConfirmation,
+    Membership,
     ScanStatus,
     SectionAnswer,
 )
@@ -179,11 +180,11 @@ SCAN_CACHE_PREFIX = "identifier-scan"
 
 
 def _scanner_version() -> str:
-    try:
-        source = Path(anonymisation.__file__).read_bytes()
-    except OSError:  # pragma: no cover - installed without sources
-        source = b""
-    return hashlib.blake2b(source, digest_size=8).hexdigest()
+    package = Path(anonymisation.__file__).parent
+    digest = hashlib.blake2b(digest_size=8)
+    for path in sorted([*package.glob("*.py"), *package.glob("data/*.txt")]):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 _SCANNER_VERSION = _scanner_version()
@@ -237,11 +238,15 @@ class IdentifierFinding:
 
 def _allowed_contacts(application: Application, about: dict) -> dict:
     """The agency's own published contact details (and, for a partnership, those of
-    its member agencies), which are never reported."""
+    its member agencies), its staff contacts and portal users, which are never reported."""
     agency = application.agency
     agencies = [agency, *(agency.partnership_members.all() if agency.is_partnership else [])]
     emails = [about.get("contact_email"), about.get("head_of_service_email")]
     phones = [about.get("contact_phone")]
+    names = [about.get("contact_name"), about.get("head_of_service_name")]
+    names += Membership.objects.filter(agency__in=agencies, is_active=True).values_list(
+        "user__full_name", flat=True
+    )
     domains, postcodes = [], []
     for each in agencies:
         emails.append(each.public_email)
@@ -262,6 +267,7 @@ def _allowed_contacts(application: Application, about: dict) -> dict:
         "allowed_domains": clean(domains),
         "allowed_phones": clean(phones),
         "allowed_postcodes": clean(postcodes),
+        "allowed_names": clean(names),
     }
 
 

@@ -38,14 +38,14 @@ NHS_NUMBER = "943 476 5919"  # a valid modulus 11 checksum
 WEBSITE = "https://www.westshire-adoption.org.uk/early-permanence"
 
 Q3_PLANTED = (
-    "Baby Amelia was placed with her carers on 3 March 2024, when she was four days old. "
+    "Baby Amelia was placed with her carers when she was four days old. "
     "Her birth mother Kerry came to family time at the contact centre twice a week."
 )
 Q3_FIXED = (
     "A baby was placed with her carers when she was four days old. "
     "Her birth mother came to family time at the contact centre twice a week."
 )
-ABOUT_PLANTED_SENTENCE = " One baby, born 12/01/2024, joined her carers at four days old."
+ABOUT_PLANTED_SENTENCE = " One baby, born 12/01/2024, joined her carers soon after."
 
 
 def own_contacts_sentence(agency) -> str:
@@ -89,7 +89,7 @@ DOCX = docx_bytes(
     "Case study: a Fostering for Adoption placement",
     table=[
         ("NHS number", NHS_NUMBER),
-        ("Home address", "4 Mill Lane, Bristol BS4 2QQ"),
+        ("Home address", "Mill Lane, Bristol BS4 2QQ"),
         ("Case number", "BS24C00456"),
     ],
 )
@@ -509,6 +509,14 @@ def test_the_agencys_own_contact_details_are_allowed(application):
         "allowed_domains": sorted({application.agency.email_domain, "westshire-adoption.org.uk"}),
         "allowed_phones": sorted({"0117 496 0000", "0117 496 0999"}),
         "allowed_postcodes": ["BS1 6AA"],
+        # The contacts named in "About your agency", and the agency's portal users.
+        "allowed_names": sorted(
+            {
+                "Jo Ellis",
+                "Sam Rahman",
+                *(m.user.full_name for m in application.agency.memberships.all()),
+            }
+        ),
     }
 
 
@@ -536,7 +544,7 @@ def test_context_is_cut_at_whole_words_on_one_line():
     from applications.anonymisation import find_identifiers
 
     text = "Alpha bravo charlie delta echo foxtrot golf.\nThe birth mother Kerry came to\nvisit."
-    finding = find_identifiers(text)[0]
+    finding = next(found for found in find_identifiers(text) if found.text == "Kerry")
     before, after = selectors._context(text, finding, width=20)
     assert before == "…The birth mother "
     assert after == " came to · visit."

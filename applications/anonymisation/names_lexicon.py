@@ -1,0 +1,197 @@
+"""Names found by what they are: words of the names data set, in any case, read in context.
+
+A run of name words ("Amelia Jones", "amelia jones", "AMELIA JONES") is a name when one of
+its words is not also an ordinary word; a name that is an ordinary word ("Hope", "Grace",
+"will") counts only when the words around it say a person is meant: a verb a person does
+("Hope attends"), a possessive, "(aged", or a word such as "with" or "named" before it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from .kinds import PERSON_NAME, Finding
+from .lexicon import (
+    DICTIONARY_WORDS,
+    FIRST_NAMES,
+    NAME_WORDS,
+    ORDINARY_WORDS,
+    ORGANISATION_WORDS,
+    PERSON_VERBS,
+    PLACE_NAMES,
+    PLACE_PREPOSITIONS,
+    SCHOOL_WORDS,
+    STREET_TYPES,
+    THING_NOUNS,
+)
+
+_LETTER = "A-Za-zÀ-ÖØ-öø-ÿ"
+TOKEN = re.compile(rf"(?<![\w'’])[{_LETTER}]+(?:['’-][{_LETTER}]+)*")
+POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
+_AUXILIARY = (
+    r"(?:was|is|has|had|have|been|being|now|still|then|later|also|quickly|soon|really|first"
+    r"|finally|happily|initially|just|always|never|often|did|does|will|would|could|can)"
+)
+AFTER_PERSON = re.compile(
+    rf"(?:['’]s\b|[ ]+(?:{_AUXILIARY}[ ]+){{0,2}}(?P<verb>[a-z]+)\b"
+    r"|[ ]*,?[ ]*\([ ]*(?:aged?|born|b\.|dob|d\.o\.b|now)\b|[ ]*,[ ]*(?:aged?|born|now|who)\b"
+    r"|[ ]+(?:aged?|who)\b|[ ]+and[ ]+(?:her|his|their)\b)",
+    re.IGNORECASE,
+)
+BEFORE_PERSON = re.compile(
+    r"\b(?:with|named|called|adopt|adopted|adopting|fostered|fostering|matched|supported"
+    r"|supporting|loves|loved|visited|visiting|met|meet|meets|baby|little|see|saw|seeing|told"
+    r"|asked|placing|placed|for|and|about|to|nicknamed|known[ ]+as)[ ]+$",
+    re.IGNORECASE,
+)
+SENTENCE_OPENERS = frozenset(".!?:;\n|•*(")
+LOOKAROUND = 60
+SHORT_NAME = 2  # "Al", "Jo": a name alone only in context ("Ab 12 34 56 c" is an NI number)
+# Street types that are rarely surnames (unlike "Hill", "Green" or "Lane").
+STREET_NAME_ENDINGS = frozenset(
+    [
+        "street",
+        "road",
+        "avenue",
+        "crescent",
+        "gardens",
+        "terrace",
+        "mews",
+        "close",
+        "drive",
+        "square",
+    ]
+)
+MINIMUM_UPPER_CASE_LENGTH = 3
+
+
+@dataclass
+class _Word:
+    start: int
+    end: int  # without a possessive "'s"
+    lower: str
+    case: str  # "title", "upper" or "lower"
+    possessive: bool
+
+    @property
+    def is_first_name(self) -> bool:
+        return _all_parts(self.lower, FIRST_NAMES)
+
+    @property
+    def is_ordinary(self) -> bool:
+        return self.lower in ORDINARY_WORDS or self.lower in PLACE_NAMES
+
+    @property
+    def is_dictionary_word(self) -> bool:
+        return self.lower in DICTIONARY_WORDS or self.lower in PLACE_NAMES
+
+
+def _all_parts(lower: str, lexicon: frozenset[str]) -> bool:
+    return lower in lexicon or (
+        "-" in lower and all(part in lexicon for part in lower.split("-") if part)
+    )
+
+
+def _case(word: str) -> str | None:
+    if word.islower():
+        return "lower"
+    if word.isupper():
+        return "upper" if len(word) >= MINIMUM_UPPER_CASE_LENGTH else None
+    if word[0].isupper():
+        return "title"
+    return None
+
+
+def _words(text: str) -> Iterator[_Word | None]:
+    """The name words of ``text``; None stands for any run of other words."""
+    for match in TOKEN.finditer(text):
+        word = match.group()
+        core = POSSESSIVE.sub("", word)
+        lower = core.lower()
+        case = _case(core)
+        if case is None or not _all_parts(lower, NAME_WORDS):
+            yield None
+            continue
+        yield _Word(match.start(), match.start() + len(core), lower, case, core != word)
+
+
+def _runs(text: str) -> Iterator[list[_Word]]:
+    run: list[_Word] = []
+    for word in _words(text):
+        if run and (
+            word is None
+            or word.case != run[-1].case
+            or run[-1].possessive
+            or text[run[-1].end : word.start] != " "
+        ):
+            yield run
+            run = []
+        if word is not None:
+            run.append(word)
+    if run:
+        yield run
+
+
+def _next_word(text: str, end: int) -> str:
+    match = re.match(r"[ ]+([\w'’-]+)", text[end : end + LOOKAROUND])
+    return match.group(1).lower() if match else ""
+
+
+def _previous_word(text: str, start: int) -> str:
+    words = re.findall(r"[\w'’]+", text[max(0, start - LOOKAROUND) : start])
+    return words[-1].lower() if words else ""
+
+
+def person_context(text: str, start: int, end: int) -> bool:
+    """Do the words around text[start:end] say it is a person?"""
+    after = AFTER_PERSON.match(text, end, min(len(text), end + LOOKAROUND))
+    if after and (after.group("verb") is None or after.group("verb").lower() in PERSON_VERBS):
+        return True
+    return BEFORE_PERSON.search(text[max(0, start - LOOKAROUND) : start]) is not None
+
+
+def _at_sentence_start(text: str, start: int) -> bool:
+    before = text[max(0, start - LOOKAROUND) : start].rstrip(" \t'‘\"“")
+    return not before or before[-1] in SENTENCE_OPENERS
+
+
+def _names_a_thing(text: str, run: list[_Word]) -> bool:
+    if run[-1].lower in STREET_NAME_ENDINGS or re.search(r"\d[ ]*$", text[: run[0].start][-8:]):
+        return True  # "Wellington Street", "18 Wellington"
+    following = _next_word(text, run[-1].end)
+    if following in THING_NOUNS or following in ORGANISATION_WORDS:
+        return True
+    if following in STREET_TYPES or following in SCHOOL_WORDS:
+        return True
+    previous = _previous_word(text, run[0].start)
+    if previous in ("st", "saint", "mount", "lake", "port", "fort", "the"):
+        return True
+    return previous in PLACE_PREPOSITIONS and all(w.lower in PLACE_NAMES for w in run)
+
+
+def _is_name(text: str, run: list[_Word]) -> bool:
+    start, end = run[0].start, run[-1].end
+    if run[0].case == "lower":
+        strong = run[0].is_first_name and any(not w.is_dictionary_word for w in run)
+        return (len(run) >= 2 and strong) or (strong and person_context(text, start, end))
+    if _names_a_thing(text, run):
+        return False
+    strong = any(not w.is_ordinary and w.end - w.start > SHORT_NAME for w in run)
+    if run[0].case == "upper":
+        strong = strong and len(run) >= 2 and run[0].is_first_name
+    if strong and len(run) == 1 and run[0].is_dictionary_word and _at_sentence_start(text, start):
+        # Capitalised only because it starts a sentence: "Alpha", "Amelia" need a person cue.
+        return person_context(text, start, end)
+    if strong and len(run) == 1 and not run[0].is_first_name:
+        # A surname alone ("Patel", "Begum") is a name when something says a person is meant.
+        return person_context(text, start, end) or not _at_sentence_start(text, start)
+    return strong or person_context(text, start, end)
+
+
+def find_lexicon_names(text: str) -> Iterator[Finding]:
+    for run in _runs(text):
+        if _is_name(text, run):
+            start, end = run[0].start, run[-1].end
+            yield Finding(PERSON_NAME, start, end, text[start:end])
