@@ -102,8 +102,18 @@ INITIALS = re.compile(
     r"(?<![\w.])(?:[A-Z]\.[ ]?){1,2}[A-Z]\.?(?![\w])|(?<![\w.])[A-Z]{2,3}(?=[ ]*\()"
 )
 DATE_OR_BIRTH_NEAR = re.compile(
-    r"[ ]*[,(:–-]?[ ]*(?:born|b\.|dob|d\.o\.b\.?|aged?|date[ ]+of[ ]+birth)\b", re.IGNORECASE
+    r"[ ]*[,(:–-]?[ ]*(?:(?:born|dob|aged?|date[ ]+of[ ]+birth)\b|b\.|d\.o\.b"
+    r"|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{1,2}/\d{4})",
+    re.IGNORECASE,
 )
+# "born 07/1996": a month and year introduced as a birth.
+BIRTH_MONTH_YEAR = re.compile(
+    r"\b(?:born|dob|d\.o\.b\.?|b\.)[ ]*:?[ ]*(?P<date>(?:0?[1-9]|1[0-2])/(?:19|20)\d{2})\b",
+    re.IGNORECASE,
+)
+
+
+NOT_INITIALS = frozenset({"DOB", "NHS", "NI", "UK", "LA", "EP", "FFA"})
 
 
 def _ages_with_dates(text: str) -> Iterator[Finding]:
@@ -120,7 +130,8 @@ def _ages_with_dates(text: str) -> Iterator[Finding]:
 
 def _initials_with_dates(text: str) -> Iterator[Finding]:
     for match in INITIALS.finditer(text):
-        if DATE_OR_BIRTH_NEAR.match(text, match.end()):
+        letters = re.sub(r"[^A-Z]", "", match.group())
+        if letters not in NOT_INITIALS and DATE_OR_BIRTH_NEAR.match(text, match.end()):
             yield Finding(PERSON_NAME, match.start(), match.end(), match.group())
 
 
@@ -129,3 +140,5 @@ def find_dates_of_birth(text: str) -> Iterator[Finding]:
     if AGE.search(text):
         yield from _ages_with_dates(text)
     yield from _initials_with_dates(text)
+    for match in BIRTH_MONTH_YEAR.finditer(text):
+        yield Finding(DATE_OF_BIRTH, match.start("date"), match.end("date"), match.group("date"))

@@ -17,6 +17,7 @@ from .lexicon import (
     DICTIONARY_WORDS,
     FIRST_NAMES,
     NAME_WORDS,
+    NEVER_NAMES,
     ORDINARY_WORDS,
     ORGANISATION_WORDS,
     PERSON_VERBS,
@@ -27,8 +28,7 @@ from .lexicon import (
     THING_NOUNS,
 )
 
-_LETTER = "A-Za-zÀ-ÖØ-öø-ÿ"
-TOKEN = re.compile(rf"(?<![\w'’])[{_LETTER}]+(?:['’-][{_LETTER}]+)*")
+TOKEN = re.compile(r"(?<![\w'’])[^\W\d_]+(?:['’-][^\W\d_]+)*")
 POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
 _AUXILIARY = (
     r"(?:was|is|has|had|have|been|being|now|still|then|later|also|quickly|soon|really|first"
@@ -48,6 +48,7 @@ BEFORE_PERSON = re.compile(
 )
 SENTENCE_OPENERS = frozenset(".!?:;\n|•*(")
 LOOKAROUND = 60
+LONG_NAME = 4  # a lower-case first name this long that is no English word: "natasha"
 SHORT_NAME = 2  # "Al", "Jo": a name alone only in context ("Ab 12 34 56 c" is an NI number)
 # Street types that are rarely surnames (unlike "Hill", "Green" or "Lane").
 STREET_NAME_ENDINGS = frozenset(
@@ -111,10 +112,15 @@ def _words(text: str) -> Iterator[_Word | None]:
         core = POSSESSIVE.sub("", word)
         lower = core.lower()
         case = _case(core)
-        if case is None or not _all_parts(lower, NAME_WORDS):
+        if case is None:
             yield None
-            continue
-        yield _Word(match.start(), match.start() + len(core), lower, case, core != word)
+        elif _all_parts(lower, NAME_WORDS):
+            yield _Word(match.start(), match.start() + len(core), lower, case, core != word)
+        elif case == "title" and lower not in NEVER_NAMES and _person_verb_after(text, match):
+            # A name the data set lacks ("Tendai attends"): a person's verb says who it is.
+            yield _Word(match.start(), match.start() + len(core), lower, case, core != word)
+        else:
+            yield None
 
 
 def _runs(text: str) -> Iterator[list[_Word]]:
@@ -142,6 +148,14 @@ def _next_word(text: str, end: int) -> str:
 def _previous_word(text: str, start: int) -> str:
     words = re.findall(r"[\w'’]+", text[max(0, start - LOOKAROUND) : start])
     return words[-1].lower() if words else ""
+
+
+def _person_verb_after(text: str, word: re.Match[str]) -> bool:
+    lower = word.group().lower()
+    if lower in ORDINARY_WORDS or lower in PLACE_NAMES or lower.endswith("s"):
+        return False  # "Carers attended", "Leeds attended" are not people named
+    after = AFTER_PERSON.match(text, word.end(), min(len(text), word.end() + LOOKAROUND))
+    return bool(after and after.group("verb") and after.group("verb").lower() in PERSON_VERBS)
 
 
 def person_context(text: str, start: int, end: int) -> bool:
@@ -175,12 +189,14 @@ def _is_name(text: str, run: list[_Word]) -> bool:
     start, end = run[0].start, run[-1].end
     if run[0].case == "lower":
         strong = run[0].is_first_name and any(not w.is_dictionary_word for w in run)
-        return (len(run) >= 2 and strong) or (strong and person_context(text, start, end))
+        return strong and (
+            len(run) >= 2 or end - start > LONG_NAME or person_context(text, start, end)
+        )
     if _names_a_thing(text, run):
         return False
     strong = any(not w.is_ordinary and w.end - w.start > SHORT_NAME for w in run)
     if run[0].case == "upper":
-        strong = strong and len(run) >= 2 and run[0].is_first_name
+        strong = run[0].is_first_name and not run[0].is_dictionary_word
     if strong and len(run) == 1 and run[0].is_dictionary_word and _at_sentence_start(text, start):
         # Capitalised only because it starts a sentence: "Alpha", "Amelia" need a person cue.
         return person_context(text, start, end)

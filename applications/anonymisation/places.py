@@ -28,7 +28,7 @@ NAMED_STREET = re.compile(
     rf"(?P<street>(?:{_PROPER}[ ]+){{1,3}}(?:{_STREET_TYPE}))\b"
 )
 SCHOOL_NAME = re.compile(
-    rf"\b(?:(?:St|Saint)\.?[ ]+)?(?:{_PROPER}[ ]+){{1,4}}(?:{_SCHOOL_WORD})"
+    rf"\b(?:(?:St|Saint)\.?[ ]+)?(?:{_PROPER}[ ]+){{1,4}}(?:{_SCHOOL_WORD}|{_SCHOOL_WORD.lower()})"
     r"(?:[ ]+(?:School|Academy|Nursery|Class|Unit))?\b",
 )
 CHILD_CUE = re.compile(

@@ -27,9 +27,14 @@ def nhs_checksum_is_valid(digits: str) -> bool:
     return check != 10 and check == int(digits[9])
 
 
+NHS_CUE_BEFORE = re.compile(r"\bNHS\b[^.\n\d]{0,20}$", re.IGNORECASE)
+
+
 def find_nhs_numbers(text: str) -> Iterator[Finding]:
+    """Ten digits that pass the checksum, or any ten digits introduced as an NHS number."""
     for match in NHS_NUMBER_CANDIDATE.finditer(text):
-        if nhs_checksum_is_valid(re.sub(r"\D", "", match.group())):
+        cued = NHS_CUE_BEFORE.search(text, max(0, match.start() - 30), match.start())
+        if cued or nhs_checksum_is_valid(re.sub(r"\D", "", match.group())):
             yield Finding(NHS_NUMBER, match.start(), match.end(), match.group())
 
 
@@ -111,13 +116,13 @@ CASE_SYSTEMS = (
 )
 SYSTEM_REFERENCE = re.compile(
     rf"\b(?:{CASE_SYSTEMS}|person|child|client|case|record|file|pupil|patient|hospital|unique"
-    r"|UPN|ULN|MRN|CHI)(?:[ ]+(?:person|child|client|case|record|system))?"
+    r"|UPN|ULN|MRN|CHI|ID)(?:[ ]+(?:person|child|client|case|record|system))?"
     r"(?:[ ]+(?:ID|identifier|number|no\.?|ref(?:erence)?\.?|record))?"
     r"[ ]*(?:is[ ]+|was[ ]+)?[:#]?[ ]*"
     r"(?P<code>[A-Za-z]{0,4}[-/]?\d[\dA-Za-z/-]*\d|\d{4,})",
     re.IGNORECASE,
 )
-SLASHED_REFERENCE = re.compile(r"\b[A-Z]{1,5}/\d{2,4}/\d{3,}(?:/\d+)?\b")
+SLASHED_REFERENCE = re.compile(r"\b[A-Z]{1,6}(?:/[A-Z0-9]{1,6}){0,2}/\d{3,}(?:/\d+)?\b")
 PREFIXED_NUMBER = re.compile(r"\b(?P<prefix>[A-Z]{2,5})-?\d{5,}\b")
 OFSTED_PREFIXES = frozenset({"SC", "EY", "URN"})
 OFSTED_CUE = re.compile(r"\b(?:URN|Ofsted|unique[ ]+reference[ ]+number)\b[^.\n]{0,30}$", re.I)

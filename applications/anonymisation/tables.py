@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 
 from .kinds import DATE_OF_BIRTH, PERSON_NAME, Finding
+from .lexicon import STAFF_ROLES
 
 CELL_SEPARATOR = re.compile(r"[ ]*\|[ ]*|\t")
 NAME_LABEL = re.compile(
@@ -29,6 +30,9 @@ ANONYMISED = re.compile(
     re.IGNORECASE,
 )
 LINE = re.compile(r"[^\n]+")
+# A cell that is a person by initials: "R. Akhtar", "M.J. Byrne".
+INITIALLED_NAME = re.compile(r"(?:[A-Z]\.[ ]?){1,3}[ ]?[A-Z][a-z'’-]+")
+ROLE_CELL = re.compile(r"(?i:.*\b(?:" + "|".join(re.escape(r) for r in STAFF_ROLES) + r")\b.*)")
 
 
 def _cells(line: re.Match[str]) -> list[tuple[int, int]]:
@@ -98,6 +102,10 @@ def find_in_table_rows(text: str) -> Iterator[Finding]:
         if heading:
             columns = heading
             continue
+        if not any(ROLE_CELL.fullmatch(text[start:end]) for start, end in cells):
+            for start, end in cells:
+                if INITIALLED_NAME.fullmatch(text[start:end]):
+                    yield Finding(PERSON_NAME, start, end, text[start:end])
         for index, kind in columns.items():
             if index < len(cells) and (found := _value_finding(text, kind, *cells[index])):
                 yield found
