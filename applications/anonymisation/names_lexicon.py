@@ -29,7 +29,7 @@ from .lexicon import (
 )
 
 TOKEN = re.compile(r"(?<![\w'’])[^\W\d_]+(?:['’-][^\W\d_]+)*")
-POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
+POSSESSIVE_ENDINGS = frozenset({"'s", "’s", "'S", "’S"})
 _AUXILIARY = (
     r"(?:was|is|has|had|have|been|being|now|still|then|later|also|quickly|soon|really|first"
     r"|finally|happily|initially|just|always|never|often|did|does|will|would|could|can)"
@@ -109,7 +109,7 @@ def _words(text: str) -> Iterator[_Word | None]:
     """The name words of ``text``; None stands for any run of other words."""
     for match in TOKEN.finditer(text):
         word = match.group()
-        core = POSSESSIVE.sub("", word)
+        core = word[:-2] if word[-2:] in POSSESSIVE_ENDINGS else word
         lower = core.lower()
         case = _case(core)
         if case is None:
