@@ -193,7 +193,8 @@ def remove_evidence_file(*, actor, evidence: EvidenceFile) -> EvidenceFile:
         return evidence
     evidence.removed_at = timezone.now()
     evidence.removed_by = actor
-    evidence.save(update_fields=["removed_at", "removed_by"])
+    evidence.extracted_text = ""  # the document's words go with it
+    evidence.save(update_fields=["removed_at", "removed_by", "extracted_text"])
     if not application.is_locked:
         clear_declaration_after_change(application, actor)
     record_event(

@@ -153,3 +153,31 @@ def test_anonymous_people_are_sent_to_sign_in(client, evidence):
     assert response["Location"].startswith(reverse("account_login"))
     evidence.refresh_from_db()
     assert evidence.removed_at is None
+
+
+def test_removal_deletes_the_extracted_text(
+    settings, lead, draft, django_capture_on_commit_callbacks
+):
+    settings.CLAMD_SOCKET = ""
+    settings.CLAMD_HOST = ""
+
+    name = "Amelia Jones case study.txt"
+    with django_capture_on_commit_callbacks(execute=True):
+        evidence = services.add_evidence_file(
+            actor=lead,
+            application=draft,
+            section_key=SECTION,
+            uploaded_file=SimpleUploadedFile(name, b"Baby Amelia was placed.", "text/plain"),
+        )
+    services.check_evidence(evidence.pk)
+    evidence.refresh_from_db()
+    assert "Amelia" in evidence.extracted_text
+    with django_capture_on_commit_callbacks(execute=True):
+        services.remove_evidence_file(actor=lead, evidence=evidence)
+    evidence.refresh_from_db()
+    assert evidence.extracted_text == ""
+    from applications.selectors.submissions import identifier_findings
+
+    assert all(
+        item.file is None or item.file.pk != evidence.pk for item in identifier_findings(draft)
+    )
