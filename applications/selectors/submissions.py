@@ -15,6 +15,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from descriptors.models import Descriptor
+from qualitymark.files import text_extraction
 from qualitymark.users.roles import roles_of
 
 from .. import anonymisation
@@ -38,7 +39,7 @@ NARRATIVE_FIELDS = (
     "changes",
     "development_progress",
 )
-SCANNED_FILE_KINDS = ("pdf", "docx", "txt", "csv")
+SCANNED_FILE_KINDS = text_extraction.TEXT_KINDS | text_extraction.PICTURE_KINDS
 
 logger = logging.getLogger(__name__)
 
@@ -329,6 +330,12 @@ def _field_label(section: Section, name: str) -> str:
     return field_.label if field_ is not None else _NARRATIVE_LABELS.get(name, name)
 
 
+def file_name_text(evidence: EvidenceFile) -> str:
+    """The file's name as words: "Amelia_Jones-case.study.docx" -> "Amelia Jones case study
+    docx" (the same length, so findings point into the name as it is written)."""
+    return re.sub(r"[_.+]|(?<=[a-z])-(?=[A-Z])", " ", evidence.original_name)
+
+
 def _is_unreadable(evidence: EvidenceFile) -> bool:
     return (
         evidence.text_extracted
@@ -364,9 +371,12 @@ def identifier_findings(
             if isinstance(text, str) and text.strip():
                 targets.append((row.key, row.section.title, row, name, None, text))
         for evidence in row.files:
+            label = f"‘{evidence.original_name}’, uploaded to {row.section.title}"
+            targets.append(
+                (f"file:{evidence.pk}", label, row, "", evidence, file_name_text(evidence))
+            )
             if evidence.kind not in SCANNED_FILE_KINDS:
                 continue
-            label = f"‘{evidence.original_name}’, uploaded to {row.section.title}"
             if _is_unreadable(evidence):
                 unreadable.append((label, row, evidence))
             elif evidence.extracted_text:

@@ -41,7 +41,8 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-TEXT_KINDS = frozenset({"pdf", "docx", "txt", "csv"})
+# Documents are read for the guard; pictures give no text, so a person must check them.
+TEXT_KINDS = text_extraction.TEXT_KINDS | text_extraction.PICTURE_KINDS
 QUARANTINE_PREFIX = "quarantine"
 
 

@@ -481,7 +481,9 @@ def test_a_document_with_no_text_must_be_checked_by_a_person(
     assert not any(item[0] == source for item in unresolved(application))
 
 
-def test_pictures_are_not_listed(lead, application, django_capture_on_commit_callbacks):
+def test_pictures_must_be_checked_by_a_person(
+    lead, application, django_capture_on_commit_callbacks
+):
     from tests.files.samples import image_bytes
 
     picture = upload(
@@ -492,7 +494,23 @@ def test_pictures_are_not_listed(lead, application, django_capture_on_commit_cal
         image_bytes("PNG"),
         django_capture_on_commit_callbacks,
     )
-    assert not any(item[0] == f"file:{picture.pk}" for item in found(application))
+    source = f"file:{picture.pk}"
+    assert (source, selectors.UNREADABLE_DOCUMENT, "poster.png") in unresolved(application)
+
+
+def test_a_file_name_is_checked_too(
+    lead_client, lead, application, django_capture_on_commit_callbacks
+):
+    named = upload(
+        lead,
+        application,
+        "q6",
+        "Amelia_Jones_case_study.txt",
+        b"A case study with nothing identifying in it.",
+        django_capture_on_commit_callbacks,
+    )
+    assert (f"file:{named.pk}", "person_name", "Amelia Jones") in unresolved(application)
+    assert "Amelia Jones" in page(lead_client, application)
 
 
 # --- The agency's own details ----------------------------------------------------------------
@@ -575,8 +593,9 @@ def test_scans_are_cached_by_content(lead, application, expected, scan_counter):
     scan_counter.clear()
     assert unresolved(application) == expected
     first = len(scan_counter)
-    # Each different text once: About, Q3, the six identical narratives, two documents.
-    assert first == 5
+    # Each different text once: About, Q3, the six identical narratives, two documents and
+    # their two names.
+    assert first == 7
     assert unresolved(application) == expected
     assert len(scan_counter) == first  # nothing scanned again
 
