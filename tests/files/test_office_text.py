@@ -18,13 +18,20 @@ WPS_BODY = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:document xmlns:w="{W}"><w:body>
 <w:p><w:r><w:t>Our case study.</w:t></w:r></w:p>
 <w:p><w:ins w:id="1" w:author="Sam"><w:r><w:t>Inserted: Baby Amelia Jones moved.</w:t></w:r></w:ins>
-<w:del w:id="2" w:author="Sam"><w:r><w:delText>Deleted: birth mother Kerry Dobson</w:delText></w:r></w:del></w:p>
-<w:p><w:r><w:pict><w:txbxContent><w:p><w:r><w:t>Text box: Leo Abernethy</w:t></w:r></w:p></w:txbxContent></w:pict></w:r></w:p>
+<w:del w:id="2" w:author="Sam"><w:r>
+<w:delText>Deleted: birth mother Kerry Dobson</w:delText></w:r></w:del></w:p>
+<w:p><w:r><w:pict><w:txbxContent>
+<w:p><w:r><w:t>Text box: Leo Abernethy</w:t></w:r></w:p>
+</w:txbxContent></w:pict></w:r></w:p>
 </w:body></w:document>"""
 FOOTNOTES = f"""<?xml version="1.0" encoding="UTF-8"?>
-<w:footnotes xmlns:w="{W}"><w:footnote w:id="1"><w:p><w:r><w:t>Footnote: NHS 943 476 5919</w:t></w:r></w:p></w:footnote></w:footnotes>"""
+<w:footnotes xmlns:w="{W}"><w:footnote w:id="1">
+<w:p><w:r><w:t>Footnote: NHS 943 476 5919</w:t></w:r></w:p>
+</w:footnote></w:footnotes>"""
 COMMENTS = f"""<?xml version="1.0" encoding="UTF-8"?>
-<w:comments xmlns:w="{W}"><w:comment w:id="0" w:author="Jo"><w:p><w:r><w:t>Comment: remove Tyrese's surname</w:t></w:r></w:p></w:comment></w:comments>"""
+<w:comments xmlns:w="{W}"><w:comment w:id="0" w:author="Jo">
+<w:p><w:r><w:t>Comment: remove Tyrese's surname</w:t></w:r></w:p>
+</w:comment></w:comments>"""
 
 
 def _docx_with_parts() -> bytes:
