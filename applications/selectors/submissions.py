@@ -336,6 +336,16 @@ def file_name_text(evidence: EvidenceFile) -> str:
     return re.sub(r"[_.+]|(?<=[a-z])-(?=[A-Z])", " ", evidence.original_name)
 
 
+def cached_scan_keys(evidence: EvidenceFile) -> list[str]:
+    """The cache keys under which the findings in a file's text and name are kept."""
+    application = evidence.application
+    about = application.answers.filter(key=ABOUT).first()
+    allowed = _allowed_contacts(application, about.data if about else {})
+    fingerprint = json.dumps(allowed, sort_keys=True).encode()
+    texts = (evidence.extracted_text, file_name_text(evidence))
+    return [_scan_cache_key(text, fingerprint) for text in texts if text]
+
+
 def _is_unreadable(evidence: EvidenceFile) -> bool:
     return (
         evidence.text_extracted
