@@ -52,12 +52,21 @@ BIRTHDAY_GAP = re.compile(r"[ :-]*(?:(?:is|was|on|falls|fell)[ :]+)*", re.IGNORE
 
 
 def _dates(text: str) -> Iterator[re.Match[str]]:
-    for pattern in (NUMERIC_DATE, ISO_DATE):
-        for match in pattern.finditer(text):
-            if 1 <= int(match.group("day")) <= 31 and 1 <= int(match.group("month")) <= 12:
+    """Dates that follow a birth cue closely enough to be introduced by it."""
+    for cue in BIRTH_CUE.finditer(text):
+        start, end = cue.start(), min(len(text), cue.end() + BIRTH_CUE_LOOKBACK + 2)
+        for pattern in (NUMERIC_DATE, ISO_DATE):
+            for match in pattern.finditer(text, start, end):
+                if 1 <= int(match.group("day")) <= 31 and 1 <= int(match.group("month")) <= 12:
+                    yield match
+        for pattern in (DAY_MONTH_DATE, MONTH_DAY_DATE):
+            # A date may run past the window ("3 March 2024"): match from inside it.
+            position = start
+            while (match := pattern.search(text, position, min(len(text), end + 20))) and (
+                match.start() < end
+            ):
                 yield match
-    yield from DAY_MONTH_DATE.finditer(text)
-    yield from MONTH_DAY_DATE.finditer(text)
+                position = match.end()
 
 
 def _introduced_as_birth_date(text: str, date_start: int) -> bool:
@@ -96,7 +105,7 @@ FULL_DATE = re.compile(
     r"|(?<![\w/.-])\d{1,2}[/.]\d{1,2}[/.]\d{2,4}(?![\w/])",
     re.IGNORECASE,
 )
-SENTENCE = re.compile(r"[^.!?\n]+")
+SENTENCE_CHARS = 300  # how far either side of an age to look for the sentence's dates
 # Initials with a date: "J.S. (born 03/2022)", "AB (DOB 2021)".
 INITIALS = re.compile(
     r"(?<![\w.])(?:[A-Z]\.[ ]?){1,2}[A-Z]\.?(?![\w])|(?<![\w.])[A-Z]{2,3}(?=[ ]*\()"
@@ -116,12 +125,17 @@ BIRTH_MONTH_YEAR = re.compile(
 NOT_INITIALS = frozenset({"DOB", "NHS", "NI", "UK", "LA", "EP", "FFA"})
 
 
+def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
+    left = max(text.rfind(mark, max(0, start - SENTENCE_CHARS), start) for mark in ".!?\n") + 1
+    stops = [text.find(mark, end, end + SENTENCE_CHARS) for mark in ".!?\n"]
+    right = min((stop for stop in stops if stop >= 0), default=min(len(text), end + SENTENCE_CHARS))
+    return max(left, start - SENTENCE_CHARS), right
+
+
 def _ages_with_dates(text: str) -> Iterator[Finding]:
-    for sentence in SENTENCE.finditer(text):
-        age = AGE.search(text, sentence.start(), sentence.end())
-        if age is None:
-            continue
-        dates = list(FULL_DATE.finditer(text, sentence.start(), sentence.end()))
+    for age in AGE.finditer(text):
+        left, right = _sentence_around(text, age.start(), age.end())
+        dates = list(FULL_DATE.finditer(text, left, right))
         if dates:
             yield Finding(DATE_OF_BIRTH, age.start(), age.end(), age.group())
             for date in dates:
@@ -137,8 +151,7 @@ def _initials_with_dates(text: str) -> Iterator[Finding]:
 
 def find_dates_of_birth(text: str) -> Iterator[Finding]:
     yield from _birth_dates(text)
-    if AGE.search(text):
-        yield from _ages_with_dates(text)
+    yield from _ages_with_dates(text)
     yield from _initials_with_dates(text)
     for match in BIRTH_MONTH_YEAR.finditer(text):
         yield Finding(DATE_OF_BIRTH, match.start("date"), match.end("date"), match.group("date"))

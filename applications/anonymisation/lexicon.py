@@ -7,6 +7,7 @@ the other lists are kept by hand. Every word is stored in lower case.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
@@ -67,6 +68,26 @@ STAFF_ROLES = phrases("staff_roles")
 PERSON_VERBS = words("person_verbs")
 STREET_TYPES = words("street_types")
 SCHOOL_WORDS = words("school_words")
+
+
+def trie_pattern(entries) -> str:
+    """A regular expression matching any of ``entries``, shaped as a tree of shared
+    prefixes, so the engine tries a letter at a time rather than every entry in turn."""
+    tree: dict = {}
+    for entry in entries:
+        node = tree
+        for char in entry:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        branches = [re.escape(char) + build(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        pattern = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+        return f"(?:{pattern})?" if "" in node else pattern
+
+    return build(tree)
 
 
 def data_fingerprint() -> bytes:

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 
 from .kinds import Finding
-from .lexicon import STAFF_ROLES
+from .lexicon import STAFF_ROLES, trie_pattern
 
-_ROLE = "|".join(re.escape(role) for role in STAFF_ROLES)
+_ROLE = trie_pattern(STAFF_ROLES)
 LOOKAROUND = 80
 ROLE_AFTER = re.compile(
     r"[ ]*(?:,|\(|–|—|-|:)?[ ]*(?:(?i:the|our|an?|their)[ ]+)?"
@@ -53,6 +53,17 @@ def _is_allowed_person(name: str, allowed_names: set[str]) -> bool:
     return any(name in allowed.split() for allowed in allowed_names)
 
 
+ROLE_WORDS = frozenset(
+    word.strip("(),'’s") for role in STAFF_ROLES for word in role.split()
+) | {"by"}
+WORDS = re.compile(r"[A-Za-z'’-]+")
+
+
+def _mentions_a_role(window: str) -> bool:
+    """A quick look for any word of a role before the slower patterns run."""
+    return any(word.lower().strip("'’s") in ROLE_WORDS for word in WORDS.findall(window))
+
+
 def is_allowed_name(text: str, finding: Finding, allowed_names: set[str]) -> bool:
     if len(finding.text.strip(". ")) == 1:
         return True  # an initial alone is how applications anonymise: "Child A", "Baby D"
@@ -62,9 +73,11 @@ def is_allowed_name(text: str, finding: Finding, allowed_names: set[str]) -> boo
     end = NAME_AFTER.match(text, end, min(len(text), end + LOOKAROUND)).end()
     stop = min(len(text), end + LOOKAROUND)
     before = text[max(0, start - LOOKAROUND) : start]
-    if PROFESSIONAL_TITLE.search(before) or ROLE_BEFORE.search(before):
+    if PROFESSIONAL_TITLE.search(before):
         return True
-    if (
+    if _mentions_a_role(before) and ROLE_BEFORE.search(before):
+        return True
+    if _mentions_a_role(text[end:stop]) and (
         ROLE_AFTER.match(text, end, stop)
         or re.match(r"[ ]*\([^)]{0,40}\)", text[end:stop])
         and (ROLE_AFTER.search(text, end, min(stop, text.find(")", end) + 1)))

@@ -16,6 +16,8 @@ from .lexicon import (
     PLACE_PREPOSITIONS,
     SEASONS,
     THING_NOUNS,
+    trie_pattern,
+    words,
 )
 
 _UPPER = "A-ZÀ-ÖØ-Þ"
@@ -32,18 +34,9 @@ NAME_WORD = re.compile(_NAME_WORD)
 NAME_SEQUENCE = re.compile(_NAME_SEQUENCE)
 
 _TITLE = r"(?:Mrs|Mr|Ms|Miss|Mx|Master|Dr)"
-_ROLE_MODIFIER = (
-    r"(?:birth|foster|adoptive|prospective|kinship|maternal|paternal|step|half|older|younger"
-    r"|elder|eldest|youngest|twin|baby|little|new|biological|special)"
-)
-_ROLE_BASE = (
-    r"(?:grandmother|grandfather|grandparent|grandma|grandad|granddad|grandpa|gran|nana|nan"
-    r"|stepmother|stepfather|stepsister|stepbrother|mother|father|mummy|mum|daddy|dad|parent"
-    r"|auntie|aunty|aunt|uncle|cousin|sister|brother|sibling|son|daughter|niece|nephew"
-    r"|girlfriend|boyfriend|husband|wife|partner|child|baby|twin|girl|boy|toddler|infant"
-    r"|newborn|carer|adopter|guardian)"
-)
-_ROLE = rf"(?i:(?:{_ROLE_MODIFIER}[ -]){{0,2}}(?:children|babies|{_ROLE_BASE}(?:e?s)?))"
+_ROLE_MODIFIER = f"(?:{trie_pattern(words('role_modifiers'))})"
+_ROLE_BASE = f"(?:{trie_pattern(words('family_roles'))})"
+_ROLE = rf"(?i:(?:{_ROLE_MODIFIER}[ -]){{0,2}}{_ROLE_BASE}(?:e?s)?)"
 
 TITLE_THEN_NAME = re.compile(
     rf"\b{_TITLE}\b\.?(?:[ ]+(?:and|&)[ ]+{_TITLE}\b\.?)?[ ]+"

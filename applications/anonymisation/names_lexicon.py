@@ -46,6 +46,7 @@ BEFORE_PERSON = re.compile(
     r"|asked|placing|placed|for|and|about|to|nicknamed|known[ ]+as)[ ]+$",
     re.IGNORECASE,
 )
+BEFORE_PERSON_CHARS = 20  # the longest cue, "known as", and its spaces
 SENTENCE_OPENERS = frozenset(".!?:;\n|•*(")
 LOOKAROUND = 60
 LONG_NAME = 4  # a lower-case first name this long that is no English word: "natasha"
@@ -105,37 +106,42 @@ def _case(word: str) -> str | None:
     return None
 
 
-def _words(text: str) -> Iterator[_Word | None]:
-    """The name words of ``text``; None stands for any run of other words."""
+def _words(text: str) -> Iterator[_Word]:
+    """The name words of ``text``, in order (the loop is kept lean: it sees every word)."""
     for match in TOKEN.finditer(text):
         word = match.group()
-        core = word[:-2] if word[-2:] in POSSESSIVE_ENDINGS else word
-        lower = core.lower()
-        case = _case(core)
-        if case is None:
-            yield None
-        elif _all_parts(lower, NAME_WORDS):
-            yield _Word(match.start(), match.start() + len(core), lower, case, core != word)
-        elif case == "title" and lower not in NEVER_NAMES and _person_verb_after(text, match):
-            # A name the data set lacks ("Tendai attends"): a person's verb says who it is.
-            yield _Word(match.start(), match.start() + len(core), lower, case, core != word)
+        lower = word.lower()
+        if lower in NAME_WORDS:
+            core = word
+        elif lower[-2:] in POSSESSIVE_ENDINGS and lower[:-2] in NAME_WORDS:
+            core, lower = word[:-2], lower[:-2]
+        elif "-" in lower or word[0].isupper():
+            core = word[:-2] if lower[-2:] in POSSESSIVE_ENDINGS else word
+            lower = core.lower()
+            hyphenated = "-" in lower and _all_parts(lower, NAME_WORDS)
+            if not hyphenated and not (
+                core[0].isupper() and lower not in NEVER_NAMES and _person_verb_after(text, match)
+            ):
+                continue  # a name the data set lacks counts with a person's verb: "Tendai attends"
         else:
-            yield None
+            continue
+        case = _case(core)
+        if case is not None:
+            yield _Word(match.start(), match.start() + len(core), lower, case, core != word)
 
 
 def _runs(text: str) -> Iterator[list[_Word]]:
+    """Name words next to each other, in the same case: "Amelia Jones", "AMELIA JONES"."""
     run: list[_Word] = []
     for word in _words(text):
         if run and (
-            word is None
-            or word.case != run[-1].case
+            word.case != run[-1].case
             or run[-1].possessive
             or text[run[-1].end : word.start] != " "
         ):
             yield run
             run = []
-        if word is not None:
-            run.append(word)
+        run.append(word)
     if run:
         yield run
 
@@ -163,7 +169,7 @@ def person_context(text: str, start: int, end: int) -> bool:
     after = AFTER_PERSON.match(text, end, min(len(text), end + LOOKAROUND))
     if after and (after.group("verb") is None or after.group("verb").lower() in PERSON_VERBS):
         return True
-    return BEFORE_PERSON.search(text[max(0, start - LOOKAROUND) : start]) is not None
+    return BEFORE_PERSON.search(text[max(0, start - BEFORE_PERSON_CHARS) : start]) is not None
 
 
 def _at_sentence_start(text: str, start: int) -> bool:
@@ -172,7 +178,8 @@ def _at_sentence_start(text: str, start: int) -> bool:
 
 
 def _names_a_thing(text: str, run: list[_Word]) -> bool:
-    if run[-1].lower in STREET_NAME_ENDINGS or re.search(r"\d[ ]*$", text[: run[0].start][-8:]):
+    just_before = text[max(0, run[0].start - 8) : run[0].start]
+    if run[-1].lower in STREET_NAME_ENDINGS or re.search(r"\d[ ]*$", just_before):
         return True  # "Wellington Street", "18 Wellington"
     following = _next_word(text, run[-1].end)
     if following in THING_NOUNS or following in ORGANISATION_WORDS:

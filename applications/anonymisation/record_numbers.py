@@ -114,14 +114,17 @@ CASE_SYSTEMS = (
     r"Mosaic|LCS|Liquid[ ]?logic|EHM|Eclipse|Care[ ]?first|SystmOne|ICS|CCM|Azeus|Frameworki"
     r"|ContrOCC|Capita[ ]+ONE|Paris|Protocol|Synergy|Servelec|Rio|EMIS|Carenotes"
 )
-SYSTEM_REFERENCE = re.compile(
+# The number is found first (numbers are rare in prose), then the words before it.
+SYSTEM_CODE = re.compile(r"(?<![\w/-])(?:[A-Za-z]{0,4}[-/]?\d[\dA-Za-z/-]*\d|\d{4,})")
+SYSTEM_CUE_BEFORE = re.compile(
     rf"\b(?:{CASE_SYSTEMS}|person|child|client|case|record|file|pupil|patient|hospital|unique"
     r"|UPN|ULN|MRN|CHI|ID)(?:[ ]+(?:person|child|client|case|record|system))?"
     r"(?:[ ]+(?:ID|identifier|number|no\.?|ref(?:erence)?\.?|record))?"
-    r"[ ]*(?:is[ ]+|was[ ]+)?[:#]?[ ]*"
-    r"(?P<code>[A-Za-z]{0,4}[-/]?\d[\dA-Za-z/-]*\d|\d{4,})",
+    r"[ ]*(?:is[ ]+|was[ ]+)?[:#]?[ ]*$",
     re.IGNORECASE,
 )
+SYSTEM_CUE_CHARS = 45
+YEAR_OR_PERIOD = re.compile(r"(?:19|20)\d{2}(?:[-/]\d{2,4})?")
 SLASHED_REFERENCE = re.compile(r"\b[A-Z]{1,6}(?:/[A-Z0-9]{1,6}){0,2}/\d{3,}(?:/\d+)?\b")
 PREFIXED_NUMBER = re.compile(r"\b(?P<prefix>[A-Z]{2,5})-?\d{5,}\b")
 OFSTED_PREFIXES = frozenset({"SC", "EY", "URN"})
@@ -137,12 +140,15 @@ def _is_ofsted_urn(text: str, start: int, code: str) -> bool:
 
 
 def find_system_references(text: str) -> Iterator[Finding]:
-    for match in SYSTEM_REFERENCE.finditer(text):
-        code, start = match.group("code"), match.start("code")
+    for match in SYSTEM_CODE.finditer(text):
+        code, start = match.group(), match.start()
         digits = sum(char.isdigit() for char in code)
-        is_year = re.fullmatch(r"(?:19|20)\d{2}(?:[-/]\d{2,4})?", code)  # a year, a period
-        if digits >= MINIMUM_SYSTEM_DIGITS and not (is_year or _is_ofsted_urn(text, start, code)):
-            yield Finding(CASE_REFERENCE, start, match.end("code"), code)
+        if digits < MINIMUM_SYSTEM_DIGITS or YEAR_OR_PERIOD.fullmatch(code):
+            continue
+        if SYSTEM_CUE_BEFORE.search(text, max(0, start - SYSTEM_CUE_CHARS), start) and not (
+            _is_ofsted_urn(text, start, code)
+        ):
+            yield Finding(CASE_REFERENCE, start, match.end(), code)
     for match in SLASHED_REFERENCE.finditer(text):
         yield Finding(CASE_REFERENCE, match.start(), match.end(), match.group())
     for match in PREFIXED_NUMBER.finditer(text):
