@@ -26,6 +26,12 @@ DAY_MONTH_DATE = re.compile(
 MONTH_DAY_DATE = re.compile(
     rf"\b{_MONTH}[ ]+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?[ ]+\d{{4}}\b)?", re.IGNORECASE
 )
+# "born on Christmas Day 2022".
+FESTIVAL_DATE = re.compile(
+    r"\b(?:Christmas|Boxing|New[ ]Year['’]s|Valentine['’]s|Hallowe['’]?en|Bonfire)"
+    r"(?:[ ]+(?:Day|Eve|Night))?,?[ ]+\d{4}\b",
+    re.IGNORECASE,
+)
 BIRTH_CUE = re.compile(
     r"\b(?:born|birthday|date[ ]+of[ ]+birth|birth[ ]?date|D\.?O\.?B\b\.?"
     r"|(?:gave|given|giving)[ ]+birth)",
@@ -59,7 +65,7 @@ def _dates(text: str) -> Iterator[re.Match[str]]:
             for match in pattern.finditer(text, start, end):
                 if 1 <= int(match.group("day")) <= 31 and 1 <= int(match.group("month")) <= 12:
                     yield match
-        for pattern in (DAY_MONTH_DATE, MONTH_DAY_DATE):
+        for pattern in (DAY_MONTH_DATE, MONTH_DAY_DATE, FESTIVAL_DATE):
             # A date may run past the window ("3 March 2024"): match from inside it.
             position = start
             while (match := pattern.search(text, position, min(len(text), end + 20))) and (

@@ -16,6 +16,7 @@ from .kinds import PERSON_NAME, Finding
 from .lexicon import (
     DICTIONARY_WORDS,
     FIRST_NAMES,
+    MONTH_NAMES,
     NAME_WORDS,
     NEVER_NAMES,
     ORDINARY_WORDS,
@@ -67,6 +68,7 @@ STREET_NAME_ENDINGS = frozenset(
     ]
 )
 MINIMUM_UPPER_CASE_LENGTH = 3
+UPPER_WORD_AFTER = re.compile(r"[ ]+[A-Z][A-Z'’-]{2,}\b")
 
 
 @dataclass
@@ -164,10 +166,15 @@ def _person_verb_after(text: str, word: re.Match[str]) -> bool:
     return bool(after and after.group("verb") and after.group("verb").lower() in PERSON_VERBS)
 
 
+def _person_after(text: str, end: int) -> bool:
+    after = AFTER_PERSON.match(text, end, min(len(text), end + LOOKAROUND))
+    verb = after.group("verb") if after else None
+    return bool(after and (verb is None or verb.lower() in PERSON_VERBS))
+
+
 def person_context(text: str, start: int, end: int) -> bool:
     """Do the words around text[start:end] say it is a person?"""
-    after = AFTER_PERSON.match(text, end, min(len(text), end + LOOKAROUND))
-    if after and (after.group("verb") is None or after.group("verb").lower() in PERSON_VERBS):
+    if _person_after(text, end):
         return True
     return BEFORE_PERSON.search(text[max(0, start - BEFORE_PERSON_CHARS) : start]) is not None
 
@@ -201,9 +208,15 @@ def _is_name(text: str, run: list[_Word]) -> bool:
         )
     if _names_a_thing(text, run):
         return False
+    if len(run) == 1 and run[0].lower in MONTH_NAMES:
+        # "April settled quickly" is a child; "in April", "to April 2025" are months.
+        return _person_after(text, end)
     strong = any(not w.is_ordinary and w.end - w.start > SHORT_NAME for w in run)
     if run[0].case == "upper":
-        strong = run[0].is_first_name and not run[0].is_dictionary_word
+        # "AMIR HADDAD": a first name, then another word in capitals (a surname).
+        strong = run[0].is_first_name and (
+            not run[0].is_dictionary_word or UPPER_WORD_AFTER.match(text, end) is not None
+        )
     if strong and len(run) == 1 and run[0].is_dictionary_word and _at_sentence_start(text, start):
         # Capitalised only because it starts a sentence: "Alpha", "Amelia" need a person cue.
         return person_context(text, start, end)
