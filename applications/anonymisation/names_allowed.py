@@ -27,6 +27,7 @@ PROFESSIONAL_TITLE = re.compile(
     r"\b(?:Dr|Prof|Professor|Judge|HHJ|Justice|Lord|Lady|Sir|Dame|Cllr|Councillor|Baroness"
     r"|Rev|Revd)\.?[ ]+(?:[A-Z]\.[ ]*)*$"
 )
+TITLE_IN_NAME = re.compile(r"(?:Justice|Judge|Lord|Lady|Sir|Dame|Professor|Prof)\b")
 CITATION_AFTER = re.compile(
     r"(?:[ ]*(?:,|and|&)[ ]*[A-Z][\w'’-]+)*(?:[ ]+et[ ]+al\.?)?[ ]*,?[ ]*\(?[ ]*"
     r"(?:19|20)\d{2}[a-z]?\b"
@@ -67,6 +68,8 @@ def _mentions_a_role(window: str) -> bool:
 def is_allowed_name(text: str, finding: Finding, allowed_names: set[str]) -> bool:
     if len(finding.text.strip(". ")) == 1:
         return True  # an initial alone is how applications anonymise: "Child A", "Baby D"
+    if TITLE_IN_NAME.match(finding.text):
+        return True  # "Mr Justice Cobb", "Lady Hale"
     if _is_allowed_person(finding.text, allowed_names):
         return True
     start, end = finding.start, finding.end
