@@ -55,7 +55,7 @@ def identifiers_in(
         targets.append((label, anchor, file_name_text(evidence)))
         if evidence.kind in SCANNED_FILE_KINDS and _is_unreadable(evidence):
             unreadable.append((label, anchor, evidence))
-        elif evidence.extracted_text:
+        if evidence.extracted_text:
             targets.append((label, anchor, evidence.extracted_text))
     found = []
     for (label, anchor, text), findings in zip(

@@ -347,10 +347,12 @@ def cached_scan_keys(evidence: EvidenceFile) -> list[str]:
 
 
 def _is_unreadable(evidence: EvidenceFile) -> bool:
+    """Read, but with no text in it, or in one of its pages: a person must look at it."""
+    text = evidence.extracted_text
     return (
         evidence.text_extracted
         and evidence.scan_status in (ScanStatus.CLEAN, ScanStatus.NOT_SCANNED)
-        and not evidence.extracted_text.strip()
+        and (not text.strip() or text_extraction.PAGE_WITHOUT_TEXT_PATTERN.search(text) is not None)
     )
 
 
@@ -389,7 +391,7 @@ def identifier_findings(
                 continue
             if _is_unreadable(evidence):
                 unreadable.append((label, row, evidence))
-            elif evidence.extracted_text:
+            if evidence.extracted_text:
                 targets.append(
                     (f"file:{evidence.pk}", label, row, "", evidence, evidence.extracted_text)
                 )

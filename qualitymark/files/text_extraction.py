@@ -22,6 +22,9 @@ logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 64 * 1024
 MAX_TEXT_CHARACTERS = 8_000_000
+# Written in place of a page (a scan, a photo) that has no text, so a person checks it.
+PAGE_WITHOUT_TEXT = "[Page {number}: no text could be read]"
+PAGE_WITHOUT_TEXT_PATTERN = re.compile(r"\[Page \d+: no text could be read\]")
 # Kinds the guard reads text from; pictures are read as "no text" (a person must check them).
 TEXT_KINDS = frozenset({"pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp", "txt", "csv"})
 PICTURE_KINDS = frozenset({"png", "jpeg", "jpg", "gif", "tiff", "bmp", "heic", "webp"})
@@ -70,12 +73,14 @@ def _pdf_text(handle) -> str:
     if reader.is_encrypted and not reader.decrypt(""):
         raise ValueError("encrypted PDF")
     pages, size = [], 0
-    for page in reader.pages:
+    for number, page in enumerate(reader.pages, start=1):
         text = _reflow(page.extract_text() or "")
-        pages.append(text)
+        pages.append(text or PAGE_WITHOUT_TEXT.format(number=number))
         size += len(text)
         if size >= MAX_TEXT_CHARACTERS:
             break
+    if not size:
+        return ""  # nothing could be read at all
     return "\n".join(pages).strip()[:MAX_TEXT_CHARACTERS]
 
 

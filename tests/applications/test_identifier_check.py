@@ -42,6 +42,7 @@ def _fixed_people_names():
 
     factory.random.reseed_random("identifier-check")
 
+
 KEYS = ["about", "ep-data", *[f"q{n}" for n in range(1, 8)], "fee"]
 NHS_NUMBER = "943 476 5919"  # a valid modulus 11 checksum
 WEBSITE = "https://www.westshire-adoption.org.uk/early-permanence"
@@ -488,6 +489,25 @@ def test_a_document_with_no_text_must_be_checked_by_a_person(
 
     confirm(lead_client, application, source, selectors.UNREADABLE_DOCUMENT, "signed-letter.pdf")
     assert not any(item[0] == source for item in unresolved(application))
+
+
+def test_a_page_without_text_in_a_document_must_be_checked_by_a_person(
+    lead, application, django_capture_on_commit_callbacks
+):
+    from pypdf import PdfReader
+
+    writer = PdfWriter()
+    for page in PdfReader(io.BytesIO(pdf_bytes("<p>Our tracking meeting is monthly.</p>"))).pages:
+        writer.add_page(page)
+    writer.add_blank_page(width=595, height=842)  # a scanned letter, say
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    mixed = upload(
+        lead, application, "q6", "report.pdf", buffer.getvalue(), django_capture_on_commit_callbacks
+    )
+    assert "Our tracking meeting is monthly." in mixed.extracted_text
+    source = f"file:{mixed.pk}"
+    assert (source, selectors.UNREADABLE_DOCUMENT, "report.pdf") in unresolved(application)
 
 
 def test_pictures_must_be_checked_by_a_person(
