@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .kinds import EMAIL, PHONE, POSTCODE, Finding
+from .kinds import AT_SIGN, EMAIL, NEAR_AT_SIGN, PHONE, POSTCODE, Finding, finditer_near, windows
 
 # --------------------------------------------------------------------------------------------
 # E-mail addresses
@@ -22,7 +22,7 @@ EMAIL_ADDRESS = re.compile(
 def find_emails(
     text: str, allowed_emails: set[str], allowed_domains: set[str]
 ) -> Iterator[Finding]:
-    for match in EMAIL_ADDRESS.finditer(text):
+    for match in finditer_near(EMAIL_ADDRESS, text, AT_SIGN, NEAR_AT_SIGN):
         address = match.group().lower()
         domain = match.group("domain").lower()
         if address in allowed_emails:
@@ -49,7 +49,7 @@ def normalise_postcode(postcode: str) -> str:
 
 
 def find_postcodes(text: str, allowed_postcodes: set[str]) -> Iterator[Finding]:
-    for match in FULL_POSTCODE.finditer(text):
+    for match in finditer_near(FULL_POSTCODE, text):
         found = match.group()
         # Postcodes are written all upper or all lower case; mixed case is ordinary prose.
         if not (found.isupper() or found.islower()):
@@ -111,14 +111,15 @@ def _phone_end(match: re.Match[str]) -> int | None:
 
 
 def find_phones(text: str, allowed_phones: set[str]) -> Iterator[Finding]:
-    position = 0
-    while match := PHONE_CANDIDATE.search(text, position):
-        end = _phone_end(match)
-        if end is None:
-            position = match.end()
-            continue
-        position = end
-        found = text[match.start() : end]
-        if national_phone_digits(re.sub(r"\D", "", found)) in allowed_phones:
-            continue
-        yield Finding(PHONE, match.start(), end, found)
+    for window_start, window_end in windows(text):
+        position = window_start
+        while match := PHONE_CANDIDATE.search(text, position, window_end):
+            end = _phone_end(match)
+            if end is None:
+                position = match.end()
+                continue
+            position = end
+            found = text[match.start() : end]
+            if national_phone_digits(re.sub(r"\D", "", found)) in allowed_phones:
+                continue
+            yield Finding(PHONE, match.start(), end, found)

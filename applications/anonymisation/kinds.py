@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -73,3 +74,30 @@ def resolve_overlaps(findings: Iterable[Finding]) -> list[Finding]:
             kept.insert(index, finding)
             kept_starts.insert(index, finding.start)
     return kept
+
+
+DIGITS = re.compile(r"\d+")
+AT_SIGN = re.compile("@")
+NEAR_DIGITS = 40  # every number-shaped identifier has a digit within this many characters
+NEAR_AT_SIGN = 260  # an e-mail address is at most 254 characters
+
+
+def windows(text: str, anchor: re.Pattern[str] = DIGITS, reach: int = NEAR_DIGITS):
+    """(start, end) of the stretches of ``text`` within ``reach`` of ``anchor``: the only
+    places a pattern that needs a digit (or an "@") can match, so the rest is not scanned."""
+    start = end = -1
+    for found in anchor.finditer(text):
+        low, high = max(0, found.start() - reach), min(len(text), found.end() + reach)
+        if low <= end:
+            end = high
+            continue
+        if end >= 0:
+            yield start, end
+        start, end = low, high
+    if end >= 0:
+        yield start, end
+
+
+def finditer_near(pattern: re.Pattern[str], text: str, anchor=DIGITS, reach=NEAR_DIGITS):
+    for start, end in windows(text, anchor, reach):
+        yield from pattern.finditer(text, start, end)

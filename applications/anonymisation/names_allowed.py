@@ -54,9 +54,9 @@ def _is_allowed_person(name: str, allowed_names: set[str]) -> bool:
     return any(name in allowed.split() for allowed in allowed_names)
 
 
-ROLE_WORDS = frozenset(
-    word.strip("(),'’s") for role in STAFF_ROLES for word in role.split()
-) | {"by"}
+ROLE_WORDS = frozenset(word.strip("(),'’s") for role in STAFF_ROLES for word in role.split()) | {
+    "by"
+}
 WORDS = re.compile(r"[A-Za-z'’-]+")
 
 

@@ -28,6 +28,7 @@ from .lexicon import (
     STREET_TYPES,
     THING_NOUNS,
 )
+from .names_allowed import ROLE_WORDS
 
 TOKEN = re.compile(r"(?<![\w'’])[^\W\d_]+(?:['’-][^\W\d_]+)*")
 POSSESSIVE_ENDINGS = frozenset({"'s", "’s", "'S", "’S"})
@@ -68,6 +69,9 @@ STREET_NAME_ENDINGS = frozenset(
     ]
 )
 MINIMUM_UPPER_CASE_LENGTH = 3
+_LISTED_NAME = r"(?P<name>[A-Z][a-zß-öø-ÿ'’]+(?:-[A-Z][a-zß-öø-ÿ]+)?)(?![\w'’-])"
+LISTED_AFTER = re.compile(rf"(?:[ ]*,[ ]*|[ ]+(?:and|&)[ ]+){_LISTED_NAME}")
+LISTED_BEFORE = re.compile(rf"(?<![\w'’-]){_LISTED_NAME}(?:[ ]*,[ ]*|[ ]+(?:and|&)[ ]+)$")
 UPPER_WORD_AFTER = re.compile(r"[ ]+[A-Z][A-Z'’-]{2,}\b")
 
 
@@ -137,9 +141,7 @@ def _runs(text: str) -> Iterator[list[_Word]]:
     run: list[_Word] = []
     for word in _words(text):
         if run and (
-            word.case != run[-1].case
-            or run[-1].possessive
-            or text[run[-1].end : word.start] != " "
+            word.case != run[-1].case or run[-1].possessive or text[run[-1].end : word.start] != " "
         ):
             yield run
             run = []
@@ -226,8 +228,26 @@ def _is_name(text: str, run: list[_Word]) -> bool:
     return strong or person_context(text, start, end)
 
 
+def _listed_with(text: str, start: int, end: int) -> Iterator[Finding]:
+    """A capitalised word listed with a name is a name too: "Amelia and Tendai"."""
+    after = LISTED_AFTER.match(text, end, min(len(text), end + LOOKAROUND))
+    before = LISTED_BEFORE.search(text, max(0, start - LOOKAROUND), start)
+    for match in (after, before):
+        if match is None:
+            continue
+        lower = match.group("name").lower()
+        if not (
+            lower in NEVER_NAMES
+            or lower in ORDINARY_WORDS
+            or lower in PLACE_NAMES
+            or lower in ROLE_WORDS
+        ):
+            yield Finding(PERSON_NAME, *match.span("name"), match.group("name"))
+
+
 def find_lexicon_names(text: str) -> Iterator[Finding]:
     for run in _runs(text):
         if _is_name(text, run):
             start, end = run[0].start, run[-1].end
             yield Finding(PERSON_NAME, start, end, text[start:end])
+            yield from _listed_with(text, start, end)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .kinds import ADDRESS, SCHOOL, Finding
+from .kinds import ADDRESS, SCHOOL, Finding, finditer_near
 from .lexicon import SCHOOL_WORDS, STREET_TYPES
 
 _STREET_TYPE = "|".join(
@@ -41,12 +41,15 @@ SENTENCE = re.compile(r"[^.!?\n]*[.!?\n]?")
 ORGANISATION_CONTEXT = re.compile(r"\b(?:training|trained|staff|delivered|partnership)\b", re.I)
 
 
+NEAR_STREET = 110  # "Flat 3, " before the number, up to three words and the street type after
+
+
 def normalise_address(address: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", address.lower()).strip()
 
 
 def find_addresses(text: str, allowed_addresses: list[str]) -> Iterator[Finding]:
-    spans = [m.span() for m in NUMBERED_STREET.finditer(text)]
+    spans = [m.span() for m in finditer_near(NUMBERED_STREET, text, reach=NEAR_STREET)]
     spans += [m.span("street") for m in NAMED_STREET.finditer(text)]
     for start, end in spans:
         found = text[start:end]

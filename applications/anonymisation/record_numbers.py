@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .kinds import CASE_REFERENCE, NHS_NUMBER, NI_NUMBER, Finding
+from .kinds import CASE_REFERENCE, NHS_NUMBER, NI_NUMBER, Finding, finditer_near
 
 # --------------------------------------------------------------------------------------------
 # NHS numbers
@@ -32,7 +32,7 @@ NHS_CUE_BEFORE = re.compile(r"\bNHS\b[^.\n\d]{0,20}$", re.IGNORECASE)
 
 def find_nhs_numbers(text: str) -> Iterator[Finding]:
     """Ten digits that pass the checksum, or any ten digits introduced as an NHS number."""
-    for match in NHS_NUMBER_CANDIDATE.finditer(text):
+    for match in finditer_near(NHS_NUMBER_CANDIDATE, text):
         cued = NHS_CUE_BEFORE.search(text, max(0, match.start() - 30), match.start())
         if cued or nhs_checksum_is_valid(re.sub(r"\D", "", match.group())):
             yield Finding(NHS_NUMBER, match.start(), match.end(), match.group())
@@ -66,7 +66,7 @@ def ni_prefix_is_valid(prefix: str) -> bool:
 
 
 def find_ni_numbers(text: str) -> Iterator[Finding]:
-    for match in NI_NUMBER_CANDIDATE.finditer(text):
+    for match in finditer_near(NI_NUMBER_CANDIDATE, text):
         found = match.group()
         if not found.isupper():
             cued = NI_CUE_BEFORE.search(text, max(0, match.start() - 40), match.start())
@@ -98,9 +98,9 @@ MINIMUM_REFERENCE_LENGTH = 4  # "case number 2" is an enumeration, not a referen
 
 def find_case_references(text: str) -> Iterator[Finding]:
     yield from find_system_references(text)
-    for match in FAMILY_COURT_CASE_NUMBER.finditer(text):
+    for match in finditer_near(FAMILY_COURT_CASE_NUMBER, text):
         yield Finding(CASE_REFERENCE, match.start(), match.end(), match.group())
-    for match in INTRODUCED_REFERENCE.finditer(text):
+    for match in finditer_near(INTRODUCED_REFERENCE, text):
         code = match.group("code")
         if any(char.isdigit() for char in code) and len(code) >= MINIMUM_REFERENCE_LENGTH:
             if _is_ofsted_urn(text, match.start("code"), code):
@@ -115,7 +115,9 @@ CASE_SYSTEMS = (
     r"|ContrOCC|Capita[ ]+ONE|Paris|Protocol|Synergy|Servelec|Rio|EMIS|Carenotes"
 )
 # The number is found first (numbers are rare in prose), then the words before it.
-SYSTEM_CODE = re.compile(r"(?<![\w/-])(?:[A-Za-z]{0,4}[-/]?\d[\dA-Za-z/-]*\d|\d{4,})")
+SYSTEM_CODE = re.compile(
+    r"(?<![\w/-])(?=(?:[A-Za-z/-]*\d){4})(?:[A-Za-z]{0,4}[-/]?\d[\dA-Za-z/-]*\d|\d{4,})"
+)
 SYSTEM_CUE_BEFORE = re.compile(
     rf"\b(?:{CASE_SYSTEMS}|person|child|client|case|record|file|pupil|patient|hospital|unique"
     r"|UPN|ULN|MRN|CHI|ID)(?:[ ]+(?:person|child|client|case|record|system))?"
@@ -140,7 +142,7 @@ def _is_ofsted_urn(text: str, start: int, code: str) -> bool:
 
 
 def find_system_references(text: str) -> Iterator[Finding]:
-    for match in SYSTEM_CODE.finditer(text):
+    for match in finditer_near(SYSTEM_CODE, text):
         code, start = match.group(), match.start()
         digits = sum(char.isdigit() for char in code)
         if digits < MINIMUM_SYSTEM_DIGITS or YEAR_OR_PERIOD.fullmatch(code):
@@ -149,9 +151,9 @@ def find_system_references(text: str) -> Iterator[Finding]:
             _is_ofsted_urn(text, start, code)
         ):
             yield Finding(CASE_REFERENCE, start, match.end(), code)
-    for match in SLASHED_REFERENCE.finditer(text):
+    for match in finditer_near(SLASHED_REFERENCE, text):
         yield Finding(CASE_REFERENCE, match.start(), match.end(), match.group())
-    for match in PREFIXED_NUMBER.finditer(text):
+    for match in finditer_near(PREFIXED_NUMBER, text):
         if not _is_ofsted_urn(text, match.start(), match.group()) and not OFSTED_SHAPE.fullmatch(
             match.group()
         ):
