@@ -55,6 +55,22 @@ def main() -> None:
     measure("plain narrative (a section's answer, repeated)", ((NARRATIVE + " ") * size)[:size])
     measure("narrative (the corpora's clean sentences)", narrative(size, clean_only=True))
     measure("every corpus sentence (half of them identifying)", narrative(size))
+    document_seconds()
+
+
+def document_seconds() -> None:
+    """A 20 MB document (plain text, the largest upload) read and checked, as the worker does."""
+    import io
+
+    from qualitymark.files.text_extraction import extract_text
+
+    data = narrative(20_000_000).encode()
+    started = time.process_time()
+    text = extract_text(io.BytesIO(data), "txt")
+    findings = find_identifiers(text)
+    seconds = time.process_time() - started
+    print(f"a 20 MB document: {len(text):,} characters read, {len(findings):,} findings,")
+    print(f"  {seconds:.1f} s of CPU time to read and check")
 
 
 if __name__ == "__main__":

@@ -18,6 +18,8 @@ from datetime import date, timedelta
 from defusedxml.ElementTree import iterparse
 
 CELL = " | "
+# Written after the text when the ceiling stopped the reading, so a person checks the rest.
+REST_NOT_READ = "[The rest of this document was too long to read]"
 
 
 class TextSink:
@@ -41,7 +43,8 @@ class TextSink:
     def text(self) -> str:
         lines = "".join(self.parts).split("\n")
         lines = [line.strip().removesuffix(CELL.strip()).strip() for line in lines]
-        return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+        text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+        return f"{text}\n{REST_NOT_READ}" if self.full else text
 
 
 def _local(tag: str) -> str:

@@ -16,15 +16,19 @@ import logging
 import re
 
 from . import office_text
+from .office_text import REST_NOT_READ
 from .storage import open_private_file
 
 logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 64 * 1024
-MAX_TEXT_CHARACTERS = 8_000_000
-# Written in place of a page (a scan, a photo) that has no text, so a person checks it.
+MAX_TEXT_CHARACTERS = 5_000_000  # about 2,000 pages; the guard reads that in a few seconds
+# Written in place of a page (a scan, a photo) that has no text, or of the text past the
+# ceiling, so that a person checks what could not be read.
 PAGE_WITHOUT_TEXT = "[Page {number}: no text could be read]"
-PAGE_WITHOUT_TEXT_PATTERN = re.compile(r"\[Page \d+: no text could be read\]")
+PAGE_WITHOUT_TEXT_PATTERN = re.compile(
+    r"\[(?:Page \d+: no text could be read|The rest of this document was too long to read)\]"
+)
 # Kinds the guard reads text from; pictures are read as "no text" (a person must check them).
 TEXT_KINDS = frozenset({"pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp", "txt", "csv"})
 PICTURE_KINDS = frozenset({"png", "jpeg", "jpg", "gif", "tiff", "bmp", "heic", "webp"})
@@ -44,11 +48,11 @@ def extract_text(key_or_file, kind: str) -> str:
     try:
         if isinstance(key_or_file, str):
             with open_private_file(key_or_file) as handle:
-                return extractor(handle)
+                return _within_ceiling(extractor(handle))
         if hasattr(key_or_file, "seek"):
             key_or_file.seek(0)
         try:
-            return extractor(key_or_file)
+            return _within_ceiling(extractor(key_or_file))
         finally:
             if hasattr(key_or_file, "seek"):
                 key_or_file.seek(0)
@@ -57,6 +61,14 @@ def extract_text(key_or_file, kind: str) -> str:
             "Could not extract text from %s file %s: %s", kind, label, type(error).__name__
         )
         return ""
+
+
+def _within_ceiling(text: str) -> str:
+    """Text up to the ceiling; past it, a mark that the rest was not read (and so must be
+    checked by a person)."""
+    if len(text) < MAX_TEXT_CHARACTERS or text.endswith(REST_NOT_READ):
+        return text
+    return text[:MAX_TEXT_CHARACTERS] + "\n" + REST_NOT_READ
 
 
 def _reflow(page: str) -> str:
