@@ -20,6 +20,10 @@ from defusedxml.ElementTree import iterparse
 CELL = " | "
 # Written after the text when the ceiling stopped the reading, so a person checks the rest.
 REST_NOT_READ = "[The rest of this document was too long to read]"
+# Written after the text of a document with pictures in it: a photo can identify a child.
+PICTURES_NOT_READ = "[This document has {count} picture(s): they cannot be read for identifiers]"
+PICTURE = re.compile(r"(?:word|ppt|xl)/media/[^/]+|Pictures/[^/]+", re.IGNORECASE)
+PICTURE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf")
 
 
 class TextSink:
@@ -45,6 +49,16 @@ class TextSink:
         lines = [line.strip().removesuffix(CELL.strip()).strip() for line in lines]
         text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
         return f"{text}\n{REST_NOT_READ}" if self.full else text
+
+
+def _pictures(archive: zipfile.ZipFile, sink: TextSink) -> None:
+    count = sum(
+        1
+        for name in archive.namelist()
+        if PICTURE.fullmatch(name) and name.lower().endswith(PICTURE_EXTENSIONS)
+    )
+    if count:
+        sink.parts.append("\n" + PICTURES_NOT_READ.format(count=count) + "\n")
 
 
 def _local(tag: str) -> str:
@@ -115,6 +129,7 @@ def docx_text(handle, limit: int) -> str:
             parts += _numbered(archive, pattern)
         for part in parts:
             _word_part(archive, part, sink)
+        _pictures(archive, sink)
         _properties(archive, sink, "docProps/core.xml")
     return _table_text(sink)
 
@@ -210,6 +225,7 @@ def xlsx_text(handle, limit: int) -> str:
         for part in _numbered(archive, r"xl/worksheets/sheet\d+\.xml"):
             _stream(archive, part, sink, on_end, clear=False)
             sink.add("\n")
+        _pictures(archive, sink)
         _properties(archive, sink, "docProps/core.xml")
     return sink.text()
 
@@ -238,6 +254,7 @@ def pptx_text(handle, limit: int) -> str:
         for part in parts:
             _stream(archive, part, sink, on_end)
             sink.add("\n")
+        _pictures(archive, sink)
         _properties(archive, sink, "docProps/core.xml")
     return _table_text(sink)
 
@@ -264,5 +281,6 @@ def odf_text(handle, limit: int) -> str:
             if part in archive.namelist():
                 _stream(archive, part, sink, on_end, clear=False)
                 sink.add("\n")
+        _pictures(archive, sink)
         _properties(archive, sink, "meta.xml")
     return _table_text(sink)

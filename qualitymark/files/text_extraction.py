@@ -27,7 +27,8 @@ MAX_TEXT_CHARACTERS = 5_000_000  # about 2,000 pages; the guard reads that in a 
 # ceiling, so that a person checks what could not be read.
 PAGE_WITHOUT_TEXT = "[Page {number}: no text could be read]"
 PAGE_WITHOUT_TEXT_PATTERN = re.compile(
-    r"\[(?:Page \d+: no text could be read|The rest of this document was too long to read)\]"
+    r"\[(?:Page \d+: no text could be read|The rest of this document was too long to read"
+    r"|This document has \d+ picture\(s\): they cannot be read for identifiers)\]"
 )
 # Kinds the guard reads text from; pictures are read as "no text" (a person must check them).
 TEXT_KINDS = frozenset({"pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp", "txt", "csv"})

@@ -182,3 +182,17 @@ def test_a_huge_word_document_stops_at_the_ceiling(monkeypatch):
     text = extract_text(io.BytesIO(buffer.getvalue()), "docx")
     assert text.endswith(text_extraction.REST_NOT_READ)
     assert 90_000 <= len(text) <= 100_000 + len(text_extraction.REST_NOT_READ) + 1
+
+
+def test_a_document_with_pictures_is_marked_for_a_person_to_check():
+    from . import samples
+
+    document = Document()
+    document.add_paragraph("Our family time room")
+    document.add_picture(io.BytesIO(samples.image_bytes("PNG")))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    text = extract_text(io.BytesIO(buffer.getvalue()), "docx")
+    assert "Our family time room" in text
+    assert text_extraction.PAGE_WITHOUT_TEXT_PATTERN.search(text)
+    assert "1 picture(s)" in text
