@@ -484,7 +484,7 @@ def test_a_document_with_no_text_must_be_checked_by_a_person(
     source = f"file:{scan.pk}"
     assert (source, selectors.UNREADABLE_DOCUMENT, "signed-letter.pdf") in unresolved(application)
     content = page(lead_client, application)
-    assert "We could not read any text in this document" in content
+    assert "We could not read all of this document" in content
     assert "I have checked it: it does not identify anyone" in content
 
     confirm(lead_client, application, source, selectors.UNREADABLE_DOCUMENT, "signed-letter.pdf")
