@@ -66,6 +66,7 @@ NAME_WORDS = (FIRST_NAMES | SURNAMES) - NEVER_NAMES
 # What a lower-case name must not be: "will", "rose" and "bishop" are words in lower case.
 DICTIONARY_WORDS = ORDINARY_WORDS | words("dictionary_words")
 STAFF_ROLES = phrases("staff_roles")
+FAMILY_ROLES = words("family_roles") | words("role_modifiers")
 PERSON_VERBS = words("person_verbs")
 STREET_TYPES = words("street_types")
 SCHOOL_WORDS = words("school_words")

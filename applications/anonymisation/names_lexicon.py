@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from .kinds import PERSON_NAME, Finding
 from .lexicon import (
     DICTIONARY_WORDS,
+    FAMILY_ROLES,
     FIRST_NAMES,
     MONTH_NAMES,
     NAME_WORDS,
     NEVER_NAMES,
+    NOT_NAME_WORDS,
     ORDINARY_WORDS,
     ORGANISATION_WORDS,
     PERSON_VERBS,
@@ -69,6 +71,7 @@ STREET_NAME_ENDINGS = frozenset(
     ]
 )
 MINIMUM_UPPER_CASE_LENGTH = 3
+PREVIOUS_CAPITALISED = re.compile(r"[A-Z][a-z]+[ ]+$")
 _LISTED_NAME = r"(?P<name>[A-Z][a-zß-öø-ÿ'’]+(?:-[A-Z][a-zß-öø-ÿ]+)?)(?![\w'’-])"
 LISTED_AFTER = re.compile(rf"(?:[ ]*,[ ]*|[ ]+(?:and|&)[ ]+){_LISTED_NAME}")
 LISTED_BEFORE = re.compile(rf"(?<![\w'’-]){_LISTED_NAME}(?:[ ]*,[ ]*|[ ]+(?:and|&)[ ]+)$")
@@ -198,7 +201,17 @@ def _names_a_thing(text: str, run: list[_Word]) -> bool:
     previous = _previous_word(text, run[0].start)
     if previous in ("st", "saint", "mount", "lake", "port", "fort", "the"):
         return True
+    if _ends_a_proper_noun(text, run[0].start, previous):
+        return True  # "our Early Permanence Buddy", "Grandparents Plus"
     return previous in PLACE_PREPOSITIONS and all(w.lower in PLACE_NAMES for w in run)
+
+
+def _ends_a_proper_noun(text: str, start: int, previous: str) -> bool:
+    """The word before is a capitalised service or practice word (not a family role)."""
+    if previous not in NOT_NAME_WORDS or previous in FAMILY_ROLES:
+        return False
+    match = PREVIOUS_CAPITALISED.search(text, max(0, start - LOOKAROUND), start)
+    return match is not None and not _at_sentence_start(text, match.start())
 
 
 def _is_name(text: str, run: list[_Word]) -> bool:
@@ -210,6 +223,8 @@ def _is_name(text: str, run: list[_Word]) -> bool:
         )
     if _names_a_thing(text, run):
         return False
+    if all(w.lower in PLACE_NAMES for w in run):
+        return not run[-1].possessive and _person_after(text, end)  # "Bristol's carers"
     if len(run) == 1 and run[0].lower in MONTH_NAMES:
         # "April settled quickly" is a child; "in April", "to April 2025" are months.
         return _person_after(text, end)
