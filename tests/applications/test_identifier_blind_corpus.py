@@ -2,8 +2,9 @@
 
 identifier_corpus_blind.yaml is committed unchanged. A sentence with identifiers is caught
 when a finding overlaps one of them; a clean sentence with any finding is a false alarm, and
-so is a sentence whose only findings miss its identifiers. Figures at the time the corpus
-arrived (before this test existed): recall 0.48, precision 0.91.
+so is a sentence whose only findings miss its identifiers. Figures when the corpus arrived,
+with the guard as it was: recall 0.48, precision 0.91; with the guard this test came with:
+recall 0.91, precision 0.99.
 """
 
 from __future__ import annotations
