@@ -15,6 +15,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from descriptors.models import Descriptor
+from qualitymark.files import text_extraction
 from qualitymark.users.roles import roles_of
 
 from .. import anonymisation
@@ -24,6 +25,7 @@ from ..models import (
     Application,
     EvidenceFile,
     IdentifierConfirmation,
+    Membership,
     ScanStatus,
     SectionAnswer,
 )
@@ -37,7 +39,7 @@ NARRATIVE_FIELDS = (
     "changes",
     "development_progress",
 )
-SCANNED_FILE_KINDS = ("pdf", "docx", "txt", "csv")
+SCANNED_FILE_KINDS = text_extraction.TEXT_KINDS | text_extraction.PICTURE_KINDS
 
 logger = logging.getLogger(__name__)
 
@@ -179,11 +181,11 @@ SCAN_CACHE_PREFIX = "identifier-scan"
 
 
 def _scanner_version() -> str:
-    try:
-        source = Path(anonymisation.__file__).read_bytes()
-    except OSError:  # pragma: no cover - installed without sources
-        source = b""
-    return hashlib.blake2b(source, digest_size=8).hexdigest()
+    package = Path(anonymisation.__file__).parent
+    digest = hashlib.blake2b(digest_size=8)
+    for path in sorted([*package.glob("*.py"), *package.glob("data/*.txt")]):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 _SCANNER_VERSION = _scanner_version()
@@ -237,11 +239,15 @@ class IdentifierFinding:
 
 def _allowed_contacts(application: Application, about: dict) -> dict:
     """The agency's own published contact details (and, for a partnership, those of
-    its member agencies), which are never reported."""
+    its member agencies), its staff contacts and portal users, which are never reported."""
     agency = application.agency
     agencies = [agency, *(agency.partnership_members.all() if agency.is_partnership else [])]
     emails = [about.get("contact_email"), about.get("head_of_service_email")]
     phones = [about.get("contact_phone")]
+    names = [about.get("contact_name"), about.get("head_of_service_name")]
+    names += Membership.objects.filter(agency__in=agencies, is_active=True).values_list(
+        "user__full_name", flat=True
+    )
     domains, postcodes = [], []
     for each in agencies:
         emails.append(each.public_email)
@@ -262,6 +268,7 @@ def _allowed_contacts(application: Application, about: dict) -> dict:
         "allowed_domains": clean(domains),
         "allowed_phones": clean(phones),
         "allowed_postcodes": clean(postcodes),
+        "allowed_names": clean(names),
     }
 
 
@@ -323,11 +330,29 @@ def _field_label(section: Section, name: str) -> str:
     return field_.label if field_ is not None else _NARRATIVE_LABELS.get(name, name)
 
 
+def file_name_text(evidence: EvidenceFile) -> str:
+    """The file's name as words: "Amelia_Jones-case.study.docx" -> "Amelia Jones case study
+    docx" (the same length, so findings point into the name as it is written)."""
+    return re.sub(r"[_.+]|(?<=[a-z])-(?=[A-Z])", " ", evidence.original_name)
+
+
+def cached_scan_keys(evidence: EvidenceFile) -> list[str]:
+    """The cache keys under which the findings in a file's text and name are kept."""
+    application = evidence.application
+    about = application.answers.filter(key=ABOUT).first()
+    allowed = _allowed_contacts(application, about.data if about else {})
+    fingerprint = json.dumps(allowed, sort_keys=True).encode()
+    texts = (evidence.extracted_text, file_name_text(evidence))
+    return [_scan_cache_key(text, fingerprint) for text in texts if text]
+
+
 def _is_unreadable(evidence: EvidenceFile) -> bool:
+    """Read, but with no text in it, or in one of its pages: a person must look at it."""
+    text = evidence.extracted_text
     return (
         evidence.text_extracted
         and evidence.scan_status in (ScanStatus.CLEAN, ScanStatus.NOT_SCANNED)
-        and not evidence.extracted_text.strip()
+        and (not text.strip() or text_extraction.PAGE_WITHOUT_TEXT_PATTERN.search(text) is not None)
     )
 
 
@@ -358,12 +383,15 @@ def identifier_findings(
             if isinstance(text, str) and text.strip():
                 targets.append((row.key, row.section.title, row, name, None, text))
         for evidence in row.files:
+            label = f"‘{evidence.original_name}’, uploaded to {row.section.title}"
+            targets.append(
+                (f"file:{evidence.pk}", label, row, "", evidence, file_name_text(evidence))
+            )
             if evidence.kind not in SCANNED_FILE_KINDS:
                 continue
-            label = f"‘{evidence.original_name}’, uploaded to {row.section.title}"
             if _is_unreadable(evidence):
                 unreadable.append((label, row, evidence))
-            elif evidence.extracted_text:
+            if evidence.extracted_text:
                 targets.append(
                     (f"file:{evidence.pk}", label, row, "", evidence, evidence.extracted_text)
                 )

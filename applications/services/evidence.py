@@ -13,6 +13,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Sum
@@ -28,6 +29,7 @@ from qualitymark.notifications.services import notify
 from .. import rules as application_rules
 from ..models import SERVABLE_SCAN_STATUSES, Application, EvidenceFile, ScanStatus
 from ..sections import descriptor_number
+from ..selectors.submissions import cached_scan_keys
 from .submissions import clear_declaration_after_change
 
 __all__ = [
@@ -42,7 +44,8 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-TEXT_KINDS = frozenset({"pdf", "docx", "txt", "csv"})
+# Documents are read for the guard; pictures give no text, so a person must check them.
+TEXT_KINDS = text_extraction.TEXT_KINDS | text_extraction.PICTURE_KINDS
 QUARANTINE_PREFIX = "quarantine"
 
 
@@ -165,7 +168,6 @@ def _record_upload(*, actor, application, section_key, checked, stored) -> Evide
         changes={
             "file": evidence.pk,
             "section": section_key,
-            "name": evidence.original_name,
             "kind": evidence.kind,
             "size": evidence.size,
             "sha256": evidence.sha256,
@@ -187,15 +189,19 @@ def _queue_check(evidence_id: int) -> None:
 @transaction.atomic
 def remove_evidence_file(*, actor, evidence: EvidenceFile) -> EvidenceFile:
     """Take a file out of the application (soft: the record stays, with who and
-    when) and delete the stored copy once that has committed."""
+    when, but not the text read from it) and delete the stored copy once that has
+    committed. Audit events name a file by its id only: its name may identify someone,
+    so it stays on the file's record."""
     application = Application.objects.select_for_update().get(pk=evidence.application_id)
     _ensure_may_change_files(actor, application, evidence.section_key)
     evidence = EvidenceFile.objects.select_for_update().get(pk=evidence.pk)
     if evidence.removed_at is not None:
         return evidence
+    scan_keys = cached_scan_keys(evidence)
     evidence.removed_at = timezone.now()
     evidence.removed_by = actor
-    evidence.save(update_fields=["removed_at", "removed_by"])
+    evidence.extracted_text = ""  # the document's words go with it, and its findings
+    evidence.save(update_fields=["removed_at", "removed_by", "extracted_text"])
     if not application.is_locked:
         clear_declaration_after_change(application, actor)
     record_event(
@@ -204,13 +210,20 @@ def remove_evidence_file(*, actor, evidence: EvidenceFile) -> EvidenceFile:
         target=application,
         changes={
             "file": evidence.pk,
-            "name": evidence.original_name,
             "scan_status": evidence.scan_status,
         },
     )
     key = evidence.storage_key
     transaction.on_commit(lambda: storage.delete_private_file(key), robust=True)
+    transaction.on_commit(lambda: _forget_scans(scan_keys), robust=True)
     return evidence
+
+
+def _forget_scans(keys: list[str]) -> None:
+    try:
+        cache.delete_many(keys)
+    except Exception:  # noqa: BLE001 - a cache outage must not stop a removal
+        logger.warning("Could not delete a removed file's cached findings", exc_info=True)
 
 
 # --- The background check --------------------------------------------------------------------
@@ -359,7 +372,6 @@ def record_download(*, actor, evidence: EvidenceFile) -> None:
         target=evidence.application,
         changes={
             "file": evidence.pk,
-            "name": evidence.original_name,
             "sha256": evidence.sha256,
             "signed_url": storage.uses_signed_urls(),
         },

@@ -20,6 +20,7 @@ from ..middleware import pop_rescued_draft
 from ..models import Agency, SectionAnswer
 from ..sections import FEE, DescriptorSection, form_kwargs
 from .agencies import GET_AND_POST
+from .identifier_warnings import identifier_check_url, section_identifier_warnings
 from .upload_feedback import report_upload
 
 DECLARATION_CLEARED = (
@@ -180,6 +181,8 @@ def section_edit(request, pk, key):
             "is_descriptor": section.form_class is DescriptorSection,
             "fee": _fee_or_none(application) if key == FEE else None,
             "back_url": _application_url(application),
+            "identifier_warnings": section_identifier_warnings(application, key, overview),
+            "identifier_check_url": identifier_check_url(application),
         },
         status=409 if conflict else 200,
     )
@@ -251,6 +254,8 @@ def _save_section_form(request, application, row, form):
         messages.success(
             request, f"Saved ‘{row.section.title}’. You can come back to it at any time."
         )
+    if section_identifier_warnings(application, row.key):
+        return redirect(f"{section_url}#identifier-warning")  # show them at once
     return redirect(_application_url(application))
 
 

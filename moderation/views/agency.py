@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
+from applications import rules as application_rules
 from applications import selectors as application_selectors
 from applications import services as application_services
 from applications.lifecycle import TransitionNotAllowed
@@ -61,12 +62,62 @@ def _upload(request, application, information_request, form) -> list[EvidenceFil
     return added
 
 
+def _identifier_warnings(application, information_request, form) -> list[dict]:
+    """Likely identifiers in the typed answers and the files, for the page's warning."""
+    from applications.selectors.identifier_texts import identifiers_in
+
+    texts = [
+        (
+            f"Answer {number}",
+            f"#id_answer_{question.pk}",
+            form.cleaned_data.get(f"answer_{question.pk}", ""),
+        )
+        for number, question in enumerate(form.questions, start=1)
+    ]
+    files = selectors.response_files(information_request)
+    for evidence in files:
+        if evidence.scan_status == "pending":
+            # Just uploaded: its text is read now, so the check covers it before sending.
+            application_services.check_evidence(evidence.pk)
+    files = selectors.response_files(information_request)
+    return [
+        {
+            "where": item.label,
+            "href": item.anchor if item.anchor.startswith("#") else "#files",
+            "kind": item.kind_label,
+            "text": "" if item.is_unreadable_document else item.finding.text,
+            "before": item.context_before,
+            "after": item.context_after,
+        }
+        for item in identifiers_in(application, texts=texts, files=files)
+    ]
+
+
+def _stopped_for_identifiers(request, application, information_request, form) -> bool:
+    """Answers with likely identifiers are sent only once an agency lead has checked them."""
+    warnings = _identifier_warnings(application, information_request, form)
+    is_lead = application_rules.is_lead_of_application_agency(request.user, application)
+    if warnings and not (is_lead and request.POST.get("identifiers_checked")):
+        form.identifier_warnings = warnings
+        return True
+    if warnings:
+        record_event(
+            actor=request.user,
+            action="information_request.identifiers_confirmed",
+            target=application,
+            changes={"request": information_request.pk, "count": len(warnings)},
+        )
+    return False
+
+
 def _upload_or_send(request, application, information_request, form):
     sending = "upload" not in request.POST
     added = _upload(request, application, information_request, form)
     if not sending and not added and not form.errors:
         form.add_error("files", "Select a file to upload")
     if not sending or form.errors:
+        return None
+    if _stopped_for_identifiers(request, application, information_request, form):
         return None
     try:
         services.respond_to_information_request(
@@ -113,7 +164,11 @@ def respond_to_information_request(request, pk, request_pk):
                 return redirect(request.path)
             if "save_draft" in request.POST:
                 _upload(request, application, information_request, form)
-                if not form.errors:
+                warnings = _identifier_warnings(application, information_request, form)
+                form.identifier_warnings = warnings
+                if not form.errors and warnings:
+                    messages.success(request, "Your answers are saved but not sent.")
+                elif not form.errors:
                     messages.success(
                         request,
                         "Your answers are saved but not sent. Come back to send them "
@@ -136,6 +191,8 @@ def respond_to_information_request(request, pk, request_pk):
             "files": selectors.response_files(information_request),
             "form": form,
             "back_url": _application_url(application),
+            "identifier_warnings": getattr(form, "identifier_warnings", []),
+            "is_lead": application_rules.is_lead_of_application_agency(request.user, application),
         },
     )
 

@@ -104,7 +104,6 @@ def test_every_download_is_audited(lead_client, lead, evidence):
     assert event.target_id == str(evidence.application_id)
     assert event.changes == {
         "file": evidence.pk,
-        "name": "policy.pdf",
         "sha256": evidence.sha256,
         "signed_url": False,
     }

@@ -87,7 +87,6 @@ def test_removing_a_file(
     assert event.actor == member
     assert event.changes == {
         "file": evidence.pk,
-        "name": "policy.pdf",
         "scan_status": "not_scanned",
     }
 
@@ -153,3 +152,42 @@ def test_anonymous_people_are_sent_to_sign_in(client, evidence):
     assert response["Location"].startswith(reverse("account_login"))
     evidence.refresh_from_db()
     assert evidence.removed_at is None
+
+
+def test_removal_deletes_the_extracted_text_and_cached_findings_and_the_log_has_no_name(
+    settings, lead, draft, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    from applications.selectors.submissions import cached_scan_keys, identifier_findings
+
+    settings.CLAMD_SOCKET = ""
+    settings.CLAMD_HOST = ""
+    name = "Amelia Jones case study.txt"
+    with django_capture_on_commit_callbacks(execute=True):
+        evidence = services.add_evidence_file(
+            actor=lead,
+            application=draft,
+            section_key=SECTION,
+            uploaded_file=SimpleUploadedFile(name, b"Baby Amelia was placed.", "text/plain"),
+        )
+    services.check_evidence(evidence.pk)
+    evidence.refresh_from_db()
+    assert "Amelia" in evidence.extracted_text
+    identifier_findings(draft)  # the check scans the file and caches what it found
+    keys = cached_scan_keys(evidence)
+    assert len(cache.get_many(keys)) == 2  # for its text and for its name
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.remove_evidence_file(actor=lead, evidence=evidence)
+    evidence.refresh_from_db()
+    assert evidence.extracted_text == ""
+    assert cache.get_many(keys) == {}
+    assert all(
+        item.file is None or item.file.pk != evidence.pk for item in identifier_findings(draft)
+    )
+    # The log says a file was uploaded and removed, by its id, without its name.
+    events = AuditEvent.objects.filter(action__in=["evidence.uploaded", "evidence.removed"])
+    assert events.count() == 2
+    assert all("Amelia" not in str(event.changes) for event in events)
+    assert evidence.original_name == name  # the name stays with the file

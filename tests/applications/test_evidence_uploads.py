@@ -386,7 +386,6 @@ def test_allowed_file_is_stored_under_a_random_key_with_its_hash(
     assert event.changes == {
         "file": evidence.pk,
         "section": SECTION,
-        "name": name,
         "kind": kind,
         "size": len(data),
         "sha256": sha256(data),

@@ -33,19 +33,29 @@ from .helpers import make_member
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _fixed_people_names():
+    """Portal users' names are allowed by the check, and the factories pick them at random:
+    a user called "Kerry ..." would hide the planted "Kerry". Fixed, the names never vary."""
+    import factory.random
+
+    factory.random.reseed_random("identifier-check")
+
+
 KEYS = ["about", "ep-data", *[f"q{n}" for n in range(1, 8)], "fee"]
 NHS_NUMBER = "943 476 5919"  # a valid modulus 11 checksum
 WEBSITE = "https://www.westshire-adoption.org.uk/early-permanence"
 
 Q3_PLANTED = (
-    "Baby Amelia was placed with her carers on 3 March 2024, when she was four days old. "
+    "Baby Amelia was placed with her carers when she was four days old. "
     "Her birth mother Kerry came to family time at the contact centre twice a week."
 )
 Q3_FIXED = (
     "A baby was placed with her carers when she was four days old. "
     "Her birth mother came to family time at the contact centre twice a week."
 )
-ABOUT_PLANTED_SENTENCE = " One baby, born 12/01/2024, joined her carers at four days old."
+ABOUT_PLANTED_SENTENCE = " One baby, born 12/01/2024, joined her carers soon after."
 
 
 def own_contacts_sentence(agency) -> str:
@@ -89,7 +99,7 @@ DOCX = docx_bytes(
     "Case study: a Fostering for Adoption placement",
     table=[
         ("NHS number", NHS_NUMBER),
-        ("Home address", "4 Mill Lane, Bristol BS4 2QQ"),
+        ("Home address", "Mill Lane, Bristol BS4 2QQ"),
         ("Case number", "BS24C00456"),
     ],
 )
@@ -474,14 +484,35 @@ def test_a_document_with_no_text_must_be_checked_by_a_person(
     source = f"file:{scan.pk}"
     assert (source, selectors.UNREADABLE_DOCUMENT, "signed-letter.pdf") in unresolved(application)
     content = page(lead_client, application)
-    assert "We could not read any text in this document" in content
+    assert "We could not read all of this document" in content
     assert "I have checked it: it does not identify anyone" in content
 
     confirm(lead_client, application, source, selectors.UNREADABLE_DOCUMENT, "signed-letter.pdf")
     assert not any(item[0] == source for item in unresolved(application))
 
 
-def test_pictures_are_not_listed(lead, application, django_capture_on_commit_callbacks):
+def test_a_page_without_text_in_a_document_must_be_checked_by_a_person(
+    lead, application, django_capture_on_commit_callbacks
+):
+    from pypdf import PdfReader
+
+    writer = PdfWriter()
+    for page in PdfReader(io.BytesIO(pdf_bytes("<p>Our tracking meeting is monthly.</p>"))).pages:
+        writer.add_page(page)
+    writer.add_blank_page(width=595, height=842)  # a scanned letter, say
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    mixed = upload(
+        lead, application, "q6", "report.pdf", buffer.getvalue(), django_capture_on_commit_callbacks
+    )
+    assert "Our tracking meeting is monthly." in mixed.extracted_text
+    source = f"file:{mixed.pk}"
+    assert (source, selectors.UNREADABLE_DOCUMENT, "report.pdf") in unresolved(application)
+
+
+def test_pictures_must_be_checked_by_a_person(
+    lead, application, django_capture_on_commit_callbacks
+):
     from tests.files.samples import image_bytes
 
     picture = upload(
@@ -492,7 +523,23 @@ def test_pictures_are_not_listed(lead, application, django_capture_on_commit_cal
         image_bytes("PNG"),
         django_capture_on_commit_callbacks,
     )
-    assert not any(item[0] == f"file:{picture.pk}" for item in found(application))
+    source = f"file:{picture.pk}"
+    assert (source, selectors.UNREADABLE_DOCUMENT, "poster.png") in unresolved(application)
+
+
+def test_a_file_name_is_checked_too(
+    lead_client, lead, application, django_capture_on_commit_callbacks
+):
+    named = upload(
+        lead,
+        application,
+        "q6",
+        "Amelia_Jones_case_study.txt",
+        b"A case study with nothing identifying in it.",
+        django_capture_on_commit_callbacks,
+    )
+    assert (f"file:{named.pk}", "person_name", "Amelia Jones") in unresolved(application)
+    assert "Amelia Jones" in page(lead_client, application)
 
 
 # --- The agency's own details ----------------------------------------------------------------
@@ -509,6 +556,14 @@ def test_the_agencys_own_contact_details_are_allowed(application):
         "allowed_domains": sorted({application.agency.email_domain, "westshire-adoption.org.uk"}),
         "allowed_phones": sorted({"0117 496 0000", "0117 496 0999"}),
         "allowed_postcodes": ["BS1 6AA"],
+        # The contacts named in "About your agency", and the agency's portal users.
+        "allowed_names": sorted(
+            {
+                "Jo Ellis",
+                "Sam Rahman",
+                *(m.user.full_name for m in application.agency.memberships.all()),
+            }
+        ),
     }
 
 
@@ -536,7 +591,7 @@ def test_context_is_cut_at_whole_words_on_one_line():
     from applications.anonymisation import find_identifiers
 
     text = "Alpha bravo charlie delta echo foxtrot golf.\nThe birth mother Kerry came to\nvisit."
-    finding = find_identifiers(text)[0]
+    finding = next(found for found in find_identifiers(text) if found.text == "Kerry")
     before, after = selectors._context(text, finding, width=20)
     assert before == "…The birth mother "
     assert after == " came to · visit."
@@ -567,8 +622,9 @@ def test_scans_are_cached_by_content(lead, application, expected, scan_counter):
     scan_counter.clear()
     assert unresolved(application) == expected
     first = len(scan_counter)
-    # Each different text once: About, Q3, the six identical narratives, two documents.
-    assert first == 5
+    # Each different text once: About, Q3, the six identical narratives, two documents and
+    # their two names.
+    assert first == 7
     assert unresolved(application) == expected
     assert len(scan_counter) == first  # nothing scanned again
 
