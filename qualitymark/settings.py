@@ -116,6 +116,17 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Security (issue 11): database roles and the audit chain ---------------------------
+# DATABASE_URL is the role the portal runs as. DATABASE_OWNER_URL, when set, is the
+# role that owns the tables: `manage.py migrate` connects with it and then grants the
+# DATABASE_URL role ordinary reads and writes, but only INSERT and SELECT on the audit
+# trail (qualitymark/audit/roles.py). Only its user name and password are used.
+DATABASE_OWNER_URL = env.str("DATABASE_OWNER_URL", default="")
+DATABASE_APP_ROLE = DATABASES["default"].get("USER", "") if DATABASE_OWNER_URL else ""
+# The key of the audit trail's hash chain; kept out of the database. Changing it
+# makes `manage.py verify_audit` report every earlier event.
+AUDIT_CHAIN_KEY = env.str("AUDIT_CHAIN_KEY", default="")
+
 # --- Cache and background jobs ---------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:

@@ -1,7 +1,10 @@
+import json
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
+from django.utils import timezone
 
+from . import chain
 from .context import current_ip
 from .models import AuditEvent
 
@@ -23,19 +26,31 @@ def record_event(
     ip_address: str | None = None,
 ) -> AuditEvent:
     """Append one audit event. Services call this inside their transaction so
-    the event and the change it describes commit or roll back together."""
+    the event and the change it describes commit or roll back together.
+
+    The event is linked to the end of the hash chain under a lock held until
+    that transaction ends, so concurrent transactions chain in turn."""
     target_type, target_id, target_repr = _describe_target(target)
     is_person = actor is not None and getattr(actor, "is_authenticated", False)
-    return AuditEvent.objects.create(
+    ip_field = AuditEvent._meta.get_field("ip_address")
+    event = AuditEvent(
         actor=actor if is_person else None,
         actor_email=actor.email if is_person else "",
         action=action,
         target_type=target_type,
         target_id=target_id,
         target_repr=target_repr,
-        changes=changes or {},
-        ip_address=ip_address or current_ip.get(),
+        # As stored: JSON keys are strings, tuples are lists.
+        changes=json.loads(json.dumps(changes or {})),
+        ip_address=ip_field.to_python(ip_address or current_ip.get()),
     )
+    with transaction.atomic():
+        chain.lock_chain()
+        event.created_at = timezone.now()  # after the lock, so times rise along the chain
+        last = AuditEvent.objects.order_by("-position").only("position", "chain_hash").first()
+        chain.link(event, last)
+        event.save(force_insert=True)
+    return event
 
 
 def field_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list]:
