@@ -120,7 +120,9 @@ def test_images_and_spreadsheets_are_not_searched_for_text(no_scanner, checked_u
 def test_nul_characters_in_extracted_text_are_dropped(no_scanner, checked_upload, monkeypatch):
     # PostgreSQL text columns cannot hold NUL; some PDFs' text has it.
     monkeypatch.setattr(
-        evidence_services.text_extraction, "extract_text", lambda key, kind: "Tracking\x00 meeting"
+        evidence_services.ceilings,
+        "extract_text_within_ceilings",
+        lambda key, kind: "Tracking\x00 meeting",
     )
     evidence = checked_upload("case.pdf", text_pdf())
     assert evidence.extracted_text == "Tracking meeting"
