@@ -108,6 +108,3 @@ _EXTRACTORS = {
     "txt": _plain_text,
     "csv": _plain_text,
 }
-
-# The kinds of file whose text can be read, and so searched for identifiers.
-SEARCHABLE_KINDS = frozenset(_EXTRACTORS)

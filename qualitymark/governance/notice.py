@@ -9,8 +9,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.timesince import timeuntil
 
+from qualitymark.files import text_extraction
 from qualitymark.files.storage import uses_signed_urls
-from qualitymark.files.text_extraction import SEARCHABLE_KINDS
 from qualitymark.files.validation import ALLOWED_TYPES
 
 from .models import RetentionRule
@@ -46,13 +46,28 @@ def cookies_in_use() -> list[Cookie]:
     ]
 
 
+def _checked_kinds() -> tuple[frozenset, frozenset]:
+    """(kinds whose text is searched, kinds a person must look at), as the text
+    extraction defines them; the notice test holds the applications' check to it."""
+    searched = getattr(text_extraction, "TEXT_KINDS", None) or frozenset(
+        text_extraction._EXTRACTORS
+    )
+    looked_at = getattr(text_extraction, "PICTURE_KINDS", frozenset())
+    return frozenset(searched) - frozenset(looked_at), frozenset(looked_at)
+
+
 def file_checking() -> dict[str, list[str]]:
-    """Which kinds of uploaded file are searched for identifying information."""
-    searched = [_plural(t.label) for kind, t in ALLOWED_TYPES.items() if kind in SEARCHABLE_KINDS]
-    not_searched = [
-        _plural(t.label) for kind, t in ALLOWED_TYPES.items() if kind not in SEARCHABLE_KINDS
-    ]
-    return {"searched": searched, "not_searched": not_searched}
+    """Which kinds of uploaded file are searched for identifying information,
+    which a person must look at, and which are not checked at all."""
+    searched, looked_at = _checked_kinds()
+    labels = {kind: _plural(file_type.label) for kind, file_type in ALLOWED_TYPES.items()}
+    return {
+        "searched": [label for kind, label in labels.items() if kind in searched],
+        "looked_at": [label for kind, label in labels.items() if kind in looked_at],
+        "not_searched": [
+            label for kind, label in labels.items() if kind not in searched | looked_at
+        ],
+    }
 
 
 def _plural(label: str) -> str:

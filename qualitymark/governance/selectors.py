@@ -25,3 +25,8 @@ def content_views(*, application: str = "", person: str = "") -> QuerySet[Conten
 
 def person_by_id(pk: int):
     return apps.get_model("users.User").objects.filter(pk=pk).first()
+
+
+def last_retention_run():
+    """The audit event of the job's latest run, or None."""
+    return apps.get_model("audit.AuditEvent").objects.filter(action="retention.run").first()

@@ -15,7 +15,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
 from django.utils import timezone
 
-from .retention import invitation_model
+from .retention import has_field, invitation_model
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,7 @@ class Source:
     model: str
     lookup: Callable[[object], Q]
     fields: tuple[str, ...]
+    optional: tuple[str, ...] = ()  # given when the model has them (e.g. an e-mail's body)
 
 
 def _by(path: str) -> Callable[[object], Q]:
@@ -96,7 +97,7 @@ SOURCES = [
            ("event__created_at", "ip_address", "typed_email")),
     Source("E-mails sent to this person", "notifications.SentEmail",
            lambda p: Q(recipients__contains=[p.email.lower()]),
-           ("created_at", "template", "subject", "sent_at")),
+           ("created_at", "template", "subject", "sent_at"), optional=("body",)),
     Source("Application content this person opened", "governance.ContentView",
            _by("viewer"), ("viewed_at", "application_reference", "page")),
 ]
@@ -110,13 +111,11 @@ def records_about(person) -> list[dict]:
     """[{"title", "fields", "records": [dict]}] for every source, in order."""
     sections = []
     for source in SOURCES:
-        queryset = _model(source.model).objects.filter(source.lookup(person)).distinct()
+        model = _model(source.model)
+        fields = [*source.fields, *(f for f in source.optional if has_field(model, f))]
+        queryset = model.objects.filter(source.lookup(person)).distinct()
         sections.append(
-            {
-                "title": source.title,
-                "fields": list(source.fields),
-                "records": list(queryset.values(*source.fields)),
-            }
+            {"title": source.title, "fields": fields, "records": list(queryset.values(*fields))}
         )
     return sections
 

@@ -13,7 +13,7 @@ from . import services
 from .erasure import erase_person, erasure_plan, is_erased
 from .forms import ContentViewFilterForm, ErasureForm, RetentionRuleForm
 from .models import RetentionRule
-from .selectors import content_views, person_by_id
+from .selectors import content_views, last_retention_run, person_by_id
 from .subject_access import export_json, readable_sections
 
 
@@ -23,7 +23,7 @@ def retention(request):
     return render(
         request,
         "governance/retention.html",
-        {"outcomes": services.run_retention(dry_run=True)},
+        {"outcomes": services.run_retention(dry_run=True), "last_run": last_retention_run()},
     )
 
 

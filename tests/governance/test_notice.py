@@ -9,9 +9,9 @@ from lxml import html
 from applications.selectors.submissions import SCANNED_FILE_KINDS
 from applications.services.evidence import TEXT_KINDS
 from qualitymark.audit.models import AuditEvent
-from qualitymark.files.text_extraction import SEARCHABLE_KINDS
 from qualitymark.files.validation import ALLOWED_TYPES
 from qualitymark.governance.models import RetentionRule
+from qualitymark.governance.notice import file_checking
 from tests.accounts.helpers import sign_in
 from tests.awards.builders import Panel
 from tests.factories import MembershipFactory
@@ -73,17 +73,21 @@ def test_the_staff_retention_page_is_for_staff_only(client):
 
 
 def test_the_notice_names_the_files_that_are_never_searched_as_the_code_decides(client):
-    assert SEARCHABLE_KINDS == TEXT_KINDS == frozenset(SCANNED_FILE_KINDS)
-    not_searched = [t.label.split(" ", 1)[1] for k, t in ALLOWED_TYPES.items()
-                    if k not in SCANNED_FILE_KINDS]
-    assert not_searched  # images and spreadsheets are not read
-    paragraph = html.fromstring(client.get(reverse("core:privacy")).content).get_element_by_id(
-        "files-not-searched"
-    ).text_content()
-    for label in not_searched:
-        assert f"{label}s" in paragraph
-    for kind in SCANNED_FILE_KINDS:
-        assert ALLOWED_TYPES[kind].label.split(" ", 1)[1] not in paragraph
+    checking = file_checking()
+    label = {kind: t.label.split(" ", 1)[1] + "s" for kind, t in ALLOWED_TYPES.items()}
+    # The applications' check covers exactly the kinds the notice says are searched or
+    # looked at by a person; every other kind is named as not checked.
+    covered = {label[kind] for kind in SCANNED_FILE_KINDS if kind in label}
+    assert covered == set(checking["searched"]) | set(checking["looked_at"])
+    assert {label[kind] for kind in TEXT_KINDS if kind in label} == covered
+    assert set(checking["not_searched"]) == set(label.values()) - covered
+    page = html.fromstring(client.get(reverse("core:privacy")).content)
+    if checking["not_searched"]:
+        paragraph = page.get_element_by_id("files-not-searched").text_content()
+        assert all(name in paragraph for name in checking["not_searched"])
+        assert not any(name in paragraph for name in covered)
+    searched_text = " ".join(page.text_content().split())
+    assert ", ".join(checking["searched"]) in searched_text
 
 
 def test_the_notice_does_not_claim_encryption_or_signed_links_for_the_local_folder(client):

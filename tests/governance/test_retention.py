@@ -256,7 +256,7 @@ def test_a_dry_run_reports_what_is_due_and_changes_nothing(framework, capsys):
     assert not AuditEvent.objects.filter(action__startswith="retention.").exists()
 
 
-def test_the_job_carries_out_every_rule_once_and_audits_it(framework):
+def test_the_job_carries_out_every_rule_once_and_audits_it(framework, client):
     decided, draft = _world_due_under_every_rule()
     with at(after(T0, 72, days=1)):
         expected = {o.rule.key: o.count for o in run_retention(dry_run=True)}
@@ -273,6 +273,12 @@ def test_the_job_carries_out_every_rule_once_and_audits_it(framework):
     }
     assert not Application.objects.filter(pk=draft.pk).exists()
     assert narratives(decided) == []
+    from django.urls import reverse
+
+    from tests.moderation.builders import staff_user
+
+    client.force_login(staff_user())
+    assert "The job last ran on" in client.get(reverse("staff:retention")).content.decode()
 
 
 def test_nothing_is_touched_before_its_time(framework):
@@ -318,6 +324,7 @@ def test_the_staff_page_shows_the_dry_run_report_and_changes_nothing(client, fra
         page = client.get(reverse("staff:retention")).content.decode()
     assert f"Draft by {draft.agency} (#{draft.pk})" in page
     assert decided.reference in page
+    assert "The job has not run yet." in page
     assert _snapshot() == snapshot
     assert not AuditEvent.objects.filter(action__startswith="retention.").exists()
 
@@ -330,7 +337,8 @@ def test_beat_runs_the_registered_retention_task_every_day(settings, framework):
 
     entry = settings.CELERY_BEAT_SCHEDULE["apply-retention"]
     assert entry["task"] in app.tasks
-    assert isinstance(entry["schedule"], crontab) and entry["schedule"].hour == {2}
+    assert isinstance(entry["schedule"], crontab)
+    assert (entry["schedule"].hour, entry["schedule"].minute) == ({2}, {30})  # as the page says
     _world_due_under_every_rule()
     with at(after(T0, 72, days=1)), _commits(execute=True):
         counts = apply_retention.delay().get()

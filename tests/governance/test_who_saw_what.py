@@ -80,3 +80,15 @@ def test_only_staff_see_the_record(client, framework):
     application, assignments = screened_application()
     client.force_login(assignments[0].moderator.user)
     assert client.get(reverse("staff:content_views")).status_code == 404
+
+
+def test_a_file_download_is_recorded(client, framework):
+    from .support import stored_evidence
+
+    staff = staff_user()
+    application, _ = screened_application(staff=staff)
+    evidence = stored_evidence(application, by=application.created_by)
+    client.force_login(staff)
+    response = client.get(reverse("staff:evidence_download", args=[application.pk, evidence.pk]))
+    assert response.status_code == 200
+    assert ContentView.objects.get().page == "staff:evidence_download"
