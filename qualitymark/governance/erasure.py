@@ -50,9 +50,19 @@ def _mentions(person) -> Q:
 
 
 def _answers_naming(person):
+    """Answers of applications of the person's agencies (or that they wrote) that
+    contain their name or address; another agency's text naming someone else of
+    the same name is left alone."""
+    agencies = model("applications.Membership").objects.filter(user=person).values("agency_id")
+    theirs = (
+        Q(application__agency_id__in=agencies)
+        | Q(application__created_by=person)
+        | Q(updated_by=person)
+    )
     return (
         model("applications.SectionAnswer")
-        .objects.annotate(text=Cast("data", TextField()))
+        .objects.filter(theirs)
+        .annotate(text=Cast("data", TextField()))
         .filter(_mentions(person))
     )
 
@@ -84,7 +94,7 @@ def _replaced(person) -> list[Line]:
             model("applications.Application").objects.filter(declaration_signed_by=person).count(),
         ),
         Line(
-            "Application answers that contain the name or address",
+            "Answers in their agencies' applications that contain the name or address",
             _answers_naming(person).count(),
         ),
         Line(

@@ -57,8 +57,12 @@ class ContentViewFilterForm(forms.Form):
     application = forms.CharField(
         label="Application reference or number", required=False, max_length=20
     )
-    person = forms.CharField(label="Person's e-mail address or name", required=False,
-                             max_length=200)
+    person = forms.CharField(
+        label="Person's e-mail address or name",
+        help_text="The whole e-mail address, or any part of the name.",
+        required=False,
+        max_length=200,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,7 +6,7 @@ from .models import ContentView
 
 def content_views(*, application: str = "", person: str = "") -> QuerySet[ContentView]:
     """The access record, newest first, filtered by application (reference or
-    number) and by person (e-mail address or name, any part)."""
+    number) and by person (their whole e-mail address, or any part of their name)."""
     views = ContentView.objects.select_related("viewer")
     application = application.strip()
     if application:
@@ -16,10 +16,10 @@ def content_views(*, application: str = "", person: str = "") -> QuerySet[Conten
             else by_reference
         )
     person = person.strip()
-    if person:
-        views = views.filter(
-            Q(viewer__email__icontains=person) | Q(viewer__full_name__icontains=person)
-        )
+    if "@" in person:
+        views = views.filter(viewer__email__iexact=person)
+    elif person:
+        views = views.filter(viewer__full_name__icontains=person)
     return views
 
 

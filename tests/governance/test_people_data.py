@@ -102,7 +102,7 @@ def test_erasure_says_what_stays_then_replaces_the_person_and_keeps_the_trail(st
     confirm = staff_client.get(url).content.decode()
     assert "What cannot be erased, and why" in confirm
     assert "The audit trail cannot be changed" in confirm
-    assert "Application answers that contain the name or address" in confirm
+    assert "Answers in their agencies&#x27; applications that contain the name" in confirm
 
     refused = staff_client.post(url, {"reason": "Request of 1 March"})
     assert refused.status_code == 200 and User.objects.get(pk=lead.pk).email == old_email
@@ -159,3 +159,19 @@ def test_a_person_with_nothing_but_an_account_gets_a_complete_empty_export(staff
     # ...and the export itself, recorded in the audit trail against the person.
     assert counts["Audit trail: changes to this person's account"] == 1
     assert sum(counts.values()) == 3
+
+
+def test_erasure_leaves_another_agency_s_text_naming_someone_of_the_same_name(staff_client, lead):
+    other = submitted_application()
+    answer = other.answers.exclude(data={}).first()
+    answer.data = {**answer.data, "contact_name": lead.full_name}
+    answer.save(update_fields=["data"])
+
+    name_before = answer.data["contact_name"]
+    staff_client.post(
+        reverse("staff:person_erase", args=[lead.pk]), {"reason": "Request", "confirm": "on"}
+    )
+
+    answer.refresh_from_db()
+    assert User.objects.get(pk=lead.pk).full_name == f"Erased person {lead.pk}"
+    assert answer.data["contact_name"] == name_before
