@@ -40,7 +40,8 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Security (issue 11): django.contrib.admin, with every change audited.
+    "qualitymark.audit.admin_site.AuditedAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -117,6 +118,17 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     )
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Security (issue 11): database roles and the audit chain ---------------------------
+# DATABASE_URL is the role the portal runs as. DATABASE_OWNER_URL, when set, is the
+# role that owns the tables: `manage.py migrate` connects with it and then grants the
+# DATABASE_URL role ordinary reads and writes, but only INSERT and SELECT on the audit
+# trail (qualitymark/audit/roles.py). Only its user name and password are used.
+DATABASE_OWNER_URL = env.str("DATABASE_OWNER_URL", default="")
+DATABASE_APP_ROLE = DATABASES["default"].get("USER", "") if DATABASE_OWNER_URL else ""
+# The key of the audit trail's hash chain; kept out of the database. Changing it
+# makes `manage.py verify_audit` report every earlier event.
+AUDIT_CHAIN_KEY = env.str("AUDIT_CHAIN_KEY", default="")
 
 # --- Cache and background jobs ---------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -225,6 +237,16 @@ CLAMD_HOST = env.str("CLAMD_HOST", default="")
 CLAMD_PORT = env.int("CLAMD_PORT", default=3310)
 CLAMD_TIMEOUT = env.float("CLAMD_TIMEOUT", default=60.0)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# --- Security (issue 11): limits checked before an upload is parsed ---------------------
+UPLOAD_MAX_UNCOMPRESSED_BYTES = env.int("UPLOAD_MAX_UNCOMPRESSED_BYTES", default=100 * 1024 * 1024)
+UPLOAD_MAX_COMPRESSION_RATIO = env.int("UPLOAD_MAX_COMPRESSION_RATIO", default=100)
+UPLOAD_MAX_ARCHIVE_ENTRIES = env.int("UPLOAD_MAX_ARCHIVE_ENTRIES", default=5000)
+UPLOAD_MAX_PDF_PAGES = env.int("UPLOAD_MAX_PDF_PAGES", default=2000)
+UPLOAD_MAX_PDF_OBJECTS = env.int("UPLOAD_MAX_PDF_OBJECTS", default=500_000)
+# Ceilings for the child process that parses an upload (PDF checks, text extraction).
+FILE_PARSE_MEMORY_BYTES = env.int("FILE_PARSE_MEMORY_BYTES", default=768 * 1024 * 1024)
+FILE_PARSE_SECONDS = env.int("FILE_PARSE_SECONDS", default=30)
 
 # --- E-mail -------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

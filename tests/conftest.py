@@ -105,3 +105,21 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+# --- Security (issue 11): two database roles ----------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """With two database roles (DATABASE_OWNER_URL set, as in CI) the tests connect
+    as the owner, as `manage.py migrate` does in production: it creates the test
+    database, migrates it and grants the portal's role (DATABASE_URL's user) its
+    privileges there. tests/audit/test_database_roles.py connects as that role."""
+    from django.conf import settings
+
+    from qualitymark.audit.roles import owner_credentials
+
+    credentials = owner_credentials()
+    if credentials:
+        settings.DATABASES["default"].update(credentials)

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from qualitymark.audit.services import record_event
 from qualitymark.core.outbox import publish
-from qualitymark.files import scanning, storage, text_extraction
+from qualitymark.files import ceilings, scanning, storage, text_extraction
 from qualitymark.files.validation import UploadRejected, describe_size, validate_upload
 from qualitymark.notifications.services import notify
 
@@ -269,7 +269,7 @@ def check_evidence(evidence_id: int) -> EvidenceFile | None:
     extracted = status in SERVABLE_SCAN_STATUSES and evidence.kind in TEXT_KINDS
     if extracted:
         # PostgreSQL text cannot hold NUL characters (PDF text sometimes has them).
-        text = text_extraction.extract_text(evidence.storage_key, evidence.kind)
+        text = ceilings.extract_text_within_ceilings(evidence.storage_key, evidence.kind)
         text = text.replace("\x00", "")
 
     with transaction.atomic():

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from applications import rules as agency_rules
 from applications.selectors import open_application_of
+from qualitymark.audit.services import record_event
 from qualitymark.core.forms import apply_errors, posted
 from qualitymark.core.permissions import agency_user_required, staff_required
 from qualitymark.files.storage import file_response
@@ -241,6 +242,8 @@ def staff_certificate_download(request, pk, version):
     certificate = selectors.certificate_of(award, version)
     if certificate is None:
         raise Http404
+    record_event(actor=request.user, action="certificate.downloaded", target=award,
+                 changes={"version": certificate.version})
     return file_response(
         certificate.storage_key,
         download_name=certificate.download_name,
@@ -279,6 +282,8 @@ def agency_certificate_download(request, slug, pk):
     certificate = selectors.certificate_of(award)
     if certificate is None:
         raise Http404
+    record_event(actor=request.user, action="certificate.downloaded", target=award,
+                 changes={"version": certificate.version})
     return file_response(
         certificate.storage_key,
         download_name=certificate.download_name,

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class AuditEventQuerySet(models.QuerySet):
@@ -12,9 +13,11 @@ class AuditEventQuerySet(models.QuerySet):
 
 class AuditEvent(models.Model):
     """One thing that happened. Append-only: on PostgreSQL a trigger refuses
-    UPDATE and DELETE on this table (see migration 0002)."""
+    UPDATE and DELETE on this table (see migration 0002), the application's
+    database role may only INSERT and SELECT it (``manage.py migrate`` grants),
+    and each event is chained to the one before by a keyed hash (``chain``)."""
 
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -27,6 +30,10 @@ class AuditEvent(models.Model):
     target_id = models.CharField(max_length=64, blank=True, db_index=True)
     target_repr = models.CharField(max_length=255, blank=True)
     changes = models.JSONField(default=dict, blank=True)
+    position = models.PositiveBigIntegerField(unique=True)
+    previous_hash = models.CharField(max_length=64, blank=True)
+    details_digest = models.CharField(max_length=64)
+    chain_hash = models.CharField(max_length=64)
 
     objects = AuditEventQuerySet.as_manager()
 

@@ -1,8 +1,11 @@
+import json
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import models
+from django.db import models, transaction
+from django.utils import timezone
 
+from . import chain
 from .context import current_ip
 from .models import AuditEvent, AuditEventPersonal
 
@@ -30,18 +33,27 @@ def record_event(
     """Append one audit event. Services call this inside their transaction so
     the event and the change it describes commit or roll back together.
 
-    The actor's e-mail, the internet address and any typed e-mail go to the
-    event's personal details (AuditEventPersonal), outside the event itself."""
+    The event is linked to the end of the hash chain under a lock held until
+    that transaction ends, so concurrent transactions chain in turn. The actor's
+    e-mail, the internet address and any typed e-mail go to the event's personal
+    details (AuditEventPersonal), outside the chained event."""
     target_type, target_id, target_repr = _describe_target(target)
     is_person = actor is not None and getattr(actor, "is_authenticated", False)
-    event = AuditEvent.objects.create(
+    event = AuditEvent(
         actor=actor if is_person else None,
         action=action,
         target_type=target_type,
         target_id=target_id,
         target_repr=target_repr,
-        changes=changes or {},
+        # As stored: JSON keys are strings, tuples are lists.
+        changes=json.loads(json.dumps(changes or {})),
     )
+    with transaction.atomic():
+        chain.lock_chain()
+        event.created_at = timezone.now()  # after the lock, so times rise along the chain
+        last = AuditEvent.objects.order_by("-position").only("position", "chain_hash").first()
+        chain.link(event, last)
+        event.save(force_insert=True)
     AuditEventPersonal.objects.create(
         event=event,
         actor_email=actor.email if is_person else "",

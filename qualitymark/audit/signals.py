@@ -1,5 +1,19 @@
-from allauth.account.signals import password_changed, password_reset
-from allauth.mfa.signals import authenticator_added, authenticator_removed, authenticator_reset
+from allauth.account.signals import (
+    email_added,
+    email_changed,
+    email_confirmed,
+    email_removed,
+    password_changed,
+    password_reset,
+)
+from allauth.mfa.models import Authenticator
+from allauth.mfa.signals import (
+    authentication_failed,
+    authenticator_added,
+    authenticator_removed,
+    authenticator_reset,
+    authenticator_used,
+)
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
@@ -70,3 +84,60 @@ def audit_mfa_reset(sender, request, user, authenticator, **kwargs):
         changes={"type": authenticator.type},
         ip_address=_ip(request),
     )
+
+
+# --- Security (issue 11): second-factor checks and e-mail address changes ----------------
+
+
+@receiver(authenticator_used)
+def audit_second_factor_used(sender, request, user, authenticator, **kwargs):
+    recovery = authenticator.type == Authenticator.Type.RECOVERY_CODES
+    record_event(
+        actor=user,
+        action="auth.recovery_code_used" if recovery else "auth.second_factor_passed",
+        target=user,
+        changes={
+            "type": authenticator.type,
+            "reauthenticated": bool(kwargs.get("reauthenticated")),
+        },
+        ip_address=_ip(request),
+    )
+
+
+@receiver(authentication_failed)
+def audit_second_factor_failed(sender, request, user, authenticator=None, **kwargs):
+    record_event(
+        actor=user,
+        action="auth.second_factor_failed",
+        target=user,
+        changes={
+            "type": getattr(authenticator, "type", ""),
+            "reauthentication": bool(kwargs.get("reauthentication")),
+        },
+        ip_address=_ip(request),
+    )
+
+
+@receiver(email_added)
+@receiver(email_removed)
+@receiver(email_changed)
+@receiver(email_confirmed)
+def audit_email_address(sender, request, **kwargs):
+    signal = kwargs["signal"]
+    action, changes = {
+        email_added: ("account.email_added", lambda: {"email": kwargs["email_address"].email}),
+        email_removed: ("account.email_removed", lambda: {"email": kwargs["email_address"].email}),
+        email_changed: (
+            "account.email_changed",
+            lambda: {
+                "from": getattr(kwargs.get("from_email_address"), "email", ""),
+                "to": getattr(kwargs.get("to_email_address"), "email", ""),
+            },
+        ),
+        email_confirmed: (
+            "account.email_confirmed",
+            lambda: {"email": kwargs["email_address"].email},
+        ),
+    }[signal]
+    user = getattr(kwargs.get("email_address"), "user", None) or kwargs.get("user")
+    record_event(actor=user, action=action, target=user, changes=changes(), ip_address=_ip(request))

@@ -2,7 +2,9 @@
 
 An ordinary package of functions (not a Django app, no models):
 
-- ``validation``: checks an evidence upload before it is stored.
+- ``validation``: checks an evidence upload before it is stored (with ``file_types``,
+  ``filenames``, ``archive_checks`` and ``pdf_checks``).
+- ``ceilings``: runs a parser in a child process with memory and time ceilings.
 - ``storage``: stores files privately under random keys and hands them out.
 - ``scanning``: virus scanning with clamd.
 - ``pdf``: renders PDFs with WeasyPrint without letting templates reach the network.

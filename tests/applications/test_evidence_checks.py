@@ -126,7 +126,9 @@ def test_a_spreadsheets_cells_are_read(no_scanner, checked_upload):
 def test_nul_characters_in_extracted_text_are_dropped(no_scanner, checked_upload, monkeypatch):
     # PostgreSQL text columns cannot hold NUL; some PDFs' text has it.
     monkeypatch.setattr(
-        evidence_services.text_extraction, "extract_text", lambda key, kind: "Tracking\x00 meeting"
+        evidence_services.ceilings,
+        "extract_text_within_ceilings",
+        lambda key, kind: "Tracking\x00 meeting",
     )
     evidence = checked_upload("case.pdf", text_pdf())
     assert evidence.extracted_text == "Tracking meeting"

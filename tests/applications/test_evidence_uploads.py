@@ -116,7 +116,7 @@ def test_file_exactly_at_the_size_limit_is_accepted(lead_client, draft, settings
         pytest.param(
             "policy.docx",
             docx_with_macros,
-            "The file contains macros, which cannot be uploaded.",
+            "The file contains macros or ActiveX controls, which cannot be uploaded.",
             id="docx-with-macros",
         ),
         pytest.param(

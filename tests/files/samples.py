@@ -82,6 +82,18 @@ def pdf_bytes() -> bytes:
     return buffer.getvalue()
 
 
+def big_pdf_bytes(stream_bytes: bytes) -> bytes:
+    """A one-page PDF whose page content is ``stream_bytes`` (stored uncompressed)."""
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(595, 842))
+    pdf.pages[0].Contents = pdf.make_stream(stream_bytes)
+    buffer = io.BytesIO()
+    pdf.save(buffer, compress_streams=False)
+    return buffer.getvalue()
+
+
 SAMPLES = {
     "pdf": pdf_bytes,
     "docx": docx_bytes,

@@ -94,7 +94,7 @@ def test_upload_is_rewound_after_a_rejection():
             "word/document.xml": "<w:document/>",
             "word/media/big.bin": os.urandom(900_000),
         })),
-        ("big.pdf", b"%PDF-1.7\n" + os.urandom(900_000)),
+        ("big.pdf", samples.big_pdf_bytes(os.urandom(900_000))),
     ],
     ids=["text", "zip", "pdf"],
 )
