@@ -280,6 +280,12 @@ ACCOUNT_RATE_LIMITS = {
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "EP Quality Mark"
 MFA_RECOVERY_CODE_COUNT = 10
+# --- Security (issue 11): proxies in front of the portal ---------------------------------
+# How many proxies you run in front of the portal (a TLS proxy: 1). The client
+# address is then taken from X-Forwarded-For, that many entries from the right;
+# used by the sign-in rate limits and the audit trail (qualitymark/audit/context.py).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=int(timedelta(hours=8).total_seconds()))
 SESSION_COOKIE_HTTPONLY = True
