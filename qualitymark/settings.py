@@ -66,6 +66,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Security (issue 11): NUL and other control characters in any input answer 400.
+    "qualitymark.core.http_hardening.RejectBadInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -79,6 +81,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "qualitymark.audit.middleware.RequestContextMiddleware",
     "qualitymark.core.middleware.SecondFactorRequiredMiddleware",
+    # Security (issue 11): every page for a signed-in person is private, no-store.
+    "qualitymark.core.http_hardening.PrivatePagesNotCachedMiddleware",
 ]
 
 ROOT_URLCONF = "qualitymark.urls"
