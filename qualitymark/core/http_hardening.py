@@ -1,9 +1,10 @@
 """Two small guards on every request (issue 11).
 
-``RejectBadInputMiddleware`` answers 400 to a request whose path, query string
-or form fields hold a NUL or another control character that no real page or
-form uses: PostgreSQL cannot store NUL in text, so such input would otherwise
-end in a server error somewhere down the line.
+``RejectBadInputMiddleware`` answers 400 to a request whose path or query string
+holds a control character (no link has one), or whose form fields hold a NUL:
+PostgreSQL cannot store NUL in text, so such input would otherwise end in a
+server error somewhere down the line. Other characters pasted into a form (a
+vertical tab from a word processor, say) are left to the forms.
 
 ``PrivatePagesNotCachedMiddleware`` marks every response to a signed-in person
 ``Cache-Control: private, no-store``, so no browser or proxy keeps a copy of
@@ -18,9 +19,8 @@ import re
 
 from django.core.exceptions import SuspiciousOperation
 
-# C0 controls except tab, line feed and carriage return, and DEL. Form text
-# areas send CR LF; tab may be pasted.
-_BAD_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_ADDRESS_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
+_NUL = re.compile(r"\x00")
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
@@ -28,8 +28,8 @@ class BadInput(SuspiciousOperation):
     """Turned into a 400 response by Django."""
 
 
-def _bad(values) -> bool:
-    return any(_BAD_CHARACTERS.search(value) for value in values)
+def _bad(values, characters=_NUL) -> bool:
+    return any(characters.search(value) for value in values)
 
 
 def _fields(query_dict) -> list[str]:
@@ -41,7 +41,7 @@ class RejectBadInputMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if _bad([request.path]) or _bad(_fields(request.GET)):
+        if _bad([request.path, *_fields(request.GET)], _ADDRESS_CONTROLS):
             raise BadInput("Control characters in the address.")
         if request.method == "POST" and request.content_type in _FORM_TYPES:
             names = [upload.name or "" for upload in request.FILES.values()]
