@@ -67,6 +67,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Security (issue 11): NUL and other control characters in any input answer 400.
+    "qualitymark.core.http_hardening.RejectBadInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -81,6 +83,8 @@ MIDDLEWARE = [
     "qualitymark.audit.middleware.RequestContextMiddleware",
     "qualitymark.core.middleware.SecondFactorRequiredMiddleware",
     "qualitymark.governance.access_log.ContentViewMiddleware",
+    # Security (issue 11): every page for a signed-in person is private, no-store.
+    "qualitymark.core.http_hardening.PrivatePagesNotCachedMiddleware",
 ]
 
 ROOT_URLCONF = "qualitymark.urls"
@@ -300,6 +304,16 @@ ACCOUNT_RATE_LIMITS = {
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "EP Quality Mark"
 MFA_RECOVERY_CODE_COUNT = 10
+# --- Security (issue 11): proxies in front of the portal ---------------------------------
+# How many proxies you run in front of the portal (a TLS proxy: 1). The client
+# address is then taken from X-Forwarded-For, that many entries from the right;
+# used by the sign-in rate limits and the audit trail (qualitymark/audit/context.py).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# --- Security (issue 11): second-factor secrets encrypted at rest --------------------------
+# Fernet keys, comma-separated: the first encrypts, all decrypt (qualitymark/users/secrets.py).
+MFA_ADAPTER = "qualitymark.users.secrets.MFAAdapter"
+MFA_ENCRYPTION_KEYS = env.list("MFA_ENCRYPTION_KEYS", default=[])
 
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=int(timedelta(hours=8).total_seconds()))
 SESSION_COOKIE_HTTPONLY = True

@@ -114,15 +114,8 @@ def _matches_signature(file_type: FileType, head: bytes) -> bool:
 
 
 def _zip_kind(uploaded_file) -> str | None:
-    """Which Office/OpenDocument kind a zip holds, or None (also for a broken zip)."""
-    return _inspect_zip(uploaded_file)[0]
-
-
-def _inspect_zip(uploaded_file) -> tuple[str | None, bool]:
-    """(kind, False) for a zip-based document; (None, False) if it is neither.
-
-    Macros and ActiveX parts are looked for by ``archive_checks``.
-    """
+    """Which Office/OpenDocument kind a zip holds, or None (also for a broken zip).
+    Macros and ActiveX parts are looked for by ``archive_checks``."""
     try:
         uploaded_file.seek(0)
         with zipfile.ZipFile(uploaded_file) as archive:
@@ -130,17 +123,17 @@ def _inspect_zip(uploaded_file) -> tuple[str | None, bool]:
             if "[Content_Types].xml" in names:
                 for file_type in ALLOWED_TYPES.values():
                     if file_type.zip_member and file_type.zip_member in names:
-                        return file_type.kind, False
+                        return file_type.kind
             if "mimetype" in names:
                 with archive.open("mimetype") as member:
                     mimetype = member.read(200).decode("ascii", "replace").strip()
                 for file_type in ALLOWED_TYPES.values():
                     if file_type.odf_mimetype and file_type.odf_mimetype == mimetype:
-                        return file_type.kind, False
+                        return file_type.kind
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, RuntimeError,
             ValueError, NotImplementedError):
-        return None, False
-    return None, False
+        return None
+    return None
 
 
 def _mismatch(extension: str, expected: FileType, head: bytes, uploaded_file) -> UploadRejected:
@@ -223,8 +216,7 @@ def _check_content(uploaded_file, extension: str, kind: str) -> str | None:
             )
         raise _mismatch(extension, expected, head, uploaded_file)
     if expected.zip_member or expected.odf_mimetype:
-        actual_kind, _ = _inspect_zip(uploaded_file)
-        if actual_kind != kind:
+        if _zip_kind(uploaded_file) != kind:
             raise _mismatch(extension, expected, head, uploaded_file)
         check_archive(uploaded_file, extension)
     elif kind == "pdf":

@@ -1,6 +1,7 @@
 """Read-only: people get roles through invitations and the staff pages, which
 check and audit every change. Accounts for operators come from createsuperuser."""
 
+from allauth.mfa.models import Authenticator
 from django.contrib import admin
 
 from .models import User
@@ -21,4 +22,27 @@ class UserAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# --- Security (issue 11): authenticators without their secrets ------------------------------
+
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(admin.ModelAdmin):
+    """Who has which authenticator, never its secret (not even encrypted). An
+    operator may remove one (audited: admin.deleted), not add or edit one."""
+
+    raw_id_fields = ("user",)
+    list_display = ("user", "type", "created_at", "last_used_at")
+    list_filter = ("type", "created_at", "last_used_at")
+    exclude = ("data",)
+    readonly_fields = ("user", "type", "created_at", "last_used_at")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

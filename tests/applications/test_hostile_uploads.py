@@ -160,3 +160,15 @@ def test_text_with_angle_brackets_is_still_text(lead_client, draft):
     data = b"quarter,placed\nQ1,<5 children\nQ2,>3 carers\n"
     upload_on_page(lead_client, draft, "data.csv", data)
     assert EvidenceFile.objects.filter(application=draft).count() == 1
+
+
+def test_macros_inside_an_embedded_ole_object_are_refused(lead_client, draft):
+    data = hostile.docx_with_embedded_ole(hostile.ole_compound_file("VBA", "dir"))
+    response = upload_on_page(lead_client, draft, "policy.docx", data)
+    assert_refused(response, draft, MACROS)
+
+
+def test_an_embedded_ole_object_without_macros_is_fine(lead_client, draft):
+    data = hostile.docx_with_embedded_ole(hostile.ole_compound_file(None, "Contents"))
+    upload_on_page(lead_client, draft, "policy.docx", data)
+    assert EvidenceFile.objects.filter(application=draft).count() == 1

@@ -164,3 +164,10 @@ def test_concurrent_events_chain_one_after_another():
     assert AuditEvent.objects.count() == 60
     ok, output = verify()
     assert ok, output
+
+
+def test_the_demo_data_verifies():
+    call_command("seed_demo", stdout=StringIO())
+    ok, output = verify()
+    assert ok, output
+    assert AuditEvent.objects.count() > 50

@@ -180,3 +180,43 @@ def pdf_with_incremental_update() -> bytes:
     )
     body += b"startxref\n%d\n%%%%EOF\n" % xref
     return bytes(body)
+
+
+def ole_compound_file(storage: str | None, stream: str) -> bytes:
+    """A minimal OLE compound file (CFB version 3) holding one 4 KB stream,
+    inside a storage when ``storage`` is given (a VBA project is storage "VBA"
+    with a stream "dir")."""
+    import struct
+
+    end, free, fat_sector, nostream = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD, 0xFFFFFFFF
+    data = b"Attribute VB_Name = \"Module1\"\r\n".ljust(4096, b"\0")
+    header = bytearray(512)
+    header[0:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    struct.pack_into("<HHHHH", header, 24, 0x3E, 3, 0xFFFE, 9, 6)
+    struct.pack_into("<IIIIIIIII", header, 40, 0, 1, 1, 0, 4096, end, 0, end, 0)
+    struct.pack_into("<I", header, 76, 0)  # the FAT is sector 0
+    for slot in range(1, 109):
+        struct.pack_into("<I", header, 76 + 4 * slot, free)
+    fat = [fat_sector, end, *range(3, 10), end] + [free] * (128 - 10)
+
+    def entry(name, kind, child=nostream, start=end, size=0):
+        raw = bytearray(128)
+        encoded = (name + "\0").encode("utf-16-le") if name else b""
+        raw[0 : len(encoded)] = encoded
+        struct.pack_into("<HBB", raw, 64, len(encoded), kind, 1)
+        struct.pack_into("<III", raw, 68, nostream, nostream, child)
+        struct.pack_into("<II", raw, 116, start, size)
+        return bytes(raw)
+
+    if storage:
+        entries = [entry("Root Entry", 5, child=1), entry(storage, 1, child=2),
+                   entry(stream, 2, start=2, size=len(data)), entry("", 0)]
+    else:
+        entries = [entry("Root Entry", 5, child=1), entry(stream, 2, start=2, size=len(data)),
+                   entry("", 0), entry("", 0)]
+    return (bytes(header) + struct.pack("<128I", *fat) + b"".join(entries) + data)
+
+
+def docx_with_embedded_ole(ole: bytes) -> bytes:
+    """An embedded object part with an ordinary name and content type."""
+    return docx_with({"word/embeddings/oleObject1.bin": ole})
