@@ -7,3 +7,6 @@ class ApplicationsConfig(AppConfig):
 
     def ready(self):
         from . import notifications  # noqa: F401 - registers the lifecycle e-mails
+        from .roles import register_agency_roles
+
+        register_agency_roles()

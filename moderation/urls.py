@@ -2,6 +2,7 @@ from django.urls import path
 
 from .views import agency as agency_views
 from .views import panel as panel_views
+from .views import people as people_views
 from .views import profiles as profile_views
 from .views import reviewer as reviewer_views
 from .views import staff as staff_views
@@ -99,6 +100,16 @@ agency_patterns = [
     ),
     path(APPLICATION + "decision/", agency_views.decision, name="decision"),
     path(APPLICATION + "decision.pdf", agency_views.decision_pdf, name="decision_pdf"),
+]
+
+staff_patterns += [
+    path("people/", people_views.people_list, name="people_list"),
+    path("people/<int:pk>/", people_views.people_detail, name="people_detail"),
+    path(
+        "people/<int:pk>/remove-staff-rights/",
+        people_views.people_remove_staff,
+        name="people_remove_staff",
+    ),
 ]
 
 # Public pages (no sign-in): the register and verification, added with awards

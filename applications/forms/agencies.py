@@ -1,11 +1,11 @@
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Fixed, Fluid, Layout, Size
+from crispy_forms_gds.layout import Field, Fixed, Fluid, Size
 from django import forms
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from qualitymark.core.forms import gds_helper
 from qualitymark.users.models import User
 
 from ..models import (
@@ -18,15 +18,6 @@ from ..models import (
     validate_ofsted_urn,
 )
 from ..services import validate_partnership
-
-
-def gds_helper(*fields, submit_label="Save", method="post") -> FormHelper:
-    helper = FormHelper()
-    helper.form_method = method
-    if method == "get":
-        helper.disable_csrf = True
-    helper.layout = Layout(*fields, Button("submit", submit_label))
-    return helper
 
 
 class AgencyChoiceField(forms.ModelMultipleChoiceField):
@@ -368,15 +359,6 @@ class MembershipRoleForm(forms.Form):
         self.helper = gds_helper(
             Field.radios("role", legend_size=Size.SMALL), submit_label="Change role"
         )
-
-
-class ConfirmForm(forms.Form):
-    """A form with no questions, so a confirmation page can show errors in the
-    usual error summary."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
 
 
 class AcceptInvitationForm(forms.Form):

@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from qualitymark.core.forms import apply_errors, posted
+from qualitymark.core.forms import ConfirmForm, apply_errors, posted
 from qualitymark.core.permissions import agency_user_required, staff_required
 from qualitymark.users.models import User
 
@@ -23,7 +23,6 @@ from ..forms import (
     AcceptInvitationForm,
     AgencyFilterForm,
     AgencyProfileForm,
-    ConfirmForm,
     InvitationFilterForm,
     LeadInvitationForm,
     MembershipRoleForm,

@@ -3,8 +3,8 @@
 from crispy_forms_gds.layout import Field, Size
 from django import forms
 
-from applications.forms import gds_helper
 from applications.models import AgencyType, Level, Region
+from qualitymark.core.forms import gds_helper
 
 from ..models import AwardStatus
 from ..selectors.register import DEFAULT_SORT, REGISTER_SORTS, RegisterFilters

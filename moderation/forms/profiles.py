@@ -1,8 +1,9 @@
 from crispy_forms_gds.layout import Field, Fluid, Size
 from django import forms
 
-from applications.forms import AgencyChoiceField, gds_helper
+from applications.forms.agencies import AgencyChoiceField
 from applications.models import Agency, Region
+from qualitymark.core.forms import gds_helper
 
 from ..models import Expertise
 

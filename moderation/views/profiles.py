@@ -6,9 +6,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from applications.forms import ConfirmForm
 from applications.models import Agency, Invitation
-from qualitymark.core.forms import apply_errors, posted
+from qualitymark.core.forms import ConfirmForm, apply_errors, posted
 from qualitymark.core.permissions import moderator_required, staff_required
 from qualitymark.users.models import User
 

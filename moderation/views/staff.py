@@ -22,10 +22,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from applications import selectors as application_selectors
 from applications import services as application_services
-from applications.forms import ConfirmForm
 from applications.lifecycle import Status, TransitionNotAllowed
 from applications.models import Application
-from qualitymark.core.forms import apply_errors, posted
+from qualitymark.core.forms import ConfirmForm, apply_errors, posted
 from qualitymark.core.permissions import staff_required
 from qualitymark.files.storage import file_response
 

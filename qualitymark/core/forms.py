@@ -1,5 +1,8 @@
 """Small helpers shared by every app's views for working with forms."""
 
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Layout
+from django import forms
 from django.core.exceptions import ValidationError
 
 
@@ -17,3 +20,21 @@ def apply_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def gds_helper(*fields, submit_label="Save", method="post") -> FormHelper:
+    helper = FormHelper()
+    helper.form_method = method
+    if method == "get":
+        helper.disable_csrf = True
+    helper.layout = Layout(*fields, Button("submit", submit_label))
+    return helper
+
+
+class ConfirmForm(forms.Form):
+    """A form with no questions, so a confirmation page can show errors in the
+    usual error summary."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()

@@ -5,17 +5,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from applications.forms import ConfirmForm
 from applications.models import Invitation
-from applications.selectors import memberships_of_user
-from moderation.models import ModeratorProfile
-from qualitymark.core.forms import apply_errors, posted
+from applications.selectors.agencies import memberships_of_user
+from qualitymark.core.forms import ConfirmForm, apply_errors, posted
 from qualitymark.core.permissions import staff_required
+from qualitymark.users import services
+from qualitymark.users.roles import roles_of
 
-from . import services
-from .forms import PeopleFilterForm
-from .roles import roles_of
-from .selectors import annotated_role_names, people_visible_to
+from ..forms.people import PeopleFilterForm
+from ..models import ModeratorProfile
+from ..selectors.people import annotated_role_names, people_visible_to
 
 
 @staff_required
