@@ -10,23 +10,22 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from applications.lifecycle import TransitionNotAllowed
 from applications.models import Level
 from qualitymark.core.forms import apply_errors, posted
-from qualitymark.core.permissions import require_rule, staff_required
+from qualitymark.core.permissions import require_rule
 from qualitymark.users import rules as role_rules
 from qualitymark.users.roles import roles_of
 
 from .. import selectors, services
 from ..access import is_conflicted_on
 from ..consolidation import rating_label, rule_facts, suggest_outcome
-from ..forms import DecisionForm, MeetingDetailsForm, MeetingForm, feedback_initial
+from ..forms import DecisionForm, feedback_initial
 from ..models import Decision, PanelMeeting, Recommendation
 from ..rules import can_chair_panel
 
@@ -298,127 +297,5 @@ def correct_decision(request, pk):
             "form": form,
             "suggested_label": Recommendation(current.suggested_outcome).label,
             "back_url": reverse("moderation:decide", args=[application.pk]),
-        },
-    )
-
-
-# --- Panel meetings (Coram staff) ------------------------------------------------------------
-
-
-@staff_required
-def meeting_list(request):
-    meetings = (
-        PanelMeeting.objects.select_related("chair__user")
-        .annotate(
-            member_count=Count("members_present", distinct=True),
-            agenda_count=Count("agenda", distinct=True),
-        )
-        .order_by("-held_on", "-pk")
-    )
-    return render(
-        request,
-        "moderation/panel/meeting_list.html",
-        {"meetings": meetings, "quorum": settings.PANEL_QUORUM},
-    )
-
-
-@staff_required
-@GET_AND_POST
-def meeting_create(request):
-    form = MeetingForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = services.create_meeting(
-                actor=request.user,
-                held_on=form.cleaned_data["held_on"],
-                chair=form.cleaned_data["chair"],
-                title=form.cleaned_data["title"],
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(
-                request, f"{meeting} has been arranged. Now add the members and the agenda."
-            )
-            return redirect("staff:meeting", meeting.pk)
-    return render(
-        request,
-        "applications/form_page.html",
-        {
-            "form": form,
-            "title": "Arrange a panel meeting",
-            "caption": "Panel meetings",
-            "intro": "Choose the date and the chair. You add the members present and the "
-            "applications on the agenda next.",
-            "back_url": reverse("staff:meetings"),
-        },
-    )
-
-
-@dataclass
-class AgendaItem:
-    application: object
-    counted: list
-    conflicted: list
-    quorate: bool
-    decision: Decision | None
-
-
-@staff_required
-@GET_AND_POST
-def meeting_detail(request, meeting_pk):
-    meeting = get_object_or_404(PanelMeeting.objects.select_related("chair__user"), pk=meeting_pk)
-    present = list(meeting.members_present.select_related("user"))
-    agenda = list(meeting.agenda.select_related("agency").order_by("reference"))
-    form = MeetingDetailsForm(
-        posted(request),
-        meeting=meeting,
-        initial={
-            "members_present": present or [meeting.chair],
-            "agenda": agenda,
-            "notes": meeting.notes,
-        },
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.set_meeting_details(
-                actor=request.user,
-                meeting=meeting,
-                members_present=form.cleaned_data["members_present"],
-                agenda=form.cleaned_data["agenda"],
-                notes=form.cleaned_data["notes"],
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "The meeting's details have been saved.")
-            return redirect("staff:meeting", meeting.pk)
-    decisions = {
-        decision.application_id: decision
-        for decision in Decision.objects.filter(application__in=agenda, superseded_by__isnull=True)
-    }
-    items = []
-    for application in agenda:
-        counted = services.quorum_members(meeting, application)
-        counted_ids = {member.pk for member in counted}
-        items.append(
-            AgendaItem(
-                application=application,
-                counted=counted,
-                conflicted=[member for member in present if member.pk not in counted_ids],
-                quorate=len(counted) >= settings.PANEL_QUORUM,
-                decision=decisions.get(application.pk),
-            )
-        )
-    return render(
-        request,
-        "moderation/panel/meeting_detail.html",
-        {
-            "meeting": meeting,
-            "present": present,
-            "items": items,
-            "quorum": settings.PANEL_QUORUM,
-            "form": form,
-            "back_url": reverse("staff:meetings"),
         },
     )

@@ -1,0 +1,300 @@
+"""Coram staff's pages for agencies, their people and invitations
+(/staff/agencies/, /staff/invitations/)."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from qualitymark.core.forms import ConfirmForm, apply_errors, posted
+from qualitymark.core.permissions import staff_required
+
+from .. import selectors, services
+from ..forms import (
+    AgencyFilterForm,
+    InvitationFilterForm,
+    StaffAgencyForm,
+    StaffInvitationForm,
+)
+from ..models import Agency, Invitation
+from .agencies import (
+    GET_AND_POST,
+    _active_membership,
+    _change_role,
+    _remove_member,
+    _resend,
+    _revoke,
+    _sent_message,
+)
+
+PAGE_SIZE = 50
+
+
+# --- Coram staff: agencies (/staff/agencies/) ---------------------------------------
+
+
+def _paginate(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+@staff_required
+def staff_agency_list(request):
+    form = AgencyFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    agencies = selectors.search_agencies(
+        actor=request.user,
+        query=(filters.get("query") or "").strip(),
+        region=filters.get("region") or "",
+        agency_type=filters.get("agency_type") or "",
+        status=filters.get("status") or "",
+    )
+    return render(
+        request,
+        "applications/staff/agency_list.html",
+        {"filter_form": form, "page": _paginate(request, agencies), "filtered": bool(filters)},
+    )
+
+
+@staff_required
+@GET_AND_POST
+def staff_agency_create(request):
+    form = StaffAgencyForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            agency = services.create_agency(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request, f"{agency.name} has been added. Next, invite the agency's lead."
+            )
+            return redirect("staff:agency_detail", agency.slug)
+    return render(
+        request,
+        "applications/form_page.html",
+        {
+            "form": form,
+            "title": "Add an agency",
+            "caption": "Agencies",
+            "back_url": reverse("staff:agency_list"),
+        },
+    )
+
+
+def _staff_agency(request, slug) -> Agency:
+    return get_object_or_404(selectors.agencies_visible_to(request.user), slug=slug)
+
+
+@staff_required
+def staff_agency_detail(request, slug):
+    agency = _staff_agency(request, slug)
+    return render(
+        request,
+        "applications/staff/agency_detail.html",
+        {
+            "agency": agency,
+            "memberships": selectors.active_memberships_of(agency),
+            "pending_invitations": selectors.pending_invitations_for_agency(agency),
+            "partnership_members": agency.partnership_members.order_by("name"),
+            "partnerships": agency.partnerships.order_by("name"),
+        },
+    )
+
+
+@staff_required
+@GET_AND_POST
+def staff_agency_edit(request, slug):
+    agency = _staff_agency(request, slug)
+    form = StaffAgencyForm(posted(request), instance=agency)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_agency(actor=request.user, agency=agency, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "The agency's details have been updated.")
+            return redirect("staff:agency_detail", agency.slug)
+    return render(
+        request,
+        "applications/form_page.html",
+        {
+            "form": form,
+            "title": "Change agency details",
+            "caption": agency.name,
+            "back_url": reverse("staff:agency_detail", args=[agency.slug]),
+        },
+    )
+
+
+@staff_required
+@GET_AND_POST
+def staff_agency_deactivate(request, slug):
+    agency = _staff_agency(request, slug)
+    back_url = reverse("staff:agency_detail", args=[agency.slug])
+    if not agency.is_active:
+        return redirect(back_url)
+    form = ConfirmForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        services.deactivate_agency(actor=request.user, agency=agency)
+        messages.success(request, f"{agency.name} has been deactivated.")
+        return redirect(back_url)
+    return render(
+        request,
+        "applications/confirm_page.html",
+        {
+            "form": form,
+            "title": f"Deactivate {agency.name}?",
+            "caption": "Agencies",
+            "paragraphs": [
+                "The agency's people will no longer be able to open its pages or its "
+                "applications, and its pending invitations will be revoked.",
+                "Nothing is deleted: its history, applications and awards are kept, and you "
+                "can reactivate the agency at any time.",
+            ],
+            "button_label": "Deactivate agency",
+            "warning_button": True,
+            "back_url": back_url,
+        },
+    )
+
+
+@staff_required
+@GET_AND_POST
+def staff_agency_reactivate(request, slug):
+    agency = _staff_agency(request, slug)
+    back_url = reverse("staff:agency_detail", args=[agency.slug])
+    if agency.is_active:
+        return redirect(back_url)
+    form = ConfirmForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        services.reactivate_agency(actor=request.user, agency=agency)
+        messages.success(request, f"{agency.name} has been reactivated.")
+        return redirect(back_url)
+    return render(
+        request,
+        "applications/confirm_page.html",
+        {
+            "form": form,
+            "title": f"Reactivate {agency.name}?",
+            "caption": "Agencies",
+            "paragraphs": [
+                "The agency's current members will be able to sign in and work on its "
+                "applications again. Invitations revoked when it was deactivated stay "
+                "revoked: send new ones if needed."
+            ],
+            "button_label": "Reactivate agency",
+            "back_url": back_url,
+        },
+    )
+
+
+@staff_required
+@GET_AND_POST
+def staff_membership_change_role(request, slug, pk):
+    agency = _staff_agency(request, slug)
+    membership = _active_membership(agency, pk)
+    return _change_role(
+        request,
+        agency=agency,
+        membership=membership,
+        back_url=reverse("staff:agency_detail", args=[agency.slug]),
+    )
+
+
+@staff_required
+@GET_AND_POST
+def staff_membership_remove(request, slug, pk):
+    agency = _staff_agency(request, slug)
+    membership = _active_membership(agency, pk)
+    return _remove_member(
+        request,
+        agency=agency,
+        membership=membership,
+        back_url=reverse("staff:agency_detail", args=[agency.slug]),
+    )
+
+
+# --- Coram staff: invitations (/staff/invitations/) ---------------------------------
+
+
+@staff_required
+def staff_invitation_list(request):
+    form = InvitationFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    invitations = selectors.invitations_with_status(
+        selectors.invitations_visible_to(request.user), filters.get("status") or ""
+    )
+    query = (filters.get("query") or "").strip()
+    if query:
+        invitations = invitations.filter(email__icontains=query)
+    return render(
+        request,
+        "applications/staff/invitation_list.html",
+        {"filter_form": form, "page": _paginate(request, invitations)},
+    )
+
+
+@staff_required
+@GET_AND_POST
+def staff_invitation_create(request):
+    initial = {}
+    agency_slug = request.GET.get("agency")
+    if agency_slug:
+        initial["agency"] = Agency.objects.filter(slug=agency_slug, is_active=True).first()
+        initial["role"] = Invitation.Role.AGENCY_LEAD
+    form = StaffInvitationForm(posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.send_invitation(
+                actor=request.user,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                agency=form.cleaned_data.get("agency"),
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _sent_message(invitation))
+            return redirect("staff:invitation_list")
+    return render(
+        request,
+        "applications/form_page.html",
+        {
+            "form": form,
+            "title": "Invite someone",
+            "caption": "Invitations",
+            "intro": "We will e-mail them a single-use link. If they already have an account "
+            "with that address, the link adds the role to it. Moderators, panel chairs and "
+            "Coram staff must set up an authenticator app when they first sign in.",
+            "back_url": reverse("staff:invitation_list"),
+        },
+    )
+
+
+def _staff_open_invitation(request, pk) -> Invitation:
+    return get_object_or_404(selectors.invitations_visible_to(request.user).open(), pk=pk)
+
+
+@staff_required
+@GET_AND_POST
+def staff_invitation_revoke(request, pk):
+    invitation = _staff_open_invitation(request, pk)
+    return _revoke(
+        request,
+        invitation=invitation,
+        back_url=reverse("staff:invitation_list"),
+        caption="Invitations",
+    )
+
+
+@staff_required
+@GET_AND_POST
+def staff_invitation_resend(request, pk):
+    invitation = _staff_open_invitation(request, pk)
+    return _resend(
+        request,
+        invitation=invitation,
+        back_url=reverse("staff:invitation_list"),
+        caption="Invitations",
+    )
