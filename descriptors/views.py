@@ -11,7 +11,8 @@ from qualitymark.core.permissions import staff_required
 
 from . import selectors, services
 from .forms import DescriptorForm, FrameworkDetailsForm, FrameworkUploadForm, MarkerForm
-from .io import CONTENT_TYPES, FORMATS, FrameworkFileError, dump_framework, export_filename
+from .framework_data import CONTENT_TYPES, FORMATS, FrameworkFileError
+from .io import dump_framework, export_filename
 from .models import Framework, FrameworkLockedError, FrameworkStatus
 
 
