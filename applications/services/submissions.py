@@ -296,7 +296,7 @@ def confirm_not_identifying(
 ) -> IdentifierConfirmation:
     """Record that a flagged piece of text is not identifying. Only a finding
     the check currently reports can be confirmed, and only on a draft."""
-    from ..selectors.submissions import identifier_findings
+    from ..selectors.identifiers import identifier_findings
 
     application = Application.objects.select_for_update().get(pk=application.pk)
     if not application_rules.can_sign_declaration(actor, application):
@@ -337,7 +337,7 @@ def next_reference(year: int) -> str:
 
 @transaction.atomic
 def submit_application(*, actor, application: Application) -> Application:
-    from ..selectors.submissions import submission_problems
+    from ..selectors.readiness import submission_problems
 
     application = Application.objects.select_for_update().get(pk=application.pk)
     if not application_rules.can_submit_application(actor, application):

@@ -14,7 +14,9 @@ from .. import rules as application_rules
 from .. import selectors, services
 from ..middleware import pop_rescued_draft
 from ..models import SectionAnswer
-from ..sections import FEE, DescriptorSection, form_kwargs
+from ..section_forms import DescriptorSection
+from ..section_list import form_kwargs
+from ..sections import FEE
 from .agencies import GET_AND_POST
 from .submissions import DECLARATION_CLEARED, _application_url, _editable_or_redirect, _fee_or_none
 

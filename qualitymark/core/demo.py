@@ -371,7 +371,7 @@ def complete_and_submit(application, *, lead: User, answers_for, name: str, role
     answers_for(section_key) gives the posted values for a section."""
     from applications import services as application_services
     from applications.models import SectionAnswer
-    from applications.sections import form_kwargs
+    from applications.section_list import form_kwargs
     from applications.selectors import application_overview
 
     for row in application_overview(application).rows:

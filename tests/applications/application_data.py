@@ -48,7 +48,7 @@ def section_answers(section_key: str) -> dict:
 def cleaned_answers(application, key: str) -> dict:
     """The answers for one section as the section's form stores them (numbers
     as numbers), for tests that save through the service."""
-    from applications.sections import form_kwargs, sections_for
+    from applications.section_list import form_kwargs, sections_for
     from applications.selectors import descriptors_for
 
     section = next(
@@ -64,7 +64,7 @@ def cleaned_answers(application, key: str) -> dict:
 
 
 def section_keys(application) -> list[str]:
-    from applications.sections import sections_for
+    from applications.section_list import sections_for
     from applications.selectors import descriptors_for
 
     return [section.key for section in sections_for(application, descriptors_for(application))]

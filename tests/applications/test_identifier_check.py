@@ -23,7 +23,8 @@ from applications.models import (
     ScanStatus,
     SectionAnswer,
 )
-from applications.selectors import submissions as selectors
+from applications.selectors import identifiers as selectors
+from applications.selectors.submissions import application_overview
 from applications.services.evidence import check_evidence
 from qualitymark.audit.models import AuditEvent
 from tests.factories import AgencyFactory
@@ -239,7 +240,7 @@ def test_the_planted_identifiers_are_found_and_nothing_else(application, expecte
 def test_the_page_lists_findings_per_section_and_per_document(lead_client, application):
     content = page(lead_client, application)
     by_caption = tables(content)
-    overview = selectors.application_overview(application)
+    overview = application_overview(application)
     q3_title, q5_title = overview.row("q3").section.title, overview.row("q5").section.title
     assert q3_title.startswith("Q3") and q5_title.startswith("Q5")
     assert list(by_caption) == [
