@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from applications.models import AgencyType, Region
-from qualitymark.core.demo import DEMO_PASSWORD, DEMO_PEOPLE
+from qualitymark.core.demo_people import DEMO_PASSWORD, DEMO_PEOPLE
 from qualitymark.users.models import User
 from qualitymark.users.roles import roles_of
 
