@@ -4,13 +4,13 @@ Each function checks who is acting, keeps the invariants that span several rows
 and records an audit event in the same transaction.
 """
 
+import rules
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from qualitymark.audit.services import field_changes, record_event
-from qualitymark.users.rules import is_coram_staff
+from qualitymark.core.permissions import require_perm
 
-from .. import rules as agency_rules
 from ..models import Agency, AgencyType, Invitation, unique_agency_slug
 from .invitations import mark_invitation_revoked
 
@@ -102,8 +102,9 @@ def _agency_state(agency: Agency) -> dict:
 
 @transaction.atomic
 def create_agency(*, actor, **values) -> Agency:
-    if not agency_rules.can_manage_agencies(actor):
-        raise PermissionDenied("Only Coram staff can add agencies.")
+    require_perm(
+        actor, "applications.manage_agencies", message="Only Coram staff can add agencies."
+    )
     unknown = set(values) - set(STAFF_EDITABLE_AGENCY_FIELDS)
     if unknown:
         raise TypeError(f"Unknown agency fields: {', '.join(sorted(unknown))}")
@@ -132,9 +133,9 @@ def update_agency(*, actor, agency: Agency, **values) -> Agency:
     if unknown:
         raise TypeError(f"Unknown agency fields: {', '.join(sorted(unknown))}")
     agency = Agency.objects.select_for_update().get(pk=agency.pk)
-    if is_coram_staff(actor):
+    if rules.has_perm("applications.manage_agencies", actor):
         allowed = set(STAFF_EDITABLE_AGENCY_FIELDS)
-    elif agency_rules.is_lead_of_agency(actor, agency):
+    elif rules.has_perm("applications.change_agency_profile", actor, agency):
         allowed = set(LEAD_EDITABLE_AGENCY_FIELDS)
     else:
         raise PermissionDenied("You cannot change this agency.")
@@ -164,8 +165,9 @@ def update_agency(*, actor, agency: Agency, **values) -> Agency:
 def deactivate_agency(*, actor, agency: Agency) -> Agency:
     """Close an agency's account: its people lose access to it and its pending
     invitations are revoked. Nothing is deleted."""
-    if not agency_rules.can_manage_agencies(actor):
-        raise PermissionDenied("Only Coram staff can deactivate agencies.")
+    require_perm(
+        actor, "applications.manage_agencies", message="Only Coram staff can deactivate agencies."
+    )
     agency = Agency.objects.select_for_update().get(pk=agency.pk)
     if not agency.is_active:
         return agency
@@ -184,8 +186,9 @@ def deactivate_agency(*, actor, agency: Agency) -> Agency:
 
 @transaction.atomic
 def reactivate_agency(*, actor, agency: Agency) -> Agency:
-    if not agency_rules.can_manage_agencies(actor):
-        raise PermissionDenied("Only Coram staff can reactivate agencies.")
+    require_perm(
+        actor, "applications.manage_agencies", message="Only Coram staff can reactivate agencies."
+    )
     agency = Agency.objects.select_for_update().get(pk=agency.pk)
     if agency.is_active:
         return agency

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from qualitymark.audit.services import record_event
+from qualitymark.core.permissions import require_perm
 from qualitymark.notifications.services import notify
 from qualitymark.users.models import User
 from qualitymark.users.role_grants import grant_role, holds_role
@@ -142,11 +143,6 @@ def send_invitation(*, actor, email: str, role: str, agency: Agency | None = Non
     return invitation
 
 
-def _ensure_may_manage(actor, invitation: Invitation) -> None:
-    if not agency_rules.can_manage_invitation(actor, invitation):
-        raise PermissionDenied("You cannot change this invitation.")
-
-
 @transaction.atomic
 def revoke_invitation(*, actor, invitation: Invitation) -> Invitation:
     invitation = (
@@ -154,7 +150,12 @@ def revoke_invitation(*, actor, invitation: Invitation) -> Invitation:
         .select_related("agency")
         .get(pk=invitation.pk)
     )
-    _ensure_may_manage(actor, invitation)
+    require_perm(
+        actor,
+        "applications.manage_invitation",
+        invitation,
+        message="You cannot change this invitation.",
+    )
     if invitation.accepted_at:
         raise ValidationError("This invitation has already been accepted, so it cannot be revoked")
     if invitation.revoked_at is None:
@@ -171,7 +172,12 @@ def resend_invitation(*, actor, invitation: Invitation) -> Invitation:
         .select_related("agency", "invited_by")
         .get(pk=invitation.pk)
     )
-    _ensure_may_manage(actor, invitation)
+    require_perm(
+        actor,
+        "applications.manage_invitation",
+        invitation,
+        message="You cannot change this invitation.",
+    )
     if invitation.accepted_at:
         raise ValidationError("This invitation has already been accepted")
     if invitation.revoked_at:

@@ -4,13 +4,13 @@ An agency always keeps at least one active lead; the leads are locked together
 so two leads demoting each other at once cannot leave none.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from qualitymark.audit.services import field_changes, record_event
+from qualitymark.core.permissions import require_perm
 from qualitymark.users.roles import forget_roles
 
-from .. import rules as agency_rules
 from ..models import Agency, Membership
 
 LAST_LEAD_MESSAGE = (
@@ -50,8 +50,12 @@ def change_membership_role(*, actor, membership: Membership, role: str) -> Membe
     if role not in Membership.Role.values:
         raise ValidationError({"role": "Choose a role"})
     membership = _lock_membership_and_leads(membership)
-    if not agency_rules.can_manage_agency_members(actor, membership.agency):
-        raise PermissionDenied("You cannot change roles at this agency.")
+    require_perm(
+        actor,
+        "applications.manage_agency_members",
+        membership.agency,
+        message="You cannot change roles at this agency.",
+    )
     if not membership.is_active:
         raise ValidationError("This person is no longer a member of the agency")
     if membership.role == role:
@@ -74,8 +78,12 @@ def change_membership_role(*, actor, membership: Membership, role: str) -> Membe
 def remove_membership(*, actor, membership: Membership) -> Membership:
     """Take someone out of an agency. The membership is kept, inactive, for the record."""
     membership = _lock_membership_and_leads(membership)
-    if not agency_rules.can_manage_agency_members(actor, membership.agency):
-        raise PermissionDenied("You cannot remove people from this agency.")
+    require_perm(
+        actor,
+        "applications.manage_agency_members",
+        membership.agency,
+        message="You cannot remove people from this agency.",
+    )
     if not membership.is_active:
         return membership
     if membership.is_lead:

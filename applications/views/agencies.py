@@ -1,17 +1,15 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods
 
-from qualitymark.core.forms import ConfirmForm, apply_errors, posted
-from qualitymark.core.permissions import agency_user_required
+from qualitymark.core.forms import ConfirmForm, apply_errors, posted, submit_form
+from qualitymark.core.permissions import agency_user_required, permission_required
 
-from .. import rules as agency_rules
 from .. import selectors, services
 from ..forms import (
     AgencyProfileForm,
@@ -30,20 +28,12 @@ def _member_agency(request, slug) -> Agency:
     return get_object_or_404(selectors.member_agencies_of(request.user), slug=slug)
 
 
-def _led_agency(request, slug) -> Agency:
-    agency = _member_agency(request, slug)
-    if not agency_rules.is_lead_of_agency(request.user, agency):
-        raise Http404
-    return agency
-
-
 def _agency_home(request, agency: Agency, *, several_agencies: bool):
     return render(
         request,
         "applications/dashboard.html",
         {
             "agency": agency,
-            "is_lead": agency_rules.is_lead_of_agency(request.user, agency),
             "memberships": selectors.active_memberships_of(agency),
             "pending_invitations": selectors.pending_invitations_for_agency(agency),
             "partnership_members": agency.partnership_members.order_by("name"),
@@ -72,17 +62,17 @@ def agency_detail(request, slug):
 
 @agency_user_required
 @GET_AND_POST
-def agency_profile_edit(request, slug):
-    agency = _led_agency(request, slug)
+@permission_required("applications.use_lead_pages", fetch=_member_agency)
+def agency_profile_edit(request, agency):
     form = AgencyProfileForm(posted(request), instance=agency)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_agency(actor=request.user, agency=agency, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "Your agency's details have been updated.")
-            return redirect("agency:detail", agency.slug)
+    if done := submit_form(
+        request,
+        form,
+        lambda: services.update_agency(actor=request.user, agency=agency, **form.cleaned_data),
+        success="Your agency's details have been updated.",
+        then=reverse("agency:detail", args=[agency.slug]),
+    ):
+        return done
     return render(
         request,
         "applications/form_page.html",
@@ -99,24 +89,22 @@ def agency_profile_edit(request, slug):
 
 @agency_user_required
 @GET_AND_POST
-def agency_invite(request, slug):
-    agency = _member_agency(request, slug)
-    if not agency_rules.can_invite_to_agency(request.user, agency):
-        raise Http404
+@permission_required("applications.invite_to_agency", fetch=_member_agency)
+def agency_invite(request, agency):
     form = LeadInvitationForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            invitation = services.send_invitation(
-                actor=request.user,
-                email=form.cleaned_data["email"],
-                role=form.cleaned_data["role"],
-                agency=agency,
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _sent_message(invitation))
-            return redirect("agency:detail", agency.slug)
+    if done := submit_form(
+        request,
+        form,
+        lambda: services.send_invitation(
+            actor=request.user,
+            email=form.cleaned_data["email"],
+            role=form.cleaned_data["role"],
+            agency=agency,
+        ),
+        success=_sent_message,
+        then=reverse("agency:detail", args=[agency.slug]),
+    ):
+        return done
     return render(
         request,
         "applications/form_page.html",
@@ -167,16 +155,14 @@ def _change_role(request, *, agency, membership, back_url):
 
 def _remove_member(request, *, agency, membership, back_url):
     form = ConfirmForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.remove_membership(actor=request.user, membership=membership)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(
-                request, f"{membership.user.get_full_name()} has been removed from {agency.name}."
-            )
-            return redirect(back_url)
+    if done := submit_form(
+        request,
+        form,
+        lambda: services.remove_membership(actor=request.user, membership=membership),
+        success=f"{membership.user.get_full_name()} has been removed from {agency.name}.",
+        then=back_url,
+    ):
+        return done
     return render(
         request,
         "applications/confirm_page.html",
@@ -205,8 +191,8 @@ def _active_membership(agency: Agency, pk) -> Membership:
 
 @agency_user_required
 @GET_AND_POST
-def membership_change_role(request, slug, pk):
-    agency = _led_agency(request, slug)
+@permission_required("applications.use_lead_pages", fetch=_member_agency)
+def membership_change_role(request, agency, pk):
     membership = _active_membership(agency, pk)
     return _change_role(
         request,
@@ -218,8 +204,8 @@ def membership_change_role(request, slug, pk):
 
 @agency_user_required
 @GET_AND_POST
-def membership_remove(request, slug, pk):
-    agency = _led_agency(request, slug)
+@permission_required("applications.use_lead_pages", fetch=_member_agency)
+def membership_remove(request, agency, pk):
     membership = _active_membership(agency, pk)
     return _remove_member(
         request,
@@ -231,14 +217,14 @@ def membership_remove(request, slug, pk):
 
 def _revoke(request, *, invitation, back_url, caption):
     form = ConfirmForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.revoke_invitation(actor=request.user, invitation=invitation)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, f"The invitation to {invitation.email} has been revoked.")
-            return redirect(back_url)
+    if done := submit_form(
+        request,
+        form,
+        lambda: services.revoke_invitation(actor=request.user, invitation=invitation),
+        success=f"The invitation to {invitation.email} has been revoked.",
+        then=back_url,
+    ):
+        return done
     return render(
         request,
         "applications/confirm_page.html",
@@ -259,14 +245,14 @@ def _revoke(request, *, invitation, back_url, caption):
 
 def _resend(request, *, invitation, back_url, caption):
     form = ConfirmForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            invitation = services.resend_invitation(actor=request.user, invitation=invitation)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _sent_message(invitation))
-            return redirect(back_url)
+    if done := submit_form(
+        request,
+        form,
+        lambda: services.resend_invitation(actor=request.user, invitation=invitation),
+        success=_sent_message,
+        then=back_url,
+    ):
+        return done
     return render(
         request,
         "applications/confirm_page.html",
@@ -285,16 +271,15 @@ def _resend(request, *, invitation, back_url, caption):
     )
 
 
-def _lead_invitation(request, slug, pk) -> tuple[Agency, Invitation]:
-    agency = _led_agency(request, slug)
-    invitation = get_object_or_404(Invitation.objects.open(), pk=pk, agency=agency)
-    return agency, invitation
+def _open_invitation(agency: Agency, pk) -> Invitation:
+    return get_object_or_404(Invitation.objects.open(), pk=pk, agency=agency)
 
 
 @agency_user_required
 @GET_AND_POST
-def agency_invitation_revoke(request, slug, pk):
-    agency, invitation = _lead_invitation(request, slug, pk)
+@permission_required("applications.use_lead_pages", fetch=_member_agency)
+def agency_invitation_revoke(request, agency, pk):
+    invitation = _open_invitation(agency, pk)
     return _revoke(
         request,
         invitation=invitation,
@@ -305,8 +290,9 @@ def agency_invitation_revoke(request, slug, pk):
 
 @agency_user_required
 @GET_AND_POST
-def agency_invitation_resend(request, slug, pk):
-    agency, invitation = _lead_invitation(request, slug, pk)
+@permission_required("applications.use_lead_pages", fetch=_member_agency)
+def agency_invitation_resend(request, agency, pk):
+    invitation = _open_invitation(agency, pk)
     return _resend(
         request,
         invitation=invitation,

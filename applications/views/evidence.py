@@ -57,7 +57,13 @@ def evidence_download(request, pk, file_pk):
     signed S3 URL). Files still being checked, quarantined or that could not
     be checked are not found."""
     application = selectors.own_application(request.user, pk)
-    evidence = selectors.evidence_for(application, file_pk)
+    return evidence_response(request, selectors.evidence_for(application, file_pk))
+
+
+def evidence_response(request, evidence):
+    """Every evidence download, for the agency, Coram staff and moderators alike:
+    the file as an attachment, recorded in the audit trail. Files still being
+    checked, quarantined or that could not be checked are not found."""
     if not evidence.is_servable:
         raise Http404("This file is not available.")
     response = file_response(

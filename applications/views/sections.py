@@ -1,5 +1,6 @@
 """Writing one section of the application: the section page, saving it and autosave."""
 
+import rules
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
@@ -10,7 +11,6 @@ from django.views.decorators.http import require_POST
 from qualitymark.core.permissions import agency_user_required
 from qualitymark.files.validation import UploadRejected
 
-from .. import rules as application_rules
 from .. import selectors, services
 from ..middleware import pop_rescued_draft
 from ..models import SectionAnswer
@@ -184,7 +184,7 @@ def section_autosave(request, pk, key):
     """Called by the autosave script: saves the section as in progress (a
     completed section whose answers did not change stays completed)."""
     application = selectors.own_application(request.user, pk)
-    if not application_rules.can_edit_application(request.user, application):
+    if not rules.has_perm("applications.edit_application", request.user, application):
         return JsonResponse({"saved": False, "locked": True}, status=403)
     overview = selectors.application_overview(application)
     row = overview.row(key)

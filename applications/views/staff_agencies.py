@@ -2,12 +2,11 @@
 (/staff/agencies/, /staff/invitations/)."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from qualitymark.core.forms import ConfirmForm, apply_errors, posted
+from qualitymark.core.forms import ConfirmForm, posted, submit_form
 from qualitymark.core.permissions import staff_required
 
 from .. import selectors, services
@@ -60,16 +59,14 @@ def staff_agency_list(request):
 @GET_AND_POST
 def staff_agency_create(request):
     form = StaffAgencyForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            agency = services.create_agency(actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(
-                request, f"{agency.name} has been added. Next, invite the agency's lead."
-            )
-            return redirect("staff:agency_detail", agency.slug)
+    if done := submit_form(
+        request,
+        form,
+        lambda: services.create_agency(actor=request.user, **form.cleaned_data),
+        success=lambda agency: f"{agency.name} has been added. Next, invite the agency's lead.",
+        then=lambda agency: reverse("staff:agency_detail", args=[agency.slug]),
+    ):
+        return done
     return render(
         request,
         "applications/form_page.html",
@@ -107,14 +104,14 @@ def staff_agency_detail(request, slug):
 def staff_agency_edit(request, slug):
     agency = _staff_agency(request, slug)
     form = StaffAgencyForm(posted(request), instance=agency)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_agency(actor=request.user, agency=agency, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "The agency's details have been updated.")
-            return redirect("staff:agency_detail", agency.slug)
+    if done := submit_form(
+        request,
+        form,
+        lambda: services.update_agency(actor=request.user, agency=agency, **form.cleaned_data),
+        success="The agency's details have been updated.",
+        then=reverse("staff:agency_detail", args=[agency.slug]),
+    ):
+        return done
     return render(
         request,
         "applications/form_page.html",
@@ -244,19 +241,19 @@ def staff_invitation_create(request):
         initial["agency"] = Agency.objects.filter(slug=agency_slug, is_active=True).first()
         initial["role"] = Invitation.Role.AGENCY_LEAD
     form = StaffInvitationForm(posted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            invitation = services.send_invitation(
-                actor=request.user,
-                email=form.cleaned_data["email"],
-                role=form.cleaned_data["role"],
-                agency=form.cleaned_data.get("agency"),
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _sent_message(invitation))
-            return redirect("staff:invitation_list")
+    if done := submit_form(
+        request,
+        form,
+        lambda: services.send_invitation(
+            actor=request.user,
+            email=form.cleaned_data["email"],
+            role=form.cleaned_data["role"],
+            agency=form.cleaned_data.get("agency"),
+        ),
+        success=_sent_message,
+        then="staff:invitation_list",
+    ):
+        return done
     return render(
         request,
         "applications/form_page.html",

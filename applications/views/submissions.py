@@ -1,6 +1,7 @@
 """The applicant's pages: start, task list, sections, evidence, the
 anonymisation check, declaration, check your answers, submit, withdraw."""
 
+import rules
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -8,9 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from qualitymark.core.forms import apply_errors, posted
-from qualitymark.core.permissions import agency_user_required
+from qualitymark.core.permissions import agency_user_required, ensure_perm
 
-from .. import rules as application_rules
 from .. import selectors, services
 from ..forms import ConfirmIdentifierForm, DeclarationForm, StartApplicationForm, WithdrawForm
 from ..lifecycle import ReasonRequired, Status, TransitionNotAllowed
@@ -28,7 +28,7 @@ def _application_url(application) -> str:
 
 
 def _editable_or_redirect(request, application):
-    if application_rules.can_edit_application(request.user, application):
+    if rules.has_perm("applications.edit_application", request.user, application):
         return None
     messages.info(request, "This application has been submitted, so it can no longer be changed.")
     return redirect(_application_url(application))
@@ -41,8 +41,7 @@ def _editable_or_redirect(request, application):
 @GET_AND_POST
 def application_start(request, slug):
     agency = get_object_or_404(Agency, slug=slug, is_active=True)
-    if not application_rules.can_start_application(request.user, agency):
-        raise Http404
+    ensure_perm("applications.start_application", request.user, agency)
     existing = selectors.open_application_of(agency)
     if existing is not None:
         messages.info(request, "Your agency already has an open application. Here it is.")
@@ -80,12 +79,8 @@ def application_detail(request, pk):
     context = {
         "application": application,
         "overview": overview,
-        "is_lead": application_rules.is_lead_of_application_agency(request.user, application),
     }
     if application.is_locked:
-        context["can_withdraw"] = application_rules.can_withdraw_application(
-            request.user, application
-        )
         return render(request, "applications/apply/submitted_view.html", context)
     findings = selectors.identifier_findings(application, overview)
     unresolved = [item for item in findings if not item.confirmed]
@@ -144,8 +139,6 @@ def identifier_check(request, pk):
             "application": application,
             "grouped_findings": grouped.items(),
             "unresolved_count": sum(not item.confirmed for item in findings),
-            "is_lead": application_rules.is_lead_of_application_agency(request.user, application),
-            "editable": application_rules.can_edit_application(request.user, application),
             "back_url": _application_url(application),
         },
     )
@@ -160,7 +153,7 @@ def declaration(request, pk):
     application = selectors.own_application(request.user, pk)
     if (redirect_response := _editable_or_redirect(request, application)) is not None:
         return redirect_response
-    is_lead = application_rules.can_sign_declaration(request.user, application)
+    is_lead = rules.has_perm("applications.sign_declaration", request.user, application)
     initial = {
         "name": application.declaration_name or request.user.full_name,
         "role": application.declaration_role or request.user.job_title,
@@ -195,7 +188,7 @@ def check_answers(request, pk):
         return redirect(_application_url(application))
     overview = selectors.application_overview(application)
     problems = selectors.submission_problems(application, overview)
-    can_submit = application_rules.can_submit_application(request.user, application)
+    can_submit = rules.has_perm("applications.submit_application", request.user, application)
     if request.method == "POST":
         if not can_submit:
             raise Http404
@@ -243,8 +236,7 @@ def submitted(request, pk):
 @GET_AND_POST
 def withdraw(request, pk):
     application = selectors.own_application(request.user, pk)
-    if not application_rules.can_withdraw_application(request.user, application):
-        raise Http404
+    ensure_perm("applications.withdraw_application", request.user, application)
     form = WithdrawForm(posted(request))
     if form.is_valid():
         try:

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 
-from qualitymark.core.forms import apply_errors, posted
+from qualitymark.core.forms import apply_errors, posted, submit_form
 from qualitymark.core.permissions import staff_required
 
 from .. import selectors, services
@@ -81,20 +81,19 @@ def change_assignment(request, pk, assignment_pk):
     if not _can_assign(application):
         return _not_assignable(request, application)
     form = DueDateForm(posted(request), initial={"due_on": assignment.due_on})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.change_due_date(
-                actor=request.user, assignment=assignment, due_on=form.cleaned_data["due_on"]
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(
-                request,
-                f"{assignment.moderator.user.get_full_name()}'s review is now due on "
-                f"{form.cleaned_data['due_on']:%-d %B %Y}.",
-            )
-            return redirect(_application_url(application))
+    if done := submit_form(
+        request,
+        form,
+        lambda: services.change_due_date(
+            actor=request.user, assignment=assignment, due_on=form.cleaned_data["due_on"]
+        ),
+        success=lambda _: (
+            f"{assignment.moderator.user.get_full_name()}'s review is now due on "
+            f"{form.cleaned_data['due_on']:%-d %B %Y}."
+        ),
+        then=_application_url(application),
+    ):
+        return done
     return _page(request, application, "assignment_change.html", form=form, assignment=assignment)
 
 
@@ -114,20 +113,19 @@ def remove_assignment(request, pk, assignment_pk):
         submit_label="Remove moderator",
         warning=True,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.remove_assignment(
-                actor=request.user, assignment=assignment, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(
-                request,
-                f"{name} is no longer reviewing {application.reference}. "
-                "Assign another moderator if the application needs one.",
-            )
-            return redirect(_application_url(application))
+    if done := submit_form(
+        request,
+        form,
+        lambda: services.remove_assignment(
+            actor=request.user, assignment=assignment, reason=form.cleaned_data["reason"]
+        ),
+        success=(
+            f"{name} is no longer reviewing {application.reference}. "
+            "Assign another moderator if the application needs one."
+        ),
+        then=_application_url(application),
+    ):
+        return done
     return _page(
         request,
         application,

@@ -3,17 +3,14 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from applications import rules as agency_rules
 from applications.selectors import open_application_of
-from qualitymark.core.forms import apply_errors, posted
+from qualitymark.core.forms import posted, submit_form
 from qualitymark.core.permissions import agency_user_required, staff_required
 from qualitymark.files.storage import file_response
 
@@ -151,14 +148,18 @@ def _staff_action(request, pk, action: str):
     form = AwardReasonForm(
         posted(request), label=spec["label"], hint=spec["hint"], submit_label=spec["submit"]
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            spec["service"](actor=request.user, award=award, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, spec["done"])
-            return redirect("staff:award", award.pk)
+    if done := submit_form(
+        request,
+        form,
+        lambda: spec["service"](
+            actor=request.user,
+            award=award,
+            reason=form.cleaned_data["reason"],
+        ),
+        success=spec["done"],
+        then=reverse("staff:award", args=[award.pk]),
+    ):
+        return done
     return render(
         request,
         "moderation/awards/staff_action.html",
@@ -201,16 +202,16 @@ def staff_certificate_regenerate(request, pk):
 def staff_award_publish(request, pk):
     award = _decorate(selectors.award_for_staff(request.user, pk))
     form = PublishAwardForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            award_services.publish_award(
-                actor=request.user, award=award, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, f"{award.agency.name} is now on the public register.")
-            return redirect("staff:award", award.pk)
+    if done := submit_form(
+        request,
+        form,
+        lambda: award_services.publish_award(
+            actor=request.user, award=award, reason=form.cleaned_data["reason"]
+        ),
+        success=f"{award.agency.name} is now on the public register.",
+        then=reverse("staff:award", args=[award.pk]),
+    ):
+        return done
     return render(
         request,
         "moderation/awards/staff_action.html",
@@ -228,14 +229,7 @@ def staff_award_publish(request, pk):
 @staff_required
 def staff_certificate_download(request, pk, version):
     award = selectors.award_for_staff(request.user, pk)
-    certificate = selectors.certificate_of(award, version)
-    if certificate is None:
-        raise Http404
-    return file_response(
-        certificate.storage_key,
-        download_name=certificate.download_name,
-        content_type="application/pdf",
-    )
+    return _certificate_response(selectors.certificate_of(award, version))
 
 
 # --- The agency -----------------------------------------------------------------------------
@@ -245,7 +239,6 @@ def staff_certificate_download(request, pk, version):
 def agency_award(request, slug, pk):
     award = _decorate(selectors.award_for_member(request.user, slug, pk))
     agency = award.agency
-    is_lead = agency_rules.is_lead_of_agency(request.user, agency)
     return render(
         request,
         "moderation/awards/agency_award.html",
@@ -254,7 +247,6 @@ def agency_award(request, slug, pk):
             "agency": agency,
             "certificate": selectors.certificate_of(award),
             "action_plan": selectors.action_plan(award) if award.is_working_towards else [],
-            "is_lead": is_lead,
             "open_application": open_application_of(agency),
             "offer_upgrade": award.is_working_towards and award.is_live,
             "start_url": reverse("agency:application_start", args=[agency.slug]),
@@ -266,7 +258,11 @@ def agency_award(request, slug, pk):
 @agency_user_required
 def agency_certificate_download(request, slug, pk):
     award = selectors.award_for_member(request.user, slug, pk)
-    certificate = selectors.certificate_of(award)
+    return _certificate_response(selectors.certificate_of(award))
+
+
+def _certificate_response(certificate):
+    """A certificate PDF as an attachment, for Coram staff and the agency alike."""
     if certificate is None:
         raise Http404
     return file_response(

@@ -3,13 +3,11 @@
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from qualitymark.core.forms import apply_errors, posted
+from qualitymark.core.forms import posted, submit_form
 from qualitymark.core.permissions import staff_required
 
 from .. import services
@@ -41,21 +39,19 @@ def meeting_list(request):
 @GET_AND_POST
 def meeting_create(request):
     form = MeetingForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = services.create_meeting(
-                actor=request.user,
-                held_on=form.cleaned_data["held_on"],
-                chair=form.cleaned_data["chair"],
-                title=form.cleaned_data["title"],
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(
-                request, f"{meeting} has been arranged. Now add the members and the agenda."
-            )
-            return redirect("staff:meeting", meeting.pk)
+    if done := submit_form(
+        request,
+        form,
+        lambda: services.create_meeting(
+            actor=request.user,
+            held_on=form.cleaned_data["held_on"],
+            chair=form.cleaned_data["chair"],
+            title=form.cleaned_data["title"],
+        ),
+        success=lambda meeting: f"{meeting} has been arranged. Now add the members and the agenda.",
+        then=lambda meeting: reverse("staff:meeting", args=[meeting.pk]),
+    ):
+        return done
     return render(
         request,
         "applications/form_page.html",
@@ -79,35 +75,8 @@ class AgendaItem:
     decision: Decision | None
 
 
-@staff_required
-@GET_AND_POST
-def meeting_detail(request, meeting_pk):
-    meeting = get_object_or_404(PanelMeeting.objects.select_related("chair__user"), pk=meeting_pk)
-    present = list(meeting.members_present.select_related("user"))
-    agenda = list(meeting.agenda.select_related("agency").order_by("reference"))
-    form = MeetingDetailsForm(
-        posted(request),
-        meeting=meeting,
-        initial={
-            "members_present": present or [meeting.chair],
-            "agenda": agenda,
-            "notes": meeting.notes,
-        },
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.set_meeting_details(
-                actor=request.user,
-                meeting=meeting,
-                members_present=form.cleaned_data["members_present"],
-                agenda=form.cleaned_data["agenda"],
-                notes=form.cleaned_data["notes"],
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "The meeting's details have been saved.")
-            return redirect("staff:meeting", meeting.pk)
+def _agenda_items(meeting, agenda, present) -> list[AgendaItem]:
+    """Each application on the agenda with who counts towards its quorum and its decision."""
     decisions = {
         decision.application_id: decision
         for decision in Decision.objects.filter(application__in=agenda, superseded_by__isnull=True)
@@ -125,13 +94,45 @@ def meeting_detail(request, meeting_pk):
                 decision=decisions.get(application.pk),
             )
         )
+    return items
+
+
+@staff_required
+@GET_AND_POST
+def meeting_detail(request, meeting_pk):
+    meeting = get_object_or_404(PanelMeeting.objects.select_related("chair__user"), pk=meeting_pk)
+    present = list(meeting.members_present.select_related("user"))
+    agenda = list(meeting.agenda.select_related("agency").order_by("reference"))
+    form = MeetingDetailsForm(
+        posted(request),
+        meeting=meeting,
+        initial={
+            "members_present": present or [meeting.chair],
+            "agenda": agenda,
+            "notes": meeting.notes,
+        },
+    )
+    if done := submit_form(
+        request,
+        form,
+        lambda: services.set_meeting_details(
+            actor=request.user,
+            meeting=meeting,
+            members_present=form.cleaned_data["members_present"],
+            agenda=form.cleaned_data["agenda"],
+            notes=form.cleaned_data["notes"],
+        ),
+        success="The meeting's details have been saved.",
+        then=reverse("staff:meeting", args=[meeting.pk]),
+    ):
+        return done
     return render(
         request,
         "moderation/panel/meeting_detail.html",
         {
             "meeting": meeting,
             "present": present,
-            "items": items,
+            "items": _agenda_items(meeting, agenda, present),
             "quorum": settings.PANEL_QUORUM,
             "form": form,
             "back_url": reverse("staff:meetings"),

@@ -3,20 +3,18 @@
 
 import csv
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from applications.selectors import descriptors_for
-from applications.services import record_download
+from applications.views.evidence import evidence_response
 from qualitymark.audit.services import record_event
-from qualitymark.core.forms import apply_errors, posted
+from qualitymark.core.forms import posted, submit_form
 from qualitymark.core.permissions import moderator_required
-from qualitymark.files.storage import file_response
+from qualitymark.core.spreadsheets import spreadsheet_cell
 
 from .. import selectors, services
 from ..consolidation import rating_label
@@ -92,12 +90,6 @@ CSV_COLUMNS = [
 ]
 
 
-def _csv_cell(value) -> str:
-    """Keep spreadsheet programs from running a cell as a formula."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @reviewer_page
 @require_GET
 def reviews_export(request, assignment):
@@ -118,7 +110,7 @@ def reviews_export(request, assignment):
         for rating in item.ratings.all():
             writer.writerow(
                 [
-                    _csv_cell(value)
+                    spreadsheet_cell(value)
                     for value in (
                         moderator.get_full_name() or moderator.email,
                         item.assignment.get_role_display(),
@@ -149,15 +141,7 @@ def reviews_export(request, assignment):
 def evidence_download(request, pk, file_pk):
     """An evidence file as an attachment, for an assigned moderator who has
     declared no conflict. Every download is audited."""
-    evidence = selectors.evidence_for_reviewer(request.user, pk, file_pk)
-    response = file_response(
-        evidence.storage_key,
-        download_name=evidence.original_name,
-        content_type=evidence.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    record_download(actor=request.user, evidence=evidence)
-    return response
+    return evidence_response(request, selectors.evidence_for_reviewer(request.user, pk, file_pk))
 
 
 @reviewer_page
@@ -176,19 +160,19 @@ def request_information(request, assignment):
             },
         )
     form = ReviewerQuestionsForm(posted(request), descriptors=descriptors_for(application))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.request_information(
-                actor=request.user,
-                application=application,
-                questions=form.questions,
-                due_on=form.cleaned_data["due_on"],
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "Your questions have been sent to the agency.")
-            return redirect(f"{back_url}#information-requests")
+    if done := submit_form(
+        request,
+        form,
+        lambda: services.request_information(
+            actor=request.user,
+            application=application,
+            questions=form.questions,
+            due_on=form.cleaned_data["due_on"],
+        ),
+        success="Your questions have been sent to the agency.",
+        then=f"{back_url}#information-requests",
+    ):
+        return done
     return render(
         request,
         "moderation/review/request_information.html",

@@ -7,6 +7,7 @@ for Coram staff. Anyone else gets 404."""
 
 from dataclasses import dataclass
 
+import rules
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,8 +19,7 @@ from django.views.decorators.http import require_http_methods
 from applications.lifecycle import TransitionNotAllowed
 from applications.models import Level
 from qualitymark.core.forms import apply_errors, posted
-from qualitymark.core.permissions import require_rule
-from qualitymark.users import rules as role_rules
+from qualitymark.core.permissions import chair_or_staff_required
 from qualitymark.users.roles import roles_of
 
 from .. import selectors, services
@@ -27,21 +27,23 @@ from ..access import is_conflicted_on
 from ..consolidation import rating_label, rule_facts, suggest_outcome
 from ..forms import DecisionForm, feedback_initial
 from ..models import Decision, PanelMeeting, Recommendation
-from ..rules import can_chair_panel
 
 GET_AND_POST = require_http_methods(["GET", "POST"])
-chair_or_staff_required = require_rule(role_rules.is_coram_staff | role_rules.is_panel_chair)
 
 RECORDED_SESSION_KEY = "moderation_recorded_decision"
 RECENT_DECISIONS = 20
 
 
 def _may_decide(user, application) -> bool:
-    return application.status == "panel" and bool(can_chair_panel(user, application))
+    return application.status == "panel" and rules.has_perm(
+        "moderation.chair_panel", user, application
+    )
 
 
 def _may_correct(user, application) -> bool:
-    return application.status == "decided" and bool(can_chair_panel(user, application))
+    return application.status == "decided" and rules.has_perm(
+        "moderation.chair_panel", user, application
+    )
 
 
 # --- Applications at panel --------------------------------------------------------------------

@@ -1,13 +1,11 @@
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from applications.models import Invitation
 from applications.selectors.agencies import memberships_of_user
-from qualitymark.core.forms import ConfirmForm, apply_errors, posted
+from qualitymark.core.forms import ConfirmForm, posted, submit_form
 from qualitymark.core.permissions import staff_required
 from qualitymark.users import services
 from qualitymark.users.roles import roles_of
@@ -55,14 +53,14 @@ def people_remove_staff(request, pk):
     person = get_object_or_404(people_visible_to(request.user), pk=pk, is_coram_staff=True)
     back_url = reverse("staff:people_detail", args=[person.pk])
     form = ConfirmForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.revoke_coram_staff(actor=request.user, user=person)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, f"{person.get_full_name()} is no longer Coram staff.")
-            return redirect(back_url)
+    if done := submit_form(
+        request,
+        form,
+        lambda: services.revoke_coram_staff(actor=request.user, user=person),
+        success=f"{person.get_full_name()} is no longer Coram staff.",
+        then=back_url,
+    ):
+        return done
     return render(
         request,
         "applications/confirm_page.html",

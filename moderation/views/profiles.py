@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -7,7 +6,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from applications.models import Agency, Invitation
-from qualitymark.core.forms import ConfirmForm, apply_errors, posted
+from qualitymark.core.forms import ConfirmForm, posted, submit_form
 from qualitymark.core.permissions import moderator_required, staff_required
 from qualitymark.users.models import User
 
@@ -45,14 +44,18 @@ def profile(request):
             "biography": own.biography,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_moderator_profile(actor=request.user, profile=own, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "Your moderator profile has been saved.")
-            return redirect("moderation:profile")
+    if done := submit_form(
+        request,
+        form,
+        lambda: services.update_moderator_profile(
+            actor=request.user,
+            profile=own,
+            **form.cleaned_data,
+        ),
+        success="Your moderator profile has been saved.",
+        then="moderation:profile",
+    ):
+        return done
     return render(
         request,
         "moderation/profile.html",
@@ -137,14 +140,14 @@ def staff_moderator_detail(request, pk):
 def _confirm(request, *, moderator, title, paragraphs, button_label, action, warning=False):
     back_url = reverse("staff:moderator_detail", args=[moderator.pk])
     form = ConfirmForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            message = action()
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, message)
-            return redirect(back_url)
+    if done := submit_form(
+        request,
+        form,
+        action,
+        success=lambda message: message,
+        then=back_url,
+    ):
+        return done
     return render(
         request,
         "applications/confirm_page.html",

@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import wraps
 
+import rules
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -26,7 +27,7 @@ from applications.selectors import application_overview, descriptors_for
 from qualitymark.core.forms import apply_errors, posted
 from qualitymark.core.permissions import moderator_required
 
-from .. import rules, selectors, services
+from .. import selectors, services
 from ..consolidation import rating_label
 from ..forms import (
     AmendReviewForm,
@@ -106,7 +107,9 @@ def _can_amend(assignment: Assignment, review: Review | None) -> bool:
 def _can_ask(user, application) -> bool:
     # The lifecycle only allows a new request while the application is in
     # review: one request is open at a time.
-    return application.status == "in_review" and rules.can_request_information(user, application)
+    return application.status == "in_review" and rules.has_perm(
+        "moderation.request_information", user, application
+    )
 
 
 @dataclass

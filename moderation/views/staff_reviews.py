@@ -7,17 +7,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from applications import selectors as application_selectors
-from applications import services as application_services
 from applications.lifecycle import Status, TransitionNotAllowed
+from applications.views.evidence import evidence_response
 from qualitymark.core.forms import ConfirmForm, apply_errors, posted
 from qualitymark.core.permissions import staff_required
-from qualitymark.files.storage import file_response
 
 from .. import selectors, services
 from ..access import active_assignment_for
@@ -189,14 +187,4 @@ def evidence_download(request, pk, file_pk):
     """Any current, checked file of the application, as an attachment. Every
     download is recorded in the audit trail."""
     application = _application(request, pk)
-    evidence = application_selectors.evidence_for(application, file_pk)
-    if not evidence.is_servable:
-        raise Http404("This file is not available.")
-    response = file_response(
-        evidence.storage_key,
-        download_name=evidence.original_name,
-        content_type=evidence.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    application_services.record_download(actor=request.user, evidence=evidence)
-    return response
+    return evidence_response(request, application_selectors.evidence_for(application, file_pk))

@@ -3,7 +3,9 @@
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Layout
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
 
 
 def posted(request):
@@ -38,3 +40,20 @@ class ConfirmForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+
+
+def submit_form(request, form, action, *, success, then):
+    """The form page's POST: when the form is valid, call `action()` (a service);
+    a ValidationError it raises is shown on the form; otherwise flash `success`
+    and redirect to `then`. Each of `success` and `then` may be a function of
+    what the action returned. Returns the redirect, or None to show the page again.
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = action()
+    except ValidationError as error:
+        apply_errors(form, error)
+        return None
+    messages.success(request, success(result) if callable(success) else success)
+    return redirect(then(result) if callable(then) else then)
