@@ -9,12 +9,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from qualitymark.core.forms import apply_errors, posted
-from qualitymark.core.permissions import agency_user_required, ensure_perm
+from qualitymark.core.permissions import agency_user_required, permission_required
 
 from .. import selectors, services
 from ..forms import ConfirmIdentifierForm, DeclarationForm, StartApplicationForm, WithdrawForm
 from ..lifecycle import ReasonRequired, Status, TransitionNotAllowed
-from ..models import Agency
+from ..models import Agency, Application
 from .agencies import GET_AND_POST
 
 DECLARATION_CLEARED = (
@@ -25,6 +25,14 @@ DECLARATION_CLEARED = (
 
 def _application_url(application) -> str:
     return reverse("agency:application", args=[application.pk])
+
+
+def _own_application(request, pk) -> Application:
+    return selectors.own_application(request.user, pk)
+
+
+def _active_agency(request, slug) -> Agency:
+    return get_object_or_404(Agency, slug=slug, is_active=True)
 
 
 def _editable_or_redirect(request, application):
@@ -39,9 +47,8 @@ def _editable_or_redirect(request, application):
 
 @agency_user_required
 @GET_AND_POST
-def application_start(request, slug):
-    agency = get_object_or_404(Agency, slug=slug, is_active=True)
-    ensure_perm("applications.start_application", request.user, agency)
+@permission_required("applications.start_application", fetch=_active_agency)
+def application_start(request, agency):
     existing = selectors.open_application_of(agency)
     if existing is not None:
         messages.info(request, "Your agency already has an open application. Here it is.")
@@ -65,7 +72,7 @@ def application_start(request, slug):
     return render(
         request,
         "applications/apply/start.html",
-        {"form": form, "agency": agency, "back_url": reverse("agency:detail", args=[slug])},
+        {"form": form, "agency": agency, "back_url": reverse("agency:detail", args=[agency.slug])},
     )
 
 
@@ -234,9 +241,8 @@ def submitted(request, pk):
 
 @agency_user_required
 @GET_AND_POST
-def withdraw(request, pk):
-    application = selectors.own_application(request.user, pk)
-    ensure_perm("applications.withdraw_application", request.user, application)
+@permission_required("applications.withdraw_application", fetch=_own_application)
+def withdraw(request, application):
     form = WithdrawForm(posted(request))
     if form.is_valid():
         try:

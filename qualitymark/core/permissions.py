@@ -44,12 +44,6 @@ def permission_required(perm: str, *, fetch=None):
     return decorator
 
 
-def ensure_perm(perm: str, user, obj=None) -> None:
-    """For a view that must find its object before it can ask: 404 unless the rule holds."""
-    if not rules.has_perm(perm, user, obj):
-        raise Http404
-
-
 staff_required = permission_required("users.use_staff_pages")
 moderator_required = permission_required("users.use_moderator_pages")
 agency_user_required = permission_required("users.use_agency_pages")
