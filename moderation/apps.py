@@ -8,6 +8,5 @@ class ModerationConfig(AppConfig):
     def ready(self):
         from . import notifications  # noqa: F401 - registers the lifecycle e-mails
         from .roles import register_moderator_roles
-        from .services import awards  # noqa: F401 - issues awards from panel decisions
 
         register_moderator_roles()

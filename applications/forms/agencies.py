@@ -12,7 +12,7 @@ from ..models import (
     validate_email_domain,
     validate_ofsted_urn,
 )
-from ..services import validate_partnership
+from ..services.agencies import validate_partnership
 
 
 class AgencyChoiceField(forms.ModelMultipleChoiceField):

@@ -10,13 +10,18 @@ from django.views.decorators.http import require_http_methods
 from qualitymark.core.forms import ConfirmForm, apply_errors, posted, submit_form
 from qualitymark.core.permissions import agency_user_required, permission_required
 
-from .. import selectors, services
-from ..forms import (
-    AgencyProfileForm,
-    LeadInvitationForm,
-    MembershipRoleForm,
-)
+from ..forms.agencies import AgencyProfileForm
+from ..forms.invitations import LeadInvitationForm, MembershipRoleForm
 from ..models import Agency, Invitation, Membership
+from ..selectors.agencies import (
+    active_memberships_of,
+    member_agencies_of,
+    pending_invitations_for_agency,
+)
+from ..selectors.submissions import applications_of_agency, open_application_of
+from ..services.agencies import update_agency
+from ..services.invitations import resend_invitation, revoke_invitation, send_invitation
+from ..services.memberships import change_membership_role, remove_membership
 
 GET_AND_POST = require_http_methods(["GET", "POST"])
 
@@ -25,7 +30,7 @@ GET_AND_POST = require_http_methods(["GET", "POST"])
 
 
 def _member_agency(request, slug) -> Agency:
-    return get_object_or_404(selectors.member_agencies_of(request.user), slug=slug)
+    return get_object_or_404(member_agencies_of(request.user), slug=slug)
 
 
 def _agency_home(request, agency: Agency, *, several_agencies: bool):
@@ -34,20 +39,20 @@ def _agency_home(request, agency: Agency, *, several_agencies: bool):
         "applications/dashboard.html",
         {
             "agency": agency,
-            "memberships": selectors.active_memberships_of(agency),
-            "pending_invitations": selectors.pending_invitations_for_agency(agency),
+            "memberships": active_memberships_of(agency),
+            "pending_invitations": pending_invitations_for_agency(agency),
             "partnership_members": agency.partnership_members.order_by("name"),
             "partnerships": agency.partnerships.filter(is_active=True).order_by("name"),
             "several_agencies": several_agencies,
-            "applications": selectors.applications_of_agency(agency),
-            "open_application": selectors.open_application_of(agency),
+            "applications": applications_of_agency(agency),
+            "open_application": open_application_of(agency),
         },
     )
 
 
 @agency_user_required
 def agency_dashboard(request):
-    agencies = list(selectors.member_agencies_of(request.user).order_by("name"))
+    agencies = list(member_agencies_of(request.user).order_by("name"))
     if len(agencies) == 1:
         return _agency_home(request, agencies[0], several_agencies=False)
     return render(request, "applications/choose_agency.html", {"agencies": agencies})
@@ -56,7 +61,7 @@ def agency_dashboard(request):
 @agency_user_required
 def agency_detail(request, slug):
     agency = _member_agency(request, slug)
-    several = selectors.member_agencies_of(request.user).count() > 1
+    several = member_agencies_of(request.user).count() > 1
     return _agency_home(request, agency, several_agencies=several)
 
 
@@ -68,7 +73,7 @@ def agency_profile_edit(request, agency):
     if done := submit_form(
         request,
         form,
-        lambda: services.update_agency(actor=request.user, agency=agency, **form.cleaned_data),
+        lambda: update_agency(actor=request.user, agency=agency, **form.cleaned_data),
         success="Your agency's details have been updated.",
         then=reverse("agency:detail", args=[agency.slug]),
     ):
@@ -95,7 +100,7 @@ def agency_invite(request, agency):
     if done := submit_form(
         request,
         form,
-        lambda: services.send_invitation(
+        lambda: send_invitation(
             actor=request.user,
             email=form.cleaned_data["email"],
             role=form.cleaned_data["role"],
@@ -131,7 +136,7 @@ def _change_role(request, *, agency, membership, back_url):
     form = MembershipRoleForm(posted(request), initial={"role": membership.role})
     if request.method == "POST" and form.is_valid():
         try:
-            services.change_membership_role(
+            change_membership_role(
                 actor=request.user, membership=membership, role=form.cleaned_data["role"]
             )
         except ValidationError as error:
@@ -158,7 +163,7 @@ def _remove_member(request, *, agency, membership, back_url):
     if done := submit_form(
         request,
         form,
-        lambda: services.remove_membership(actor=request.user, membership=membership),
+        lambda: remove_membership(actor=request.user, membership=membership),
         success=f"{membership.user.get_full_name()} has been removed from {agency.name}.",
         then=back_url,
     ):
@@ -220,7 +225,7 @@ def _revoke(request, *, invitation, back_url, caption):
     if done := submit_form(
         request,
         form,
-        lambda: services.revoke_invitation(actor=request.user, invitation=invitation),
+        lambda: revoke_invitation(actor=request.user, invitation=invitation),
         success=f"The invitation to {invitation.email} has been revoked.",
         then=back_url,
     ):
@@ -248,7 +253,7 @@ def _resend(request, *, invitation, back_url, caption):
     if done := submit_form(
         request,
         form,
-        lambda: services.resend_invitation(actor=request.user, invitation=invitation),
+        lambda: resend_invitation(actor=request.user, invitation=invitation),
         success=_sent_message,
         then=back_url,
     ):

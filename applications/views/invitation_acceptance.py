@@ -12,9 +12,18 @@ from django.views.decorators.cache import never_cache
 from qualitymark.core.forms import ConfirmForm, apply_errors, posted
 from qualitymark.users.models import User
 
-from .. import selectors, services
-from ..forms import AcceptInvitationForm
+from ..forms.invitations import AcceptInvitationForm
 from ..models import Invitation
+from ..selectors.agencies import invitation_for_token
+from ..services import invitations as invitations_services
+from ..services.invitations import (
+    InvitationForAnotherAccount,
+    InvitationNeedsSignIn,
+    InvitationUnusable,
+    accept_invitation_as_new_user,
+    invitation_problem,
+    role_home_url,
+)
 from .agencies import GET_AND_POST
 
 # --- Accepting an invitation (/invitations/accept/<token>/, public) -----------------
@@ -35,8 +44,8 @@ def _unusable(request, reason: str):
 @never_cache
 @GET_AND_POST
 def accept_invitation(request, token):
-    invitation = selectors.invitation_for_token(token)
-    problem = services.invitation_problem(invitation)
+    invitation = invitation_for_token(token)
+    problem = invitation_problem(invitation)
     if problem:
         return _unusable(request, problem)
 
@@ -54,21 +63,21 @@ def accept_invitation(request, token):
     form = AcceptInvitationForm(posted(request), email=invitation.email)
     if request.method == "POST" and form.is_valid():
         try:
-            invitation, user = services.accept_invitation_as_new_user(
+            invitation, user = accept_invitation_as_new_user(
                 invitation=invitation,
                 full_name=form.cleaned_data["full_name"],
                 password=form.cleaned_data["password1"],
             )
-        except services.InvitationUnusable as error:
+        except InvitationUnusable as error:
             return _unusable(request, error.reason)
-        except services.InvitationNeedsSignIn:
+        except InvitationNeedsSignIn:
             return redirect_to_login(request.get_full_path(), login_url=reverse("account_login"))
         except ValidationError as error:
             apply_errors(form, error)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _welcome_message(invitation))
-            return redirect(services.role_home_url(invitation.role, invitation.agency))
+            return redirect(role_home_url(invitation.role, invitation.agency))
     return render(
         request,
         "applications/invitations/accept_new_user.html",
@@ -87,10 +96,10 @@ def _accept_signed_in(request, invitation: Invitation):
     form = ConfirmForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.accept_invitation(invitation=invitation, user=request.user)
-        except services.InvitationUnusable as error:
+            invitations_services.accept_invitation(invitation=invitation, user=request.user)
+        except InvitationUnusable as error:
             return _unusable(request, error.reason)
-        except services.InvitationForAnotherAccount:
+        except InvitationForAnotherAccount:
             return render(
                 request,
                 "applications/invitations/wrong_account.html",
@@ -98,7 +107,7 @@ def _accept_signed_in(request, invitation: Invitation):
                 status=403,
             )
         messages.success(request, _welcome_message(invitation))
-        return redirect(services.role_home_url(invitation.role, invitation.agency))
+        return redirect(role_home_url(invitation.role, invitation.agency))
     return render(
         request,
         "applications/invitations/accept_existing_user.html",

@@ -11,12 +11,14 @@ from django.views.decorators.http import require_POST
 from qualitymark.core.permissions import agency_user_required
 from qualitymark.files.validation import UploadRejected
 
-from .. import selectors, services
 from ..middleware import pop_rescued_draft
 from ..models import SectionAnswer
 from ..section_forms import DescriptorSection
 from ..section_list import form_kwargs
 from ..sections import FEE
+from ..selectors.submissions import application_overview, own_application
+from ..services.evidence import add_evidence_file
+from ..services.submissions import EditConflict, save_section
 from .agencies import GET_AND_POST
 from .submissions import DECLARATION_CLEARED, _application_url, _editable_or_redirect, _fee_or_none
 
@@ -26,10 +28,10 @@ from .submissions import DECLARATION_CLEARED, _application_url, _editable_or_red
 @agency_user_required
 @GET_AND_POST
 def section_edit(request, pk, key):
-    application = selectors.own_application(request.user, pk)
+    application = own_application(request.user, pk)
     if (redirect_response := _editable_or_redirect(request, application)) is not None:
         return redirect_response
-    overview = selectors.application_overview(application)
+    overview = application_overview(application)
     row = overview.row(key)
     if row is None:
         raise Http404
@@ -42,7 +44,7 @@ def section_edit(request, pk, key):
         )
         if form.is_valid():
             result = _save_section_form(request, application, row, form)
-            if isinstance(result, services.EditConflict):
+            if isinstance(result, EditConflict):
                 conflict = result
             elif result is not None:
                 return result
@@ -51,7 +53,7 @@ def section_edit(request, pk, key):
             # with what is saved, as for a conflict, and let them save again.
             form.data = form.data.copy()
             form.data["version"] = row.version
-            conflict = services.EditConflict(row.answer)
+            conflict = EditConflict(row.answer)
     else:
         rescued = pop_rescued_draft(request)
         if rescued is not None:
@@ -107,7 +109,7 @@ def _save_section_form(request, application, row, form):
     else:
         state = SectionAnswer.State.NOT_STARTED
     try:
-        answer = services.save_section(
+        answer = save_section(
             actor=request.user,
             application=application,
             key=row.key,
@@ -115,7 +117,7 @@ def _save_section_form(request, application, row, form):
             state=state,
             expected_version=form.cleaned_data["version"],
         )
-    except services.EditConflict as conflict:
+    except EditConflict as conflict:
         form.data = form.data.copy()
         form.data["version"] = conflict.current.version if conflict.current else 0
         return conflict
@@ -135,7 +137,7 @@ def _save_section_form(request, application, row, form):
             problem = "Select a file to upload"
         else:
             try:
-                evidence = services.add_evidence_file(
+                evidence = add_evidence_file(
                     actor=request.user,
                     application=application,
                     section_key=row.key,
@@ -183,10 +185,10 @@ def _as_text(value) -> str:
 def section_autosave(request, pk, key):
     """Called by the autosave script: saves the section as in progress (a
     completed section whose answers did not change stays completed)."""
-    application = selectors.own_application(request.user, pk)
+    application = own_application(request.user, pk)
     if not rules.has_perm("applications.edit_application", request.user, application):
         return JsonResponse({"saved": False, "locked": True}, status=403)
-    overview = selectors.application_overview(application)
+    overview = application_overview(application)
     row = overview.row(key)
     if row is None:
         raise Http404
@@ -203,7 +205,7 @@ def section_autosave(request, pk, key):
     else:
         state = SectionAnswer.State.NOT_STARTED
     try:
-        answer = services.save_section(
+        answer = save_section(
             actor=request.user,
             application=application,
             key=key,
@@ -211,7 +213,7 @@ def section_autosave(request, pk, key):
             state=state,
             expected_version=form.cleaned_data["version"],
         )
-    except services.EditConflict as conflict:
+    except EditConflict as conflict:
         current = conflict.current
         return JsonResponse(
             {

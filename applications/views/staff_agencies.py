@@ -9,14 +9,19 @@ from django.urls import reverse
 from qualitymark.core.forms import ConfirmForm, posted, submit_form
 from qualitymark.core.permissions import staff_required
 
-from .. import selectors, services
-from ..forms import (
-    AgencyFilterForm,
-    InvitationFilterForm,
-    StaffAgencyForm,
-    StaffInvitationForm,
-)
+from ..forms.agencies import AgencyFilterForm, StaffAgencyForm
+from ..forms.invitations import InvitationFilterForm, StaffInvitationForm
 from ..models import Agency, Invitation
+from ..selectors.agencies import (
+    active_memberships_of,
+    agencies_visible_to,
+    invitations_visible_to,
+    invitations_with_status,
+    pending_invitations_for_agency,
+    search_agencies,
+)
+from ..services.agencies import create_agency, deactivate_agency, reactivate_agency, update_agency
+from ..services.invitations import send_invitation
 from .agencies import (
     GET_AND_POST,
     _active_membership,
@@ -41,7 +46,7 @@ def _paginate(request, queryset):
 def staff_agency_list(request):
     form = AgencyFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    agencies = selectors.search_agencies(
+    agencies = search_agencies(
         actor=request.user,
         query=(filters.get("query") or "").strip(),
         region=filters.get("region") or "",
@@ -62,7 +67,7 @@ def staff_agency_create(request):
     if done := submit_form(
         request,
         form,
-        lambda: services.create_agency(actor=request.user, **form.cleaned_data),
+        lambda: create_agency(actor=request.user, **form.cleaned_data),
         success=lambda agency: f"{agency.name} has been added. Next, invite the agency's lead.",
         then=lambda agency: reverse("staff:agency_detail", args=[agency.slug]),
     ):
@@ -80,7 +85,7 @@ def staff_agency_create(request):
 
 
 def _staff_agency(request, slug) -> Agency:
-    return get_object_or_404(selectors.agencies_visible_to(request.user), slug=slug)
+    return get_object_or_404(agencies_visible_to(request.user), slug=slug)
 
 
 @staff_required
@@ -91,8 +96,8 @@ def staff_agency_detail(request, slug):
         "applications/staff/agency_detail.html",
         {
             "agency": agency,
-            "memberships": selectors.active_memberships_of(agency),
-            "pending_invitations": selectors.pending_invitations_for_agency(agency),
+            "memberships": active_memberships_of(agency),
+            "pending_invitations": pending_invitations_for_agency(agency),
             "partnership_members": agency.partnership_members.order_by("name"),
             "partnerships": agency.partnerships.order_by("name"),
         },
@@ -107,7 +112,7 @@ def staff_agency_edit(request, slug):
     if done := submit_form(
         request,
         form,
-        lambda: services.update_agency(actor=request.user, agency=agency, **form.cleaned_data),
+        lambda: update_agency(actor=request.user, agency=agency, **form.cleaned_data),
         success="The agency's details have been updated.",
         then=reverse("staff:agency_detail", args=[agency.slug]),
     ):
@@ -133,7 +138,7 @@ def staff_agency_deactivate(request, slug):
         return redirect(back_url)
     form = ConfirmForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        services.deactivate_agency(actor=request.user, agency=agency)
+        deactivate_agency(actor=request.user, agency=agency)
         messages.success(request, f"{agency.name} has been deactivated.")
         return redirect(back_url)
     return render(
@@ -165,7 +170,7 @@ def staff_agency_reactivate(request, slug):
         return redirect(back_url)
     form = ConfirmForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        services.reactivate_agency(actor=request.user, agency=agency)
+        reactivate_agency(actor=request.user, agency=agency)
         messages.success(request, f"{agency.name} has been reactivated.")
         return redirect(back_url)
     return render(
@@ -219,8 +224,8 @@ def staff_membership_remove(request, slug, pk):
 def staff_invitation_list(request):
     form = InvitationFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    invitations = selectors.invitations_with_status(
-        selectors.invitations_visible_to(request.user), filters.get("status") or ""
+    invitations = invitations_with_status(
+        invitations_visible_to(request.user), filters.get("status") or ""
     )
     query = (filters.get("query") or "").strip()
     if query:
@@ -244,7 +249,7 @@ def staff_invitation_create(request):
     if done := submit_form(
         request,
         form,
-        lambda: services.send_invitation(
+        lambda: send_invitation(
             actor=request.user,
             email=form.cleaned_data["email"],
             role=form.cleaned_data["role"],
@@ -270,7 +275,7 @@ def staff_invitation_create(request):
 
 
 def _staff_open_invitation(request, pk) -> Invitation:
-    return get_object_or_404(selectors.invitations_visible_to(request.user).open(), pk=pk)
+    return get_object_or_404(invitations_visible_to(request.user).open(), pk=pk)
 
 
 @staff_required

@@ -11,10 +11,31 @@ from django.urls import reverse
 from qualitymark.core.forms import apply_errors, posted
 from qualitymark.core.permissions import agency_user_required, permission_required
 
-from .. import selectors, services
-from ..forms import ConfirmIdentifierForm, DeclarationForm, StartApplicationForm, WithdrawForm
+from ..forms.submissions import (
+    ConfirmIdentifierForm,
+    DeclarationForm,
+    StartApplicationForm,
+    WithdrawForm,
+)
 from ..lifecycle import ReasonRequired, Status, TransitionNotAllowed
 from ..models import Agency, Application
+from ..selectors.identifiers import identifier_findings
+from ..selectors.readiness import submission_problems
+from ..selectors.submissions import (
+    application_overview,
+    earlier_applications_for_prefill,
+    open_application_of,
+    own_application,
+)
+from ..services.submissions import (
+    NotReadyToSubmit,
+    confirm_not_identifying,
+    fee_for,
+    sign_declaration,
+    start_application,
+    submit_application,
+    withdraw_application,
+)
 from .agencies import GET_AND_POST
 
 DECLARATION_CLEARED = (
@@ -28,7 +49,7 @@ def _application_url(application) -> str:
 
 
 def _own_application(request, pk) -> Application:
-    return selectors.own_application(request.user, pk)
+    return own_application(request.user, pk)
 
 
 def _active_agency(request, slug) -> Agency:
@@ -49,16 +70,16 @@ def _editable_or_redirect(request, application):
 @GET_AND_POST
 @permission_required("applications.start_application", fetch=_active_agency)
 def application_start(request, agency):
-    existing = selectors.open_application_of(agency)
+    existing = open_application_of(agency)
     if existing is not None:
         messages.info(request, "Your agency already has an open application. Here it is.")
         return redirect(_application_url(existing))
     form = StartApplicationForm(
-        posted(request), earlier_applications=selectors.earlier_applications_for_prefill(agency)
+        posted(request), earlier_applications=earlier_applications_for_prefill(agency)
     )
     if form.is_valid():
         try:
-            application = services.start_application(
+            application = start_application(
                 actor=request.user,
                 agency=agency,
                 level_sought=form.cleaned_data["level_sought"],
@@ -81,15 +102,15 @@ def application_start(request, agency):
 
 @agency_user_required
 def application_detail(request, pk):
-    application = selectors.own_application(request.user, pk)
-    overview = selectors.application_overview(application)
+    application = own_application(request.user, pk)
+    overview = application_overview(application)
     context = {
         "application": application,
         "overview": overview,
     }
     if application.is_locked:
         return render(request, "applications/apply/submitted_view.html", context)
-    findings = selectors.identifier_findings(application, overview)
+    findings = identifier_findings(application, overview)
     unresolved = [item for item in findings if not item.confirmed]
     context.update(
         {
@@ -106,7 +127,7 @@ def application_detail(request, pk):
 
 def _fee_or_none(application):
     try:
-        return services.fee_for(application.agency)
+        return fee_for(application.agency)
     except ValidationError:
         return None
 
@@ -117,12 +138,12 @@ def _fee_or_none(application):
 @agency_user_required
 @GET_AND_POST
 def identifier_check(request, pk):
-    application = selectors.own_application(request.user, pk)
+    application = own_application(request.user, pk)
     if request.method == "POST":
         form = ConfirmIdentifierForm(request.POST)
         if form.is_valid():
             try:
-                services.confirm_not_identifying(
+                confirm_not_identifying(
                     actor=request.user, application=application, **form.cleaned_data
                 )
             except PermissionDenied:
@@ -135,7 +156,7 @@ def identifier_check(request, pk):
                     f"Recorded that ‘{form.cleaned_data['text']}’ does not identify anyone.",
                 )
         return redirect(reverse("agency:identifiers", args=[application.pk]))
-    findings = selectors.identifier_findings(application)
+    findings = identifier_findings(application)
     grouped: dict[str, list] = {}
     for item in findings:
         grouped.setdefault(item.source_label, []).append(item)
@@ -157,7 +178,7 @@ def identifier_check(request, pk):
 @agency_user_required
 @GET_AND_POST
 def declaration(request, pk):
-    application = selectors.own_application(request.user, pk)
+    application = own_application(request.user, pk)
     if (redirect_response := _editable_or_redirect(request, application)) is not None:
         return redirect_response
     is_lead = rules.has_perm("applications.sign_declaration", request.user, application)
@@ -167,7 +188,7 @@ def declaration(request, pk):
     }
     form = DeclarationForm(posted(request) if is_lead else None, initial=initial)
     if is_lead and form.is_valid():
-        services.sign_declaration(
+        sign_declaration(
             actor=request.user,
             application=application,
             name=form.cleaned_data["name"],
@@ -190,18 +211,18 @@ def declaration(request, pk):
 @agency_user_required
 @GET_AND_POST
 def check_answers(request, pk):
-    application = selectors.own_application(request.user, pk)
+    application = own_application(request.user, pk)
     if application.is_locked:
         return redirect(_application_url(application))
-    overview = selectors.application_overview(application)
-    problems = selectors.submission_problems(application, overview)
+    overview = application_overview(application)
+    problems = submission_problems(application, overview)
     can_submit = rules.has_perm("applications.submit_application", request.user, application)
     if request.method == "POST":
         if not can_submit:
             raise Http404
         try:
-            services.submit_application(actor=request.user, application=application)
-        except services.NotReadyToSubmit as not_ready:
+            submit_application(actor=request.user, application=application)
+        except NotReadyToSubmit as not_ready:
             problems = not_ready.problems
         except TransitionNotAllowed:
             return redirect(_application_url(application))
@@ -233,7 +254,7 @@ def _problem_url(application, problem) -> str:
 
 @agency_user_required
 def submitted(request, pk):
-    application = selectors.own_application(request.user, pk)
+    application = own_application(request.user, pk)
     if not application.is_locked or application.status == Status.WITHDRAWN:
         return redirect(_application_url(application))
     return render(request, "applications/apply/confirmation.html", {"application": application})
@@ -246,7 +267,7 @@ def withdraw(request, application):
     form = WithdrawForm(posted(request))
     if form.is_valid():
         try:
-            withdrawn = services.withdraw_application(
+            withdrawn = withdraw_application(
                 actor=request.user, application=application, reason=form.cleaned_data["reason"]
             )
         except ReasonRequired as error:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from applications.selectors import member_agencies_of
+from applications.selectors.agencies import member_agencies_of
 from qualitymark.audit.models import AuditEvent
 from qualitymark.users.roles import roles_of
 

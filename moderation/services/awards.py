@@ -36,7 +36,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from applications.models import Agency, Level
-from applications.selectors import active_leads_of, active_memberships_of
+from applications.selectors.agencies import active_leads_of, active_memberships_of
 from qualitymark.audit.services import record_event
 from qualitymark.core.permissions import require_perm
 from qualitymark.files.storage import private_storage

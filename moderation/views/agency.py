@@ -13,19 +13,22 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
-from applications import selectors as application_selectors
-from applications import services as application_services
 from applications.lifecycle import TransitionNotAllowed
 from applications.models import EvidenceFile
+from applications.selectors.submissions import own_application
+from applications.services.evidence import add_evidence_file
 from qualitymark.audit.services import record_event
 from qualitymark.core.forms import apply_errors, posted
 from qualitymark.core.permissions import agency_user_required
 from qualitymark.files.pdf import render_pdf
 from qualitymark.files.validation import UploadRejected
 
-from .. import selectors, services
-from ..forms import InformationResponseForm
+from ..forms.panel import InformationResponseForm
 from ..models import InformationRequest
+from ..selectors.workflow import information_requests_of, response_files
+from ..services import information as information_services
+from ..services.information import save_draft_answers
+from ..services.panel import current_decision
 
 GET_AND_POST = require_http_methods(["GET", "POST"])
 
@@ -44,7 +47,7 @@ def _upload(request, application, information_request, form) -> list[EvidenceFil
     for upload in request.FILES.getlist("files"):
         try:
             added.append(
-                application_services.add_evidence_file(
+                add_evidence_file(
                     actor=request.user,
                     application=application,
                     section_key=information_request.evidence_section_key,
@@ -69,7 +72,7 @@ def _upload_or_send(request, application, information_request, form):
     if not sending or form.errors:
         return None
     try:
-        services.respond_to_information_request(
+        information_services.respond_to_information_request(
             actor=request.user, request=information_request, answers=form.answers()
         )
     except ValidationError as error:
@@ -87,9 +90,9 @@ def _upload_or_send(request, application, information_request, form):
 @agency_user_required
 @GET_AND_POST
 def respond_to_information_request(request, pk, request_pk):
-    application = application_selectors.own_application(request.user, pk)
+    application = own_application(request.user, pk)
     information_request = get_object_or_404(
-        selectors.information_requests_of(application), pk=request_pk
+        information_requests_of(application), pk=request_pk
     )
     questions = list(information_request.questions.all())
     is_open = (
@@ -105,7 +108,7 @@ def respond_to_information_request(request, pk, request_pk):
         if request.method == "POST" and form.is_valid():
             try:
                 # Whatever happens next, what was typed is kept (moderators don't see it).
-                services.save_draft_answers(
+                save_draft_answers(
                     actor=request.user, request=information_request, answers=form.answers()
                 )
             except (PermissionDenied, ValidationError):
@@ -133,7 +136,7 @@ def respond_to_information_request(request, pk, request_pk):
             "application": application,
             "information_request": information_request,
             "questions": questions,
-            "files": selectors.response_files(information_request),
+            "files": response_files(information_request),
             "form": form,
             "back_url": _application_url(application),
         },
@@ -144,8 +147,8 @@ def respond_to_information_request(request, pk, request_pk):
 
 
 def _decision_context(request, pk) -> dict:
-    application = application_selectors.own_application(request.user, pk)
-    decision = services.current_decision(application)
+    application = own_application(request.user, pk)
+    decision = current_decision(application)
     if decision is None or application.status != "decided":
         raise Http404
     first = application.decisions.order_by("recorded_at").first()

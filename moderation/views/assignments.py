@@ -7,13 +7,16 @@ from django.shortcuts import redirect
 from qualitymark.core.forms import apply_errors, posted, submit_form
 from qualitymark.core.permissions import staff_required
 
-from .. import selectors, services
-from ..forms import (
-    AssignModeratorForm,
-    DueDateForm,
-    ReasonForm,
-)
+from ..forms.staff import AssignModeratorForm, DueDateForm, ReasonForm
 from ..models import Assignment
+from ..selectors.workflow import active_assignments
+from ..services import assignments as assignments_services
+from ..services.assignments import (
+    assign_moderator,
+    candidates_for,
+    change_due_date,
+    default_due_date,
+)
 from .staff import (
     GET_AND_POST,
     _active_assignment,
@@ -38,13 +41,13 @@ def assign(request, pk):
     application = _application(request, pk)
     if not _can_assign(application):
         return _not_assignable(request, application)
-    candidates = services.candidates_for(application)
+    candidates = candidates_for(application)
     current_lead = next(
-        (a for a in selectors.active_assignments(application) if a.role == Assignment.Role.LEAD),
+        (a for a in active_assignments(application) if a.role == Assignment.Role.LEAD),
         None,
     )
     initial = {
-        "due_on": services.default_due_date(),
+        "due_on": default_due_date(),
         "role": Assignment.Role.SECOND if current_lead else Assignment.Role.LEAD,
         "moderator": request.GET.get("moderator", ""),
     }
@@ -54,7 +57,7 @@ def assign(request, pk):
     if request.method == "POST" and form.is_valid():
         moderator = form.cleaned_data["moderator"]
         try:
-            assignment = services.assign_moderator(
+            assignment = assign_moderator(
                 actor=request.user,
                 application=application,
                 moderator=moderator,
@@ -84,7 +87,7 @@ def change_assignment(request, pk, assignment_pk):
     if done := submit_form(
         request,
         form,
-        lambda: services.change_due_date(
+        lambda: change_due_date(
             actor=request.user, assignment=assignment, due_on=form.cleaned_data["due_on"]
         ),
         success=lambda _: (
@@ -116,7 +119,7 @@ def remove_assignment(request, pk, assignment_pk):
     if done := submit_form(
         request,
         form,
-        lambda: services.remove_assignment(
+        lambda: assignments_services.remove_assignment(
             actor=request.user, assignment=assignment, reason=form.cleaned_data["reason"]
         ),
         success=(

@@ -9,14 +9,21 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from applications.selectors import open_application_of
+from applications.selectors.submissions import open_application_of
 from qualitymark.core.forms import posted, submit_form
 from qualitymark.core.permissions import agency_user_required, staff_required
 from qualitymark.files.storage import file_response
 
-from .. import selectors
 from ..forms.awards import AwardReasonForm, PublishAwardForm, StaffAwardFilterForm
 from ..models import AwardStatus
+from ..selectors.awards import (
+    action_plan,
+    award_for_member,
+    award_for_staff,
+    award_history,
+    awards_for_staff,
+    certificate_of,
+)
 from ..services import awards as award_services
 from .register import STATUS_TAGS
 
@@ -54,7 +61,7 @@ def _decorate(award):
 def staff_award_list(request):
     form = StaffAwardFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    awards = selectors.awards_for_staff(
+    awards = awards_for_staff(
         request.user,
         query=(filters.get("query") or "").strip(),
         status=filters.get("status") or "",
@@ -70,7 +77,7 @@ def staff_award_list(request):
 
 @staff_required
 def staff_award_detail(request, pk):
-    award = _decorate(selectors.award_for_staff(request.user, pk))
+    award = _decorate(award_for_staff(request.user, pk))
     return render(
         request,
         "moderation/awards/staff_detail.html",
@@ -81,7 +88,7 @@ def staff_award_detail(request, pk):
             ),
             "history": [
                 (HISTORY_LABELS.get(event.action, event.action), event)
-                for event in selectors.award_history(award)
+                for event in award_history(award)
             ],
             "replaces": award.replaces.all(),
             "can_publish": not award.is_published and award.shown_status == AwardStatus.CURRENT,
@@ -143,7 +150,7 @@ STAFF_ACTIONS = {
 
 
 def _staff_action(request, pk, action: str):
-    award = _decorate(selectors.award_for_staff(request.user, pk))
+    award = _decorate(award_for_staff(request.user, pk))
     spec = STAFF_ACTIONS[action]
     form = AwardReasonForm(
         posted(request), label=spec["label"], hint=spec["hint"], submit_label=spec["submit"]
@@ -200,7 +207,7 @@ def staff_certificate_regenerate(request, pk):
 @staff_required
 @GET_AND_POST
 def staff_award_publish(request, pk):
-    award = _decorate(selectors.award_for_staff(request.user, pk))
+    award = _decorate(award_for_staff(request.user, pk))
     form = PublishAwardForm(posted(request))
     if done := submit_form(
         request,
@@ -228,8 +235,8 @@ def staff_award_publish(request, pk):
 
 @staff_required
 def staff_certificate_download(request, pk, version):
-    award = selectors.award_for_staff(request.user, pk)
-    return _certificate_response(selectors.certificate_of(award, version))
+    award = award_for_staff(request.user, pk)
+    return _certificate_response(certificate_of(award, version))
 
 
 # --- The agency -----------------------------------------------------------------------------
@@ -237,7 +244,7 @@ def staff_certificate_download(request, pk, version):
 
 @agency_user_required
 def agency_award(request, slug, pk):
-    award = _decorate(selectors.award_for_member(request.user, slug, pk))
+    award = _decorate(award_for_member(request.user, slug, pk))
     agency = award.agency
     return render(
         request,
@@ -245,8 +252,8 @@ def agency_award(request, slug, pk):
         {
             "award": award,
             "agency": agency,
-            "certificate": selectors.certificate_of(award),
-            "action_plan": selectors.action_plan(award) if award.is_working_towards else [],
+            "certificate": certificate_of(award),
+            "action_plan": action_plan(award) if award.is_working_towards else [],
             "open_application": open_application_of(agency),
             "offer_upgrade": award.is_working_towards and award.is_live,
             "start_url": reverse("agency:application_start", args=[agency.slug]),
@@ -257,8 +264,8 @@ def agency_award(request, slug, pk):
 
 @agency_user_required
 def agency_certificate_download(request, slug, pk):
-    award = selectors.award_for_member(request.user, slug, pk)
-    return _certificate_response(selectors.certificate_of(award))
+    award = award_for_member(request.user, slug, pk)
+    return _certificate_response(certificate_of(award))
 
 
 def _certificate_response(certificate):

@@ -10,9 +10,9 @@ from django.urls import reverse
 from qualitymark.core.forms import posted, submit_form
 from qualitymark.core.permissions import staff_required
 
-from .. import services
-from ..forms import MeetingDetailsForm, MeetingForm
+from ..forms.panel import MeetingDetailsForm, MeetingForm
 from ..models import Decision, PanelMeeting
+from ..services.panel import create_meeting, quorum_members, set_meeting_details
 from .panel import GET_AND_POST
 
 # --- Panel meetings (Coram staff) ------------------------------------------------------------
@@ -42,7 +42,7 @@ def meeting_create(request):
     if done := submit_form(
         request,
         form,
-        lambda: services.create_meeting(
+        lambda: create_meeting(
             actor=request.user,
             held_on=form.cleaned_data["held_on"],
             chair=form.cleaned_data["chair"],
@@ -83,7 +83,7 @@ def _agenda_items(meeting, agenda, present) -> list[AgendaItem]:
     }
     items = []
     for application in agenda:
-        counted = services.quorum_members(meeting, application)
+        counted = quorum_members(meeting, application)
         counted_ids = {member.pk for member in counted}
         items.append(
             AgendaItem(
@@ -115,7 +115,7 @@ def meeting_detail(request, meeting_pk):
     if done := submit_form(
         request,
         form,
-        lambda: services.set_meeting_details(
+        lambda: set_meeting_details(
             actor=request.user,
             meeting=meeting,
             members_present=form.cleaned_data["members_present"],

@@ -9,16 +9,23 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
-from applications.selectors import descriptors_for
+from applications.selectors.submissions import descriptors_for
 from applications.views.evidence import evidence_response
 from qualitymark.audit.services import record_event
 from qualitymark.core.forms import posted, submit_form
 from qualitymark.core.permissions import moderator_required
 from qualitymark.core.spreadsheets import spreadsheet_cell
 
-from .. import selectors, services
 from ..consolidation import rating_label
-from ..forms import ReviewerQuestionsForm
+from ..forms.reviews import ReviewerQuestionsForm
+from ..selectors.workflow import (
+    active_assignments,
+    evidence_for_reviewer,
+    open_information_request,
+    reviews_visible_to,
+    reviews_with_ratings,
+)
+from ..services import information as information_services
 from .reviewer import GET_AND_POST, _can_ask, _labelled, _submitted, reviewer_page
 
 # --- Others' reviews ------------------------------------------------------------------------
@@ -29,7 +36,7 @@ from .reviewer import GET_AND_POST, _can_ask, _labelled, _submitted, reviewer_pa
 def other_reviews(request, assignment):
     application = assignment.application
     visible = _labelled(
-        selectors.reviews_with_ratings(selectors.reviews_visible_to(request.user, application))
+        reviews_with_ratings(reviews_visible_to(request.user, application))
     )
     own = next((item for item in visible if item.assignment_id == assignment.pk), None)
     others = [item for item in visible if item.assignment_id != assignment.pk]
@@ -39,7 +46,7 @@ def other_reviews(request, assignment):
     if own_submitted:
         waiting = [
             other
-            for other in selectors.active_assignments(application)
+            for other in active_assignments(application)
             if other.pk != assignment.pk and not _submitted(other)
         ]
     descriptors = descriptors_for(application) if others else []
@@ -95,8 +102,8 @@ CSV_COLUMNS = [
 def reviews_export(request, assignment):
     """The reviews this person may see, one row per descriptor rating."""
     application = assignment.application
-    visible = selectors.reviews_with_ratings(
-        selectors.reviews_visible_to(request.user, application)
+    visible = reviews_with_ratings(
+        reviews_visible_to(request.user, application)
     )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"reviews-{application.reference or application.pk}.csv"
@@ -141,7 +148,7 @@ def reviews_export(request, assignment):
 def evidence_download(request, pk, file_pk):
     """An evidence file as an attachment, for an assigned moderator who has
     declared no conflict. Every download is audited."""
-    return evidence_response(request, selectors.evidence_for_reviewer(request.user, pk, file_pk))
+    return evidence_response(request, evidence_for_reviewer(request.user, pk, file_pk))
 
 
 @reviewer_page
@@ -155,7 +162,7 @@ def request_information(request, assignment):
             "moderation/review/information_unavailable.html",
             {
                 "application": application,
-                "open_request": selectors.open_information_request(application),
+                "open_request": open_information_request(application),
                 "back_url": back_url,
             },
         )
@@ -163,7 +170,7 @@ def request_information(request, assignment):
     if done := submit_form(
         request,
         form,
-        lambda: services.request_information(
+        lambda: information_services.request_information(
             actor=request.user,
             application=application,
             questions=form.questions,

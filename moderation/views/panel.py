@@ -22,11 +22,14 @@ from qualitymark.core.forms import apply_errors, posted
 from qualitymark.core.permissions import chair_or_staff_required
 from qualitymark.users.roles import roles_of
 
-from .. import selectors, services
 from ..access import is_conflicted_on
 from ..consolidation import rating_label, rule_facts, suggest_outcome
-from ..forms import DecisionForm, feedback_initial
+from ..forms.panel import DecisionForm, feedback_initial
 from ..models import Decision, PanelMeeting, Recommendation
+from ..selectors.panel import application_for_chair, consolidation_for, panel_applications_for
+from ..selectors.workflow import information_exchange, reviews_visible_to, reviews_with_ratings
+from ..services import panel as panel_services
+from ..services.panel import current_decision, quorum_members
 
 GET_AND_POST = require_http_methods(["GET", "POST"])
 
@@ -52,7 +55,7 @@ def _may_correct(user, application) -> bool:
 @chair_or_staff_required
 def panel_list(request):
     applications = (
-        selectors.panel_applications_for(request.user)
+        panel_applications_for(request.user)
         .prefetch_related("panel_meetings")
         .order_by("submitted_at")
     )
@@ -100,11 +103,11 @@ def _matrix(consolidation) -> list[MatrixRow]:
 
 @chair_or_staff_required
 def consolidation(request, pk):
-    application = selectors.application_for_chair(request.user, pk)
-    result = selectors.consolidation_for(application)
+    application = application_for_chair(request.user, pk)
+    result = consolidation_for(application)
     columns = [(assignment, result.reviews.get(assignment.pk)) for assignment in result.assignments]
-    reviews = selectors.reviews_with_ratings(
-        selectors.reviews_visible_to(request.user, application).filter(submitted_at__isnull=False)
+    reviews = reviews_with_ratings(
+        reviews_visible_to(request.user, application).filter(submitted_at__isnull=False)
     )
     for review in reviews:
         for rating in review.ratings.all():
@@ -126,12 +129,12 @@ def consolidation(request, pk):
             "descriptor_count": len(result.lines),
             "capped": uncapped != suggested,
             "rule": rule_facts(len(result.lines)),
-            "information_requests": selectors.information_exchange(
+            "information_requests": information_exchange(
                 application, answered_only=True
             ),
             "may_decide": _may_decide(request.user, application),
             "decision": (
-                services.current_decision(application) if application.status == "decided" else None
+                current_decision(application) if application.status == "decided" else None
             ),
         },
     )
@@ -141,7 +144,7 @@ def consolidation(request, pk):
 
 
 def _quorum_label(meeting: PanelMeeting, application) -> str:
-    counted = len(services.quorum_members(meeting, application))
+    counted = len(quorum_members(meeting, application))
     needed = settings.PANEL_QUORUM
     state = "quorate" if counted >= needed else "not quorate"
     return (
@@ -153,12 +156,12 @@ def _quorum_label(meeting: PanelMeeting, application) -> str:
 @chair_or_staff_required
 @GET_AND_POST
 def record_decision(request, pk):
-    application = selectors.application_for_chair(request.user, pk)
+    application = application_for_chair(request.user, pk)
     if application.status == "decided":
         return _decision_recorded(request, application)
     if not _may_decide(request.user, application):
         raise Http404
-    result = selectors.consolidation_for(application)
+    result = consolidation_for(application)
     suggested = result.suggested_outcome
     descriptors = [line.descriptor for line in result.lines]
     meetings = list(
@@ -167,8 +170,8 @@ def record_decision(request, pk):
         .order_by("-held_on", "-pk")
     )
     labels = {meeting.pk: _quorum_label(meeting, application) for meeting in meetings}
-    reviews = selectors.reviews_with_ratings(
-        selectors.reviews_visible_to(request.user, application).filter(submitted_at__isnull=False)
+    reviews = reviews_with_ratings(
+        reviews_visible_to(request.user, application).filter(submitted_at__isnull=False)
     )
     initial = {"outcome": suggested, **feedback_initial(descriptors, reviews)}
     if len(meetings) == 1:
@@ -184,7 +187,7 @@ def record_decision(request, pk):
     if request.method == "POST" and meetings and form.is_valid():
         data = form.cleaned_data
         try:
-            decision = services.record_decision(
+            decision = panel_services.record_decision(
                 actor=request.user,
                 application=application,
                 meeting=data["meeting"],
@@ -247,10 +250,10 @@ def _is_superseded(decision, decisions) -> bool:
 @chair_or_staff_required
 @GET_AND_POST
 def correct_decision(request, pk):
-    application = selectors.application_for_chair(request.user, pk)
+    application = application_for_chair(request.user, pk)
     if not _may_correct(request.user, application):
         raise Http404
-    current = services.current_decision(application)
+    current = current_decision(application)
     if current is None:
         raise Http404
     feedback = {row.descriptor_id: row for row in current.feedback.all()}
@@ -274,7 +277,7 @@ def correct_decision(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            correction = services.correct_decision(
+            correction = panel_services.correct_decision(
                 actor=request.user,
                 decision=current,
                 outcome=data["outcome"],

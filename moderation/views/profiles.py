@@ -10,14 +10,25 @@ from qualitymark.core.forms import ConfirmForm, posted, submit_form
 from qualitymark.core.permissions import moderator_required, staff_required
 from qualitymark.users.models import User
 
-from .. import selectors, services
-from ..forms import (
+from ..forms.profiles import (
     AffiliatedAgenciesForm,
     ModeratorFilterForm,
     ModeratorProfileForm,
     RegionFilterForm,
 )
 from ..models import ModeratorProfile
+from ..selectors.profiles import (
+    active_moderators,
+    moderator_profiles_visible_to,
+    own_moderator_profile,
+)
+from ..services.profiles import (
+    deactivate_moderator,
+    reactivate_moderator,
+    set_affiliated_agencies,
+    set_panel_chair,
+    update_moderator_profile,
+)
 
 GET_AND_POST = require_http_methods(["GET", "POST"])
 
@@ -26,7 +37,7 @@ GET_AND_POST = require_http_methods(["GET", "POST"])
 
 
 def _own_profile(request) -> ModeratorProfile:
-    profile = selectors.own_moderator_profile(request.user)
+    profile = own_moderator_profile(request.user)
     if profile is None:
         raise Http404
     return profile
@@ -47,7 +58,7 @@ def profile(request):
     if done := submit_form(
         request,
         form,
-        lambda: services.update_moderator_profile(
+        lambda: update_moderator_profile(
             actor=request.user,
             profile=own,
             **form.cleaned_data,
@@ -75,7 +86,7 @@ def profile_agencies(request):
     region = region_form.cleaned_data.get("region", "") if region_form.is_valid() else ""
     form = AffiliatedAgenciesForm(posted(request), profile=own, region=region)
     if request.method == "POST" and form.is_valid():
-        services.set_affiliated_agencies(
+        set_affiliated_agencies(
             actor=request.user, profile=own, agencies=form.cleaned_data["agencies"]
         )
         messages.success(request, "The agencies you are linked to have been saved.")
@@ -98,7 +109,7 @@ def staff_home(request):
         {
             "agency_count": Agency.objects.filter(is_active=True).count(),
             "pending_invitation_count": Invitation.objects.pending().count(),
-            "moderator_count": selectors.active_moderators().count(),
+            "moderator_count": active_moderators().count(),
             "people_count": User.objects.filter(is_active=True).count(),
         },
     )
@@ -108,7 +119,7 @@ def staff_home(request):
 def staff_moderator_list(request):
     form = ModeratorFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    profiles = selectors.moderator_profiles_visible_to(
+    profiles = moderator_profiles_visible_to(
         request.user,
         query=(filters.get("query") or "").strip(),
         expertise=filters.get("expertise") or "",
@@ -121,7 +132,7 @@ def staff_moderator_list(request):
 
 
 def _staff_profile(request, pk) -> ModeratorProfile:
-    return get_object_or_404(selectors.moderator_profiles_visible_to(request.user), pk=pk)
+    return get_object_or_404(moderator_profiles_visible_to(request.user), pk=pk)
 
 
 @staff_required
@@ -171,7 +182,7 @@ def staff_moderator_chair(request, pk):
     if moderator.is_chair:
 
         def remove():
-            services.set_panel_chair(actor=request.user, profile=moderator, is_chair=False)
+            set_panel_chair(actor=request.user, profile=moderator, is_chair=False)
             return f"{name} is no longer a panel chair."
 
         return _confirm(
@@ -188,7 +199,7 @@ def staff_moderator_chair(request, pk):
         )
 
     def give():
-        services.set_panel_chair(actor=request.user, profile=moderator, is_chair=True)
+        set_panel_chair(actor=request.user, profile=moderator, is_chair=True)
         return f"{name} is now a panel chair."
 
     return _confirm(
@@ -213,7 +224,7 @@ def staff_moderator_deactivate(request, pk):
     name = moderator.user.get_full_name()
 
     def deactivate():
-        services.deactivate_moderator(actor=request.user, profile=moderator)
+        deactivate_moderator(actor=request.user, profile=moderator)
         return f"{name} has been taken off the panel."
 
     return _confirm(
@@ -240,7 +251,7 @@ def staff_moderator_reactivate(request, pk):
     name = moderator.user.get_full_name()
 
     def reactivate():
-        services.reactivate_moderator(actor=request.user, profile=moderator)
+        reactivate_moderator(actor=request.user, profile=moderator)
         return f"{name} is back on the panel."
 
     return _confirm(

@@ -11,12 +11,10 @@ from qualitymark.core.forms import apply_errors, posted
 from qualitymark.core.permissions import moderator_required
 from qualitymark.users.roles import roles_of
 
-from .. import selectors, services
 from ..conflicts import related_agencies
-from ..forms import (
-    DeclarationForm,
-    QueueFilterForm,
-)
+from ..forms.reviews import DeclarationForm, QueueFilterForm
+from ..selectors.workflow import QUEUE_SORTS, assignment_for_reviewer, moderator_queue
+from ..services import reviews as reviews_services
 from .reviewer import GET_AND_POST
 
 # --- The queue ------------------------------------------------------------------------------
@@ -52,9 +50,9 @@ def queue(request):
     form = QueueFilterForm(request.GET or None)
     status = form.cleaned_data.get("status", "") if form.is_valid() else ""
     sort = request.GET.get("sort", "due")
-    if sort not in selectors.QUEUE_SORTS:
+    if sort not in QUEUE_SORTS:
         sort = "due"
-    items = selectors.moderator_queue(request.user, sort=sort, status=status)
+    items = moderator_queue(request.user, sort=sort, status=status)
     return render(
         request,
         "moderation/queue.html",
@@ -76,14 +74,14 @@ def queue(request):
 @GET_AND_POST
 def declare_conflict(request, pk):
     """Before any content: the agency's name and type, and one question."""
-    assignment = selectors.assignment_for_reviewer(request.user, pk)
+    assignment = assignment_for_reviewer(request.user, pk)
     if assignment.has_declared:
         return redirect("moderation:application", pk)
     application = assignment.application
     form = DeclarationForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.declare_conflict(
+            reviews_services.declare_conflict(
                 actor=request.user,
                 assignment=assignment,
                 has_conflict=form.cleaned_data["has_conflict"],

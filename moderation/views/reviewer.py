@@ -23,18 +23,21 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from applications.sections import FEE
-from applications.selectors import application_overview, descriptors_for
+from applications.selectors.submissions import application_overview, descriptors_for
 from qualitymark.core.forms import apply_errors, posted
 from qualitymark.core.permissions import moderator_required
 
-from .. import selectors, services
 from ..consolidation import rating_label
-from ..forms import (
-    AmendReviewForm,
-    ReviewForm,
-)
+from ..forms.reviews import AmendReviewForm, ReviewForm
 from ..models import Assignment, Recommendation, Review
-from ..services.reviews import EDITABLE_STATUSES
+from ..selectors.workflow import (
+    assignment_for_reviewer,
+    information_exchange,
+    reviews_visible_to,
+    reviews_with_ratings,
+)
+from ..services import reviews as reviews_services
+from ..services.reviews import EDITABLE_STATUSES, review_for, save_review_draft, submit_review
 
 GET_AND_POST = require_http_methods(["GET", "POST"])
 
@@ -48,7 +51,7 @@ def reviewer_page(view):
     @moderator_required
     @wraps(view)
     def guarded(request, pk, *args, **kwargs):
-        assignment = selectors.assignment_for_reviewer(request.user, pk)
+        assignment = assignment_for_reviewer(request.user, pk)
         if not assignment.has_declared:
             return redirect("moderation:declare", pk)
         if assignment.declared_conflict:
@@ -63,8 +66,8 @@ def reviewer_page(view):
 
 def _own_review(user, assignment: Assignment) -> Review | None:
     """The person's own review, read through the independence rule like any other."""
-    reviews = selectors.reviews_with_ratings(
-        selectors.reviews_visible_to(user, assignment.application).filter(assignment=assignment)
+    reviews = reviews_with_ratings(
+        reviews_visible_to(user, assignment.application).filter(assignment=assignment)
     )
     return _labelled(reviews)[0] if reviews else None
 
@@ -171,7 +174,7 @@ def _render_reading(request, assignment, *, form=None, review=None, status=200):
     if form is None and editable:
         descriptors = [row.section.descriptor for row in overview.rows if row.section.descriptor]
         form = ReviewForm(descriptors=descriptors, review=review)
-    exchange = selectors.information_exchange(application)
+    exchange = information_exchange(application)
     return render(
         request,
         "moderation/review/application.html",
@@ -286,12 +289,12 @@ def review(request, assignment):
     if request.method == "POST" and form.is_valid():
         submitting = request.POST.get("action") == "submit"
         if not submitting or form.check_complete():
-            draft = services.review_for(assignment)
+            draft = review_for(assignment)
             try:
                 if submitting:
-                    services.submit_review(actor=request.user, review=draft, **form.review_values())
+                    submit_review(actor=request.user, review=draft, **form.review_values())
                 else:
-                    services.save_review_draft(
+                    save_review_draft(
                         actor=request.user, review=draft, **form.review_values()
                     )
             except ValidationError as error:
@@ -334,7 +337,7 @@ def amend_review(request, assignment):
     form = AmendReviewForm(posted(request), descriptors=descriptors_for(application), review=own)
     if request.method == "POST" and form.is_valid() and form.check_complete():
         try:
-            services.amend_review(
+            reviews_services.amend_review(
                 actor=request.user,
                 review=own,
                 reason=form.cleaned_data["reason"],

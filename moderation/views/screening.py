@@ -8,13 +8,15 @@ from applications.lifecycle import Status, TransitionNotAllowed
 from qualitymark.core.forms import ConfirmForm, apply_errors, posted
 from qualitymark.core.permissions import staff_required
 
-from .. import services
-from ..forms import (
-    EligibilityForm,
-    FeeForm,
-    ReasonForm,
-)
+from ..forms.staff import EligibilityForm, FeeForm, ReasonForm
 from ..models import FeeStatus
+from ..services import screening as screening_services
+from ..services.screening import (
+    accept_for_moderation,
+    acceptance_problems,
+    record_fee_paid,
+    waive_fee,
+)
 from .staff import (
     GET_AND_POST,
     _application,
@@ -50,7 +52,7 @@ def record_fee(request, pk):
         data = form.cleaned_data
         try:
             if data["fee_status"] == FeeStatus.PAID:
-                services.record_fee_paid(
+                record_fee_paid(
                     actor=request.user,
                     application=application,
                     paid_on=data["paid_on"],
@@ -58,7 +60,7 @@ def record_fee(request, pk):
                 )
                 message = f"The fee for {application.reference} is recorded as paid."
             else:
-                services.waive_fee(
+                waive_fee(
                     actor=request.user, application=application, reason=data["reason"]
                 )
                 message = f"The fee for {application.reference} is recorded as waived."
@@ -86,7 +88,7 @@ def record_eligibility(request, pk):
     form = EligibilityForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.record_eligibility(
+            screening_services.record_eligibility(
                 actor=request.user,
                 application=application,
                 eligible=form.cleaned_data["eligible"],
@@ -123,7 +125,7 @@ def accept(request, pk):
     form = ConfirmForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.accept_for_moderation(actor=request.user, application=application)
+            accept_for_moderation(actor=request.user, application=application)
         except ValidationError as error:
             apply_errors(form, error)
         except TransitionNotAllowed as error:
@@ -135,7 +137,7 @@ def accept(request, pk):
                 "The agency and the moderators have been told by e-mail.",
             )
             return redirect(_application_url(application))
-    problems = services.acceptance_problems(application)
+    problems = acceptance_problems(application)
     return _page(
         request,
         application,
@@ -163,7 +165,7 @@ def return_to_agency(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.return_to_agency(
+            screening_services.return_to_agency(
                 actor=request.user, application=application, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:

@@ -15,14 +15,28 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from applications import selectors as application_selectors
 from applications.lifecycle import Status
 from applications.models import Application
+from applications.selectors.submissions import application_overview
 from qualitymark.core.permissions import staff_required
 
-from .. import selectors, services
-from ..forms import ApplicationFilterForm
+from ..forms.staff import ApplicationFilterForm
 from ..models import Assignment, FeeStatus, Screening
+from ..selectors import workflow as workflow_selectors
+from ..selectors.workflow import (
+    QueueItem,
+    active_assignments,
+    applications_for_staff,
+    information_exchange,
+    staff_application,
+)
+from ..services.assignments import (
+    ASSIGNABLE_STATUSES,
+    candidates_for,
+    default_due_date,
+    suggested_pair,
+)
+from ..services.screening import acceptance_problems
 
 GET_AND_POST = require_http_methods(["GET", "POST"])
 PAGE_SIZE = 50
@@ -32,7 +46,7 @@ PAGE_SIZE = 50
 
 
 def _application(request, pk) -> Application:
-    return selectors.staff_application(request.user, pk)
+    return staff_application(request.user, pk)
 
 
 def _application_url(application) -> str:
@@ -57,19 +71,19 @@ def _state_of(review) -> str:
     return "not_started"
 
 
-def _assignment_rows(application) -> list[selectors.QueueItem]:
+def _assignment_rows(application) -> list[QueueItem]:
     return [
-        selectors.QueueItem(assignment, _review_state(assignment))
-        for assignment in selectors.active_assignments(application)
+        QueueItem(assignment, _review_state(assignment))
+        for assignment in active_assignments(application)
     ]
 
 
 def _active_assignment(application, assignment_pk) -> Assignment:
-    return get_object_or_404(selectors.active_assignments(application), pk=assignment_pk)
+    return get_object_or_404(active_assignments(application), pk=assignment_pk)
 
 
 def _can_assign(application) -> bool:
-    return application.status in services.ASSIGNABLE_STATUSES
+    return application.status in ASSIGNABLE_STATUSES
 
 
 def _moved_on(request, application, what_is_closed: str):
@@ -123,7 +137,7 @@ def _rows(applications) -> list[ApplicationRow]:
 @staff_required
 @require_GET
 def screening_queue(request):
-    rows = _rows(selectors.screening_queue())
+    rows = _rows(workflow_selectors.screening_queue())
     return render(request, "moderation/staff/screening_queue.html", {"rows": rows})
 
 
@@ -181,7 +195,7 @@ def application_list(request):
     sort = request.GET.get("sort", "-submitted")
     if sort not in APPLICATION_SORTS:
         sort = "-submitted"
-    applications = selectors.applications_for_staff(status=status).order_by(
+    applications = applications_for_staff(status=status).order_by(
         *APPLICATION_SORTS[sort]
     )
     page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -209,8 +223,8 @@ def application_detail(request, pk):
     can_assign = _can_assign(application)
     current_lead = next((row.assignment for row in rows if row.assignment.role == "lead"), None)
     needs_moderators = current_lead is None or len(rows) < settings.MIN_MODERATORS_PER_APPLICATION
-    candidates = services.candidates_for(application) if can_assign else []
-    suggestion = services.suggested_pair(application) if can_assign and needs_moderators else []
+    candidates = candidates_for(application) if can_assign else []
+    suggestion = suggested_pair(application) if can_assign and needs_moderators else []
     submitted_reviews = sum(row.status == "submitted" for row in rows)
     return render(
         request,
@@ -230,15 +244,15 @@ def application_detail(request, pk):
             "needs_moderators": needs_moderators,
             "suggestion": suggestion,
             "candidates": candidates,
-            "default_due_date": services.default_due_date(),
+            "default_due_date": default_due_date(),
             "acceptance_problems": (
-                services.acceptance_problems(application)
+                acceptance_problems(application)
                 if application.status == Status.SUBMITTED
                 else []
             ),
             "submitted_reviews": submitted_reviews,
-            "information_requests": selectors.information_exchange(application),
-            "overview": application_selectors.application_overview(application),
+            "information_requests": information_exchange(application),
+            "overview": application_overview(application),
             "min_moderators": settings.MIN_MODERATORS_PER_APPLICATION,
         },
     )

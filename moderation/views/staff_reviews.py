@@ -11,16 +11,18 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from applications import selectors as application_selectors
 from applications.lifecycle import Status, TransitionNotAllowed
+from applications.selectors.submissions import evidence_for
 from applications.views.evidence import evidence_response
 from qualitymark.core.forms import ConfirmForm, apply_errors, posted
 from qualitymark.core.permissions import staff_required
 
-from .. import selectors, services
 from ..access import active_assignment_for
-from ..forms import InformationRequestForm
+from ..forms.staff import InformationRequestForm
 from ..models import Recommendation, ReviewRevision
+from ..selectors.workflow import reviews_visible_to, reviews_with_ratings
+from ..services import information as information_services
+from ..services.reviews import open_panel_if_all_reviews_in
 from .staff import (
     GET_AND_POST,
     _application,
@@ -59,11 +61,11 @@ class RevisionView:
 @require_GET
 def reviews(request, pk):
     application = _application(request, pk)
-    visible = selectors.reviews_visible_to(request.user, application).prefetch_related(
+    visible = reviews_visible_to(request.user, application).prefetch_related(
         "revisions__created_by"
     )
     items = []
-    for review in selectors.reviews_with_ratings(visible):
+    for review in reviews_with_ratings(visible):
         for rating in review.ratings.all():
             rating.label = _rating_label(rating.rating)
         revisions = [
@@ -118,7 +120,7 @@ def open_panel(request, pk):
     form = ConfirmForm(posted(request))
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
-            opened = services.open_panel_if_all_reviews_in(application)
+            opened = open_panel_if_all_reviews_in(application)
         if opened:
             messages.success(
                 request, f"Application {application.reference} is now ready for the panel."
@@ -159,7 +161,7 @@ def request_information(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            information_request = services.request_information(
+            information_request = information_services.request_information(
                 actor=request.user,
                 application=application,
                 questions=form.cleaned_data["questions"],
@@ -187,4 +189,4 @@ def evidence_download(request, pk, file_pk):
     """Any current, checked file of the application, as an attachment. Every
     download is recorded in the audit trail."""
     application = _application(request, pk)
-    return evidence_response(request, application_selectors.evidence_for(application, file_pk))
+    return evidence_response(request, evidence_for(application, file_pk))

@@ -108,10 +108,14 @@ def complete_and_submit(application, *, lead: User, answers_for, name: str, role
     """Answer every section through its form (so the answers are checked as the
     pages check them), sign the declaration and submit, as the agency's lead.
     answers_for(section_key) gives the posted values for a section."""
-    from applications import services as application_services
     from applications.models import SectionAnswer
     from applications.section_list import form_kwargs
-    from applications.selectors import application_overview
+    from applications.selectors.submissions import application_overview
+    from applications.services.submissions import (
+        save_section,
+        sign_declaration,
+        submit_application,
+    )
 
     for row in application_overview(application).rows:
         form = row.section.form_class(
@@ -121,7 +125,7 @@ def complete_and_submit(application, *, lead: User, answers_for, name: str, role
         )
         if not form.is_valid():
             raise ValueError(f"The answers for {row.key} are not valid: {form.errors}")
-        application_services.save_section(
+        save_section(
             actor=lead,
             application=application,
             key=row.key,
@@ -129,14 +133,14 @@ def complete_and_submit(application, *, lead: User, answers_for, name: str, role
             state=SectionAnswer.State.COMPLETED,
             expected_version=0,
         )
-    application_services.sign_declaration(actor=lead, application=application, name=name, role=role)
-    return application_services.submit_application(actor=lead, application=application)
+    sign_declaration(actor=lead, application=application, name=name, role=role)
+    return submit_application(actor=lead, application=application)
 
 
 def _demo_submitted_application(agency: Agency, level: str, lead: User):
-    from applications import services as application_services
+    from applications.services.submissions import start_application
 
-    application = application_services.start_application(
+    application = start_application(
         actor=lead, agency=agency, level_sought=level, kind="new"
     )
     return complete_and_submit(
@@ -153,16 +157,21 @@ def _screen_and_assign(application, staff, reviewers):
 
     from django.utils import timezone
 
-    from moderation import services as moderation_services
     from moderation.models import Assignment
+    from moderation.services.assignments import assign_moderator
+    from moderation.services.screening import (
+        accept_for_moderation,
+        record_eligibility,
+        record_fee_paid,
+    )
 
     today = timezone.localdate()
-    moderation_services.record_fee_paid(
+    record_fee_paid(
         actor=staff, application=application, paid_on=today, invoice_number="INV-DEMO"
     )
-    moderation_services.record_eligibility(actor=staff, application=application, eligible=True)
+    record_eligibility(actor=staff, application=application, eligible=True)
     assignments = [
-        moderation_services.assign_moderator(
+        assign_moderator(
             actor=staff,
             application=application,
             moderator=profile,
@@ -171,16 +180,17 @@ def _screen_and_assign(application, staff, reviewers):
         )
         for index, profile in enumerate(reviewers)
     ]
-    application = moderation_services.accept_for_moderation(actor=staff, application=application)
+    application = accept_for_moderation(actor=staff, application=application)
     return application, assignments
 
 
 def _demo_decided_application(agency: Agency, level: str, lead: User, people: dict):
     from django.utils import timezone
 
-    from moderation import services as moderation_services
     from moderation.models import Recommendation
-    from moderation.selectors import consolidation_for
+    from moderation.selectors.panel import consolidation_for
+    from moderation.services.panel import create_meeting, record_decision, set_meeting_details
+    from moderation.services.reviews import declare_conflict, review_for, submit_review
 
     staff = people["Coram staff"]
     panel_chair = ModeratorProfile.objects.get(user=people["Panel chair"])
@@ -202,28 +212,28 @@ def _demo_decided_application(agency: Agency, level: str, lead: User, people: di
     recommendation = Recommendation.for_level(level)
     for assignment in assignments:
         moderator_user = assignment.moderator.user
-        moderation_services.declare_conflict(
+        declare_conflict(
             actor=moderator_user, assignment=assignment, has_conflict=False
         )
-        moderation_services.submit_review(
+        submit_review(
             actor=moderator_user,
-            review=moderation_services.review_for(assignment),
+            review=review_for(assignment),
             ratings=feedback,
             recommendation=recommendation,
             summary="A well-evidenced application with a clear commitment to early permanence.",
         )
     application.refresh_from_db()
-    meeting = moderation_services.create_meeting(
+    meeting = create_meeting(
         actor=staff, held_on=today, chair=panel_chair, title=f"Demo panel: {agency.name}"
     )
-    moderation_services.set_meeting_details(
+    set_meeting_details(
         actor=staff,
         meeting=meeting,
         members_present=[panel_chair, *reviewers],
         agenda=[application],
     )
     suggested = consolidation_for(application).suggested_outcome
-    return moderation_services.record_decision(
+    return record_decision(
         actor=panel_chair.user,
         application=application,
         meeting=meeting,
@@ -240,7 +250,7 @@ def seed_awards(agencies: dict[str, Agency], people: dict[str, User]) -> list:
     """One Full and one Working Towards award, published. Skips an agency that
     already has an award or any application, so running twice changes nothing."""
     from moderation.models import Award
-    from moderation.services import publish_award
+    from moderation.services.awards import publish_award
 
     awards = []
     for agency_name, level, (email, full_name, job_title) in DEMO_AWARDS:

@@ -6,8 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from applications import services
 from applications.models import EvidenceFile
+from applications.services.evidence import add_evidence_file, check_evidence, remove_evidence_file
 from qualitymark.audit.models import AuditEvent
 from qualitymark.files.storage import private_storage
 from tests.factories import MembershipFactory
@@ -35,13 +35,13 @@ member_client = support.member_client
 def evidence(settings, lead, draft):
     settings.CLAMD_SOCKET = ""
     settings.CLAMD_HOST = ""
-    uploaded = services.add_evidence_file(
+    uploaded = add_evidence_file(
         actor=lead,
         application=draft,
         section_key=SECTION,
         uploaded_file=SimpleUploadedFile("policy.pdf", text_pdf()),
     )
-    return services.check_evidence(uploaded.pk)
+    return check_evidence(uploaded.pk)
 
 
 def lock(application):
@@ -118,13 +118,13 @@ def test_files_cannot_be_removed_after_submission(lead_client, lead, draft, evid
     assert private_storage().exists(evidence.storage_key)
     assert not AuditEvent.objects.filter(action="evidence.removed").exists()
     with pytest.raises(PermissionDenied):
-        services.remove_evidence_file(actor=lead, evidence=evidence)
+        remove_evidence_file(actor=lead, evidence=evidence)
 
 
 def test_files_cannot_be_added_after_submission(lead, draft):
     lock(draft)
     with pytest.raises(PermissionDenied):
-        services.add_evidence_file(
+        add_evidence_file(
             actor=lead,
             application=draft,
             section_key=SECTION,

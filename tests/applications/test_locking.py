@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from applications.models import SectionAnswer
-from applications.services import EditConflict, save_section
+from applications.services.submissions import EditConflict, save_section
 from qualitymark.audit.models import AuditEvent
 
 from .application_data import EP_DATA, Page

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from applications.models import AgencyType, SectionAnswer
-from applications.services import start_application
+from applications.services.submissions import start_application
 from tests.factories import AgencyFactory, MembershipFactory
 
 from .application_data import ABOUT, EP_DATA, FEE, NARRATIVE, Page, complete_every_section

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from applications.lifecycle import ReasonRequired, TransitionNotAllowed
 from applications.models import Application, SectionAnswer
-from applications.services import (
+from applications.services.submissions import (
     sign_declaration,
     start_application,
     submit_application,

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
 from applications.models import Invitation
-from applications.services import resend_invitation, send_invitation
+from applications.services.invitations import resend_invitation, send_invitation
 from qualitymark.notifications.models import SentEmail
 from qualitymark.users import role_grants, roles
 from tests.applications.helpers import make_staff
