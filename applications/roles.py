@@ -6,7 +6,12 @@ from django.core import checks
 from qualitymark.users.role_grants import register_role_grant, roles_without_grant
 from qualitymark.users.roles import register_role_reader
 
-from .models import AGENCY_INVITATION_ROLES, MEMBERSHIP_ROLE_FOR_INVITATION, Invitation, Membership
+from .models.agencies import (
+    AGENCY_INVITATION_ROLES,
+    MEMBERSHIP_ROLE_FOR_INVITATION,
+    Invitation,
+    Membership,
+)
 
 
 def read_agency_roles(user) -> dict:

@@ -8,7 +8,7 @@ import rules
 from qualitymark.users.roles import roles_of
 from qualitymark.users.rules import is_coram_staff
 
-from .models import AGENCY_INVITATION_ROLES
+from .models.agencies import AGENCY_INVITATION_ROLES
 
 
 @rules.predicate
@@ -50,7 +50,7 @@ def may_invite(user, *, role, agency=None) -> bool:
 
 
 def invitable_roles(user, agency=None) -> list[str]:
-    from .models import Invitation
+    from .models.agencies import Invitation
 
     return [role for role in Invitation.Role.values if may_invite(user, role=role, agency=agency)]
 

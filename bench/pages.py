@@ -61,8 +61,8 @@ def build_world():
     40 assignments; an application at panel with three reviews."""
     from django.utils import timezone
 
-    from applications.models import EvidenceFile, ScanStatus
-    from moderation.models import Assignment
+    from applications.models.evidence import EvidenceFile, ScanStatus
+    from moderation.models.workflow import Assignment
     from moderation.services.screening import return_to_agency
     from tests.factories import AgencyFactory
     from tests.moderation.builders import (

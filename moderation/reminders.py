@@ -8,7 +8,7 @@ from django.conf import settings
 from applications.notifications import agency_addresses, application_url
 from qualitymark.notifications.services import notify
 
-from .models import Assignment, InformationRequest
+from .models.workflow import Assignment, InformationRequest
 
 OPEN_REVIEW_STATUSES = ("in_review", "information_requested")
 

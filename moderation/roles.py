@@ -1,11 +1,11 @@
 """The moderator and panel chair roles, registered with qualitymark.users from
 ModerationConfig.ready so that the project package never imports this app."""
 
-from applications.models import Invitation
+from applications.models.agencies import Invitation
 from qualitymark.users.role_grants import register_role_grant
 from qualitymark.users.roles import register_role_reader
 
-from .models import ModeratorProfile
+from .models.profiles import ModeratorProfile
 
 MODERATOR = Invitation.Role.MODERATOR
 PANEL_CHAIR = Invitation.Role.PANEL_CHAIR

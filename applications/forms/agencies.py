@@ -5,13 +5,7 @@ from django.db import models
 
 from qualitymark.core.forms import gds_helper
 
-from ..models import (
-    Agency,
-    AgencyType,
-    Region,
-    validate_email_domain,
-    validate_ofsted_urn,
-)
+from ..models.agencies import Agency, AgencyType, Region, validate_email_domain, validate_ofsted_urn
 from ..services.agencies import validate_partnership
 
 

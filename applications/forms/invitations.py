@@ -9,11 +9,7 @@ from django.core.exceptions import ValidationError
 from qualitymark.core.forms import gds_helper
 from qualitymark.users.models import User
 
-from ..models import (
-    Agency,
-    Invitation,
-    Membership,
-)
+from ..models.agencies import Agency, Invitation, Membership
 
 ROLE_REQUIRED = {"required": "Choose a role"}
 

@@ -14,12 +14,8 @@ from django.core.cache import cache
 
 from .. import anonymisation
 from ..anonymisation import KINDS, Finding, find_identifiers
-from ..models import (
-    Application,
-    EvidenceFile,
-    IdentifierConfirmation,
-    ScanStatus,
-)
+from ..models.evidence import EvidenceFile, IdentifierConfirmation, ScanStatus
+from ..models.submissions import Application
 from ..section_list import Section
 from ..sections import ABOUT
 from .submissions import (

@@ -1,9 +1,7 @@
 """Whether an application is ready to submit: every problem, each linked to where to fix it."""
 
-from ..models import (
-    Application,
-    ScanStatus,
-)
+from ..models.evidence import ScanStatus
+from ..models.submissions import Application
 from ..sections import count_words
 from .identifiers import identifier_findings
 from .submissions import ApplicationOverview, SectionRow, application_overview

@@ -10,11 +10,8 @@ from descriptors.models import Descriptor
 from qualitymark.users.roles import roles_of
 
 from ..lifecycle import OPEN_STATUSES
-from ..models import (
-    Application,
-    EvidenceFile,
-    SectionAnswer,
-)
+from ..models.evidence import EvidenceFile
+from ..models.submissions import Application, SectionAnswer
 from ..section_list import Section, sections_for, summary_items
 
 # Text fields that hold narrative; structured contact fields are not scanned.

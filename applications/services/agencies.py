@@ -11,7 +11,7 @@ from django.db import transaction
 from qualitymark.audit.services import field_changes, record_event
 from qualitymark.core.permissions import require_perm
 
-from ..models import Agency, AgencyType, Invitation, unique_agency_slug
+from ..models.agencies import Agency, AgencyType, Invitation, unique_agency_slug
 from .invitations import mark_invitation_revoked
 
 # Fields an agency lead may change on their own agency's profile. The name,

@@ -26,7 +26,8 @@ from qualitymark.files import scanning, storage, text_extraction
 from qualitymark.files.validation import UploadRejected, describe_size, validate_upload
 from qualitymark.notifications.services import notify
 
-from ..models import SERVABLE_SCAN_STATUSES, Application, EvidenceFile, ScanStatus
+from ..models.evidence import SERVABLE_SCAN_STATUSES, EvidenceFile, ScanStatus
+from ..models.submissions import Application
 from ..sections import descriptor_number
 from .submissions import clear_declaration_after_change
 

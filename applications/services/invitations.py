@@ -19,7 +19,7 @@ from qualitymark.users.roles import forget_roles
 from qualitymark.users.services import create_invited_user, mark_email_verified
 
 from .. import rules as agency_rules
-from ..models import (
+from ..models.agencies import (
     AGENCY_INVITATION_ROLES,
     Agency,
     Invitation,

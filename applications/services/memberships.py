@@ -11,7 +11,7 @@ from qualitymark.audit.services import field_changes, record_event
 from qualitymark.core.permissions import require_perm
 from qualitymark.users.roles import forget_roles
 
-from ..models import Agency, Membership
+from ..models.agencies import Agency, Membership
 
 LAST_LEAD_MESSAGE = (
     "An agency must always have at least one lead. Make another colleague a lead first"

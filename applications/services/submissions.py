@@ -13,12 +13,12 @@ from qualitymark.audit.services import record_event
 from qualitymark.core.permissions import require_perm
 
 from .. import lifecycle
-from ..models import (
-    Agency,
+from ..models.agencies import Agency
+from ..models.evidence import IdentifierConfirmation
+from ..models.submissions import (
     Application,
     ApplicationKind,
     FeeBand,
-    IdentifierConfirmation,
     Level,
     ReferenceSequence,
     SectionAnswer,

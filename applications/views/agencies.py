@@ -12,7 +12,7 @@ from qualitymark.core.permissions import agency_user_required, permission_requir
 
 from ..forms.agencies import AgencyProfileForm
 from ..forms.invitations import LeadInvitationForm, MembershipRoleForm
-from ..models import Agency, Invitation, Membership
+from ..models.agencies import Agency, Invitation, Membership
 from ..selectors.agencies import (
     active_memberships_of,
     member_agencies_of,

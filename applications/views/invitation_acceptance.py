@@ -13,7 +13,7 @@ from qualitymark.core.forms import ConfirmForm, apply_errors, posted
 from qualitymark.users.models import User
 
 from ..forms.invitations import AcceptInvitationForm
-from ..models import Invitation
+from ..models.agencies import Invitation
 from ..selectors.agencies import invitation_for_token
 from ..services import invitations as invitations_services
 from ..services.invitations import (

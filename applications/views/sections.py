@@ -12,7 +12,7 @@ from qualitymark.core.permissions import agency_user_required
 from qualitymark.files.validation import UploadRejected
 
 from ..middleware import pop_rescued_draft
-from ..models import SectionAnswer
+from ..models.submissions import SectionAnswer
 from ..section_forms import DescriptorSection
 from ..section_list import form_kwargs
 from ..sections import FEE

@@ -11,7 +11,7 @@ from qualitymark.core.permissions import staff_required
 
 from ..forms.agencies import AgencyFilterForm, StaffAgencyForm
 from ..forms.invitations import InvitationFilterForm, StaffInvitationForm
-from ..models import Agency, Invitation
+from ..models.agencies import Agency, Invitation
 from ..selectors.agencies import (
     active_memberships_of,
     agencies_visible_to,

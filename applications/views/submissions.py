@@ -18,7 +18,8 @@ from ..forms.submissions import (
     WithdrawForm,
 )
 from ..lifecycle import ReasonRequired, Status, TransitionNotAllowed
-from ..models import Agency, Application
+from ..models.agencies import Agency
+from ..models.submissions import Application
 from ..selectors.identifiers import identifier_findings
 from ..selectors.readiness import submission_problems
 from ..selectors.submissions import (

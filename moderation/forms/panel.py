@@ -6,10 +6,11 @@ from crispy_forms_gds.layout import HTML, Button, Field, Fieldset, Fluid, Layout
 from django import forms
 from django.utils.html import format_html
 
-from applications.models import Application
+from applications.models.submissions import Application
 from descriptors.forms import RealDateField
 
-from ..models import ModeratorProfile, PanelMeeting, Recommendation
+from ..models.profiles import ModeratorProfile
+from ..models.workflow import PanelMeeting, Recommendation
 
 __all__ = [
     "DecisionForm",

@@ -24,7 +24,7 @@ from applications.lifecycle import Status
 from descriptors.forms import RealDateField
 from qualitymark.core.forms import gds_helper
 
-from ..models import Assignment, FeeStatus
+from ..models.workflow import Assignment, FeeStatus
 
 __all__ = [
     "ApplicationFilterForm",

@@ -9,7 +9,8 @@ from applications.selectors.agencies import member_agencies_of
 from qualitymark.audit.models import AuditEvent
 from qualitymark.users.roles import roles_of
 
-from ..models import Award, AwardStatus, Certificate, DescriptorFeedback
+from ..models.awards import Award, AwardStatus, Certificate
+from ..models.workflow import DescriptorFeedback
 
 __all__ = [
     "action_plan",

@@ -7,12 +7,12 @@ import rules
 from django.db.models import QuerySet
 from django.http import Http404
 
-from applications.models import Application
+from applications.models.submissions import Application
 from qualitymark.users.roles import roles_of
 
 from ..access import is_conflicted_on
 from ..consolidation import DescriptorLine, suggest_outcome
-from ..models import Assignment, DescriptorRating, Review
+from ..models.workflow import Assignment, DescriptorRating, Review
 
 
 @dataclass

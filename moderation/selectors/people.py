@@ -2,11 +2,11 @@
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from applications.models import Membership
+from applications.models.agencies import Membership
 from qualitymark.users.models import User
 from qualitymark.users.roles import roles_of
 
-from ..models import ModeratorProfile
+from ..models.profiles import ModeratorProfile
 
 ROLE_FILTERS = {
     "coram_staff": "Coram staff",

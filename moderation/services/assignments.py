@@ -10,14 +10,15 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from applications.models import Application
+from applications.models.submissions import Application
 from qualitymark.audit.services import record_event
 from qualitymark.core.permissions import require_perm
 from qualitymark.notifications.services import notify
 
 from ..access import forget_access
 from ..conflicts import Conflict, conflicts_by_moderator
-from ..models import Assignment, ModeratorProfile
+from ..models.profiles import ModeratorProfile
+from ..models.workflow import Assignment
 
 ASSIGNABLE_STATUSES = ("submitted", "in_review", "information_requested")
 

@@ -35,7 +35,8 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from applications.models import Agency, Level
+from applications.models.agencies import Agency
+from applications.models.submissions import Level
 from applications.selectors.agencies import active_leads_of, active_memberships_of
 from qualitymark.audit.services import record_event
 from qualitymark.core.permissions import require_perm
@@ -43,15 +44,8 @@ from qualitymark.files.storage import private_storage
 from qualitymark.notifications.services import notify
 
 from ..cache import invalidate_register
-from ..models import (
-    LIVE_AWARD_STATUSES,
-    Award,
-    AwardSequence,
-    AwardStatus,
-    Certificate,
-    Decision,
-    Recommendation,
-)
+from ..models.awards import LIVE_AWARD_STATUSES, Award, AwardSequence, AwardStatus, Certificate
+from ..models.workflow import Decision, Recommendation
 from .panel import DECISION_HOOKS
 
 logger = logging.getLogger(__name__)

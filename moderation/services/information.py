@@ -8,11 +8,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from applications import lifecycle
-from applications.models import Application
+from applications.models.submissions import Application
 from qualitymark.audit.services import record_event
 from qualitymark.core.permissions import require_perm
 
-from ..models import InformationQuestion, InformationRequest
+from ..models.workflow import InformationQuestion, InformationRequest
 
 
 @transaction.atomic

@@ -7,12 +7,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from applications import lifecycle
-from applications.models import Application
+from applications.models.submissions import Application
 from qualitymark.audit.services import record_event
 from qualitymark.core.permissions import require_perm
 
 from ..conflicts import conflicts_by_moderator
-from ..models import Decision, DescriptorFeedback, ModeratorProfile, PanelMeeting
+from ..models.profiles import ModeratorProfile
+from ..models.workflow import Decision, DescriptorFeedback, PanelMeeting
 
 
 @transaction.atomic

@@ -3,12 +3,12 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from applications.models import Agency, Region
+from applications.models.agencies import Agency, Region
 from qualitymark.audit.services import field_changes, record_event
 from qualitymark.core.permissions import require_perm
 from qualitymark.users.roles import forget_roles
 
-from ..models import Expertise, ModeratorProfile
+from ..models.profiles import Expertise, ModeratorProfile
 
 
 def _profile_state(profile: ModeratorProfile) -> dict:

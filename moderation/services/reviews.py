@@ -9,13 +9,13 @@ from django.db.models import F
 from django.utils import timezone
 
 from applications import lifecycle
-from applications.models import Application
+from applications.models.submissions import Application
 from qualitymark.audit.services import record_event
 from qualitymark.core.permissions import require_perm
 from qualitymark.notifications.services import notify
 
 from ..access import forget_access
-from ..models import Assignment, DescriptorRating, Recommendation, Review, ReviewRevision
+from ..models.workflow import Assignment, DescriptorRating, Recommendation, Review, ReviewRevision
 
 EDITABLE_STATUSES = ("in_review", "information_requested")
 

@@ -7,12 +7,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from applications import lifecycle
-from applications.models import Application
+from applications.models.submissions import Application
 from qualitymark.audit.services import field_changes, record_event
 from qualitymark.core.permissions import require_perm
 
 from ..conflicts import conflicts_by_moderator
-from ..models import Assignment, FeeStatus, Screening
+from ..models.workflow import Assignment, FeeStatus, Screening
 
 
 def screening_for(application: Application) -> Screening:

@@ -14,7 +14,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
 from applications.lifecycle import TransitionNotAllowed
-from applications.models import EvidenceFile
+from applications.models.evidence import EvidenceFile
 from applications.selectors.submissions import own_application
 from applications.services.evidence import add_evidence_file
 from qualitymark.audit.services import record_event
@@ -24,7 +24,7 @@ from qualitymark.files.pdf import render_pdf
 from qualitymark.files.validation import UploadRejected
 
 from ..forms.panel import InformationResponseForm
-from ..models import InformationRequest
+from ..models.workflow import InformationRequest
 from ..selectors.workflow import information_requests_of, response_files
 from ..services import information as information_services
 from ..services.information import save_draft_answers

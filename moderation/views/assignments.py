@@ -8,7 +8,7 @@ from qualitymark.core.forms import apply_errors, posted, submit_form
 from qualitymark.core.permissions import staff_required
 
 from ..forms.staff import AssignModeratorForm, DueDateForm, ReasonForm
-from ..models import Assignment
+from ..models.workflow import Assignment
 from ..selectors.workflow import active_assignments
 from ..services import assignments as assignments_services
 from ..services.assignments import (

@@ -15,7 +15,7 @@ from qualitymark.core.permissions import agency_user_required, staff_required
 from qualitymark.files.storage import file_response
 
 from ..forms.awards import AwardReasonForm, PublishAwardForm, StaffAwardFilterForm
-from ..models import AwardStatus
+from ..models.awards import AwardStatus
 from ..selectors.awards import (
     action_plan,
     award_for_member,

@@ -11,7 +11,7 @@ from qualitymark.core.forms import posted, submit_form
 from qualitymark.core.permissions import staff_required
 
 from ..forms.panel import MeetingDetailsForm, MeetingForm
-from ..models import Decision, PanelMeeting
+from ..models.workflow import Decision, PanelMeeting
 from ..services.panel import create_meeting, quorum_members, set_meeting_details
 from .panel import GET_AND_POST
 

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from applications.lifecycle import TransitionNotAllowed
-from applications.models import Level
+from applications.models.submissions import Level
 from qualitymark.core.forms import apply_errors, posted
 from qualitymark.core.permissions import chair_or_staff_required
 from qualitymark.users.roles import roles_of
@@ -25,7 +25,7 @@ from qualitymark.users.roles import roles_of
 from ..access import is_conflicted_on
 from ..consolidation import rating_label, rule_facts, suggest_outcome
 from ..forms.panel import DecisionForm, feedback_initial
-from ..models import Decision, PanelMeeting, Recommendation
+from ..models.workflow import Decision, PanelMeeting, Recommendation
 from ..selectors.panel import application_for_chair, consolidation_for, panel_applications_for
 from ..selectors.workflow import information_exchange, reviews_visible_to, reviews_with_ratings
 from ..services import panel as panel_services

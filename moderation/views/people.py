@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from applications.models import Invitation
+from applications.models.agencies import Invitation
 from applications.selectors.agencies import memberships_of_user
 from qualitymark.core.forms import ConfirmForm, posted, submit_form
 from qualitymark.core.permissions import staff_required
@@ -11,7 +11,7 @@ from qualitymark.users import services
 from qualitymark.users.roles import roles_of
 
 from ..forms.people import PeopleFilterForm
-from ..models import ModeratorProfile
+from ..models.profiles import ModeratorProfile
 from ..selectors.people import annotated_role_names, people_visible_to
 
 

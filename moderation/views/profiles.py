@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from applications.models import Agency, Invitation
+from applications.models.agencies import Agency, Invitation
 from qualitymark.core.forms import ConfirmForm, posted, submit_form
 from qualitymark.core.permissions import moderator_required, staff_required
 from qualitymark.users.models import User
@@ -16,7 +16,7 @@ from ..forms.profiles import (
     ModeratorProfileForm,
     RegionFilterForm,
 )
-from ..models import ModeratorProfile
+from ..models.profiles import ModeratorProfile
 from ..selectors.profiles import (
     active_moderators,
     moderator_profiles_visible_to,

@@ -30,7 +30,7 @@ from qualitymark.core.spreadsheets import spreadsheet_cell
 
 from ..cache import cached_public_page
 from ..forms.awards import RegisterFilterForm
-from ..models import LIVE_AWARD_STATUSES, AwardStatus
+from ..models.awards import LIVE_AWARD_STATUSES, AwardStatus
 from ..selectors import register as register_selectors
 
 PAGE_SIZE = 25

@@ -29,7 +29,7 @@ from qualitymark.core.permissions import moderator_required
 
 from ..consolidation import rating_label
 from ..forms.reviews import AmendReviewForm, ReviewForm
-from ..models import Assignment, Recommendation, Review
+from ..models.workflow import Assignment, Recommendation, Review
 from ..selectors.workflow import (
     assignment_for_reviewer,
     information_exchange,

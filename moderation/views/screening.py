@@ -9,7 +9,7 @@ from qualitymark.core.forms import ConfirmForm, apply_errors, posted
 from qualitymark.core.permissions import staff_required
 
 from ..forms.staff import EligibilityForm, FeeForm, ReasonForm
-from ..models import FeeStatus
+from ..models.workflow import FeeStatus
 from ..services import screening as screening_services
 from ..services.screening import (
     accept_for_moderation,

@@ -16,12 +16,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from applications.lifecycle import Status
-from applications.models import Application
+from applications.models.submissions import Application
 from applications.selectors.submissions import application_overview
 from qualitymark.core.permissions import staff_required
 
 from ..forms.staff import ApplicationFilterForm
-from ..models import Assignment, FeeStatus, Screening
+from ..models.workflow import Assignment, FeeStatus, Screening
 from ..selectors import workflow as workflow_selectors
 from ..selectors.workflow import (
     QueueItem,

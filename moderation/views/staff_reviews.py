@@ -19,7 +19,7 @@ from qualitymark.core.permissions import staff_required
 
 from ..access import active_assignment_for
 from ..forms.staff import InformationRequestForm
-from ..models import Recommendation, ReviewRevision
+from ..models.workflow import Recommendation, ReviewRevision
 from ..selectors.workflow import reviews_visible_to, reviews_with_ratings
 from ..services import information as information_services
 from ..services.reviews import open_panel_if_all_reviews_in

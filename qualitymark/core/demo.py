@@ -6,9 +6,9 @@ Every function is idempotent: running the seed twice changes nothing."""
 from django.conf import settings
 from django.db import transaction
 
-from applications.models import Agency, Membership
+from applications.models.agencies import Agency, Membership
 from descriptors.services import ensure_working_framework
-from moderation.models import ModeratorProfile
+from moderation.models.profiles import ModeratorProfile
 from qualitymark.users.models import User
 
 from .demo_people import DemoPerson, _person, seed_agencies, seed_people
@@ -108,7 +108,7 @@ def complete_and_submit(application, *, lead: User, answers_for, name: str, role
     """Answer every section through its form (so the answers are checked as the
     pages check them), sign the declaration and submit, as the agency's lead.
     answers_for(section_key) gives the posted values for a section."""
-    from applications.models import SectionAnswer
+    from applications.models.submissions import SectionAnswer
     from applications.section_list import form_kwargs
     from applications.selectors.submissions import application_overview
     from applications.services.submissions import (
@@ -157,7 +157,7 @@ def _screen_and_assign(application, staff, reviewers):
 
     from django.utils import timezone
 
-    from moderation.models import Assignment
+    from moderation.models.workflow import Assignment
     from moderation.services.assignments import assign_moderator
     from moderation.services.screening import (
         accept_for_moderation,
@@ -187,7 +187,7 @@ def _screen_and_assign(application, staff, reviewers):
 def _demo_decided_application(agency: Agency, level: str, lead: User, people: dict):
     from django.utils import timezone
 
-    from moderation.models import Recommendation
+    from moderation.models.workflow import Recommendation
     from moderation.selectors.panel import consolidation_for
     from moderation.services.panel import create_meeting, record_decision, set_meeting_details
     from moderation.services.reviews import declare_conflict, review_for, submit_review
@@ -249,7 +249,7 @@ def _demo_decided_application(agency: Agency, level: str, lead: User, people: di
 def seed_awards(agencies: dict[str, Agency], people: dict[str, User]) -> list:
     """One Full and one Working Towards award, published. Skips an agency that
     already has an award or any application, so running twice changes nothing."""
-    from moderation.models import Award
+    from moderation.models.awards import Award
     from moderation.services.awards import publish_award
 
     awards = []

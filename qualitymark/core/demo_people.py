@@ -5,8 +5,8 @@ from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
 
-from applications.models import Agency, AgencyType, Membership, Region
-from moderation.models import ModeratorProfile
+from applications.models.agencies import Agency, AgencyType, Membership, Region
+from moderation.models.profiles import ModeratorProfile
 from qualitymark.users.models import User
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - documented, local only

@@ -72,7 +72,7 @@ def section_keys(application) -> list[str]:
 
 def complete_every_section(application, actor, *, state: str = "completed") -> None:
     """Answer every section through the service, as `actor`."""
-    from applications.models import SectionAnswer
+    from applications.models.submissions import SectionAnswer
     from applications.services.submissions import save_section
 
     for key in section_keys(application):

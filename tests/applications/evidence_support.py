@@ -15,7 +15,8 @@ import pytest
 from django.urls import reverse
 from lxml import html as lxml_html
 
-from applications.models import Application, EvidenceFile, SectionAnswer
+from applications.models.evidence import EvidenceFile
+from applications.models.submissions import Application, SectionAnswer
 from applications.services.submissions import start_application
 from qualitymark.files.storage import open_private_file
 from tests.factories import MembershipFactory

@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from applications.models import Agency, AgencyType, Invitation, PartnershipMember, Region
+from applications.models.agencies import Agency, AgencyType, Invitation, PartnershipMember, Region
 from applications.services.agencies import (
     create_agency,
     deactivate_agency,

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from applications.models import SectionAnswer
+from applications.models.submissions import SectionAnswer
 from applications.services.submissions import save_section, sign_declaration, submit_application
 from tests.factories import MembershipFactory
 

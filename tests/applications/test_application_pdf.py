@@ -8,7 +8,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 from weasyprint import HTML
 
-from applications.models import Application, SectionAnswer
+from applications.models.submissions import Application, SectionAnswer
 from applications.services.evidence import add_evidence_file
 from applications.services.submissions import sign_declaration
 from qualitymark.audit.models import AuditEvent

@@ -8,7 +8,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from applications.models import EvidenceFile, Membership
+from applications.models.agencies import Membership
+from applications.models.evidence import EvidenceFile
 from applications.services.evidence import add_evidence_file, check_evidence, remove_evidence_file
 from applications.services.submissions import start_application
 from qualitymark.audit.models import AuditEvent

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from applications.models import EvidenceFile
+from applications.models.evidence import EvidenceFile
 from applications.services.evidence import add_evidence_file, check_evidence, remove_evidence_file
 from qualitymark.audit.models import AuditEvent
 from qualitymark.files.storage import private_storage

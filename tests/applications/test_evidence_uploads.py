@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
 from django.urls import reverse
 
-from applications.models import EvidenceFile
+from applications.models.evidence import EvidenceFile
 from applications.services.evidence import add_evidence_file, remove_evidence_file
 from qualitymark.audit.models import AuditEvent
 from qualitymark.files.validation import UploadRejected

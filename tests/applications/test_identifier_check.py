@@ -14,14 +14,9 @@ from docx import Document
 from pypdf import PdfWriter
 from weasyprint import HTML
 
-from applications.models import (
-    AgencyType,
-    Application,
-    IdentifierConfirmation,
-    PartnershipMember,
-    ScanStatus,
-    SectionAnswer,
-)
+from applications.models.agencies import AgencyType, PartnershipMember
+from applications.models.evidence import IdentifierConfirmation, ScanStatus
+from applications.models.submissions import Application, SectionAnswer
 from applications.selectors import identifiers as selectors
 from applications.selectors.submissions import application_overview
 from applications.services.evidence import add_evidence_file, check_evidence, remove_evidence_file

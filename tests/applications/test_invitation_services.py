@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from applications.models import Invitation, Membership
+from applications.models.agencies import Invitation, Membership
 from applications.rules import invitable_roles, may_invite
 from applications.selectors.agencies import invitation_for_token
 from applications.services.invitations import (
@@ -24,7 +24,7 @@ from applications.services.invitations import (
     send_invitation,
 )
 from applications.services.memberships import remove_membership
-from moderation.models import ModeratorProfile
+from moderation.models.profiles import ModeratorProfile
 from qualitymark.audit.models import AuditEvent
 from qualitymark.users.models import User
 from qualitymark.users.roles import roles_of

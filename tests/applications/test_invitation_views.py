@@ -4,9 +4,9 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from applications.models import AGENCY_INVITATION_ROLES, Invitation, Membership
+from applications.models.agencies import AGENCY_INVITATION_ROLES, Invitation, Membership
 from applications.services import invitations as invitations_services
-from moderation.models import ModeratorProfile
+from moderation.models.profiles import ModeratorProfile
 from qualitymark.users.models import User
 from tests.applications.helpers import accept_url, make_lead, make_staff, token_from_outbox
 from tests.factories import AgencyFactory, UserFactory

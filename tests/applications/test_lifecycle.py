@@ -43,7 +43,7 @@ def test_a_move_from_the_wrong_state_or_not_in_the_table_is_refused():
 def test_every_move_of_a_whole_workflow_is_audited_with_its_status_change():
     from django.utils import timezone
 
-    from moderation.models import Recommendation
+    from moderation.models.workflow import Recommendation
     from moderation.services.panel import create_meeting, record_decision, set_meeting_details
     from tests.moderation.builders import ratings_for
 

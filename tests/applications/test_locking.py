@@ -4,7 +4,7 @@ first; the second person is told, shown both versions, and can save again."""
 import pytest
 from django.urls import reverse
 
-from applications.models import SectionAnswer
+from applications.models.submissions import SectionAnswer
 from applications.services.submissions import EditConflict, save_section
 from qualitymark.audit.models import AuditEvent
 

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from applications.models import Membership
+from applications.models.agencies import Membership
 from applications.services.memberships import (
     change_membership_role,
     grant_membership,

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from applications.models import SectionAnswer
+from applications.models.submissions import SectionAnswer
 from applications.services.submissions import save_section, sign_declaration, start_application
 from qualitymark.audit.models import AuditEvent
 from tests.factories import MembershipFactory

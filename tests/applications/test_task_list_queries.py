@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from applications.models import EvidenceFile, ScanStatus
+from applications.models.evidence import EvidenceFile, ScanStatus
 from applications.services.submissions import (
     sign_declaration,
     start_application,

@@ -2,10 +2,12 @@
 
 from django.utils import timezone
 
-from applications.models import Agency, Application, Membership
+from applications.models.agencies import Agency, Membership
+from applications.models.submissions import Application
 from applications.services.submissions import start_application
 from descriptors.services import ensure_working_framework
-from moderation.models import Award, Recommendation
+from moderation.models.awards import Award
+from moderation.models.workflow import Recommendation
 from moderation.services.awards import publish_award
 from moderation.services.panel import (
     correct_decision,

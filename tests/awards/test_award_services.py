@@ -7,7 +7,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from moderation.cache import register_version
-from moderation.models import Award, AwardStatus, Recommendation
+from moderation.models.awards import Award, AwardStatus
+from moderation.models.workflow import Recommendation
 from moderation.services import awards as award_services
 from moderation.services.awards import (
     publish_award,

@@ -13,7 +13,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from moderation.certificates import certificate_context, render_certificate_pdf
-from moderation.models import Certificate
+from moderation.models.awards import Certificate
 from moderation.services.awards import certificate_key, generate_certificate, regenerate_certificate
 from moderation.tasks import generate_award_certificate
 from qualitymark.files.pdf import qr_code_svg_data_uri

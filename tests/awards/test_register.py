@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from moderation.models import AwardStatus
+from moderation.models.awards import AwardStatus
 from moderation.selectors.register import REGISTER_FIELDS
 from moderation.services.awards import publish_award, withdraw_award
 from tests.factories import AgencyFactory

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from applications.models import Application, SectionAnswer
+from applications.models.submissions import Application, SectionAnswer
 from applications.services.submissions import save_section, start_application
 from descriptors.services import ensure_working_framework
 from tests.factories import MembershipFactory

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.utils import timezone
 
-from moderation.models import Assignment, Decision, PanelMeeting, Recommendation
+from moderation.models.workflow import Assignment, Decision, PanelMeeting, Recommendation
 from moderation.services.assignments import assign_moderator
 from moderation.services.reviews import declare_conflict
 from moderation.services.screening import accept_for_moderation, record_eligibility, record_fee_paid

@@ -53,7 +53,7 @@ def test_moderator_declaration_page(client):
     application, assignments = screened_application()
     assignment = assignments[0]
     assignment.declared_at = None
-    from moderation.models import Assignment
+    from moderation.models.workflow import Assignment
 
     Assignment.objects.filter(pk=assignment.pk).update(declared_at=None)
     client.force_login(assignment.moderator.user)

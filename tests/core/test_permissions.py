@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.template import Context, Template
 from django.test import RequestFactory
 
-from applications.models import Agency
+from applications.models.agencies import Agency
 from qualitymark.core.permissions import permission_required
 from tests.applications.helpers import make_lead, make_member
 from tests.factories import AgencyFactory

@@ -4,10 +4,10 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from applications.models import Application
+from applications.models.submissions import Application
 from applications.services.submissions import start_application
 from descriptors.services import ensure_working_framework
-from moderation.models import Assignment, Recommendation
+from moderation.models.workflow import Assignment, Recommendation
 from moderation.services import reviews as reviews_services
 from moderation.services.assignments import assign_moderator
 from moderation.services.reviews import declare_conflict, review_for

@@ -14,23 +14,18 @@ from datetime import timedelta
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from applications.models import (
-    Agency,
-    Application,
-    EvidenceFile,
-    Membership,
-    ScanStatus,
-)
-from moderation.models import (
+from applications.models.agencies import Agency, Membership
+from applications.models.evidence import EvidenceFile, ScanStatus
+from applications.models.submissions import Application
+from moderation.models.awards import Award, Certificate
+from moderation.models.profiles import ModeratorProfile
+from moderation.models.workflow import (
     Assignment,
-    Award,
-    Certificate,
     Decision,
     DescriptorFeedback,
     DescriptorRating,
     InformationQuestion,
     InformationRequest,
-    ModeratorProfile,
     PanelMeeting,
     Recommendation,
     Review,

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from applications.models import EvidenceFile
-from moderation.models import InformationRequest, Recommendation
+from applications.models.evidence import EvidenceFile
+from moderation.models.workflow import InformationRequest, Recommendation
 from moderation.selectors.workflow import information_requests_of
 from moderation.services.information import request_information
 from qualitymark.audit.models import AuditEvent

@@ -14,7 +14,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from moderation.models import Recommendation
+from moderation.models.workflow import Recommendation
 from moderation.selectors.workflow import reviews_visible_to
 from moderation.services.reviews import review_for, save_review_draft, submit_review
 from tests.factories import ModeratorProfileFactory

@@ -1,8 +1,8 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from applications.models import Region
-from moderation.models import ModeratorProfile
+from applications.models.agencies import Region
+from moderation.models.profiles import ModeratorProfile
 from moderation.services.profiles import (
     deactivate_moderator,
     reactivate_moderator,

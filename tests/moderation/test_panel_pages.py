@@ -10,7 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from lxml import html as lxml_html
 
-from moderation.models import Decision, Recommendation
+from moderation.models.workflow import Decision, Recommendation
 from moderation.selectors.panel import consolidation_for
 from moderation.services.panel import (
     create_meeting,

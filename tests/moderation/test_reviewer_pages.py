@@ -16,10 +16,11 @@ from django.urls import reverse
 from django.utils import timezone
 from lxml import html as lxml_html
 
-from applications.models import Application, EvidenceFile, ScanStatus
+from applications.models.evidence import EvidenceFile, ScanStatus
+from applications.models.submissions import Application
 from applications.services.submissions import start_application
 from descriptors.services import ensure_working_framework
-from moderation.models import Assignment, InformationRequest, Recommendation, Review
+from moderation.models.workflow import Assignment, InformationRequest, Recommendation, Review
 from moderation.services.assignments import assign_moderator
 from moderation.services.information import respond_to_information_request
 from moderation.services.screening import accept_for_moderation, record_eligibility, record_fee_paid

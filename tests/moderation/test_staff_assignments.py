@@ -8,7 +8,7 @@ from django.core import mail
 from django.utils import timezone
 from lxml import html as lxml_html
 
-from moderation.models import Assignment
+from moderation.models.workflow import Assignment
 from moderation.services.assignments import assign_moderator, default_due_date, remove_assignment
 from moderation.views import assignments as assignment_views
 from qualitymark.audit.models import AuditEvent

@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from moderation.models import InformationQuestion, InformationRequest, Recommendation
+from moderation.models.workflow import InformationQuestion, InformationRequest, Recommendation
 from moderation.services.assignments import remove_assignment
 from moderation.services.information import request_information, respond_to_information_request
 from moderation.services.reviews import amend_review, review_for, save_review_draft

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from lxml import html as lxml_html
 
-from applications.models import EvidenceFile, ScanStatus
-from moderation.models import Assignment, Screening
+from applications.models.evidence import EvidenceFile, ScanStatus
+from moderation.models.workflow import Assignment, Screening
 from moderation.services.assignments import assign_moderator, default_due_date
 from moderation.services.screening import (
     record_eligibility,

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from applications.lifecycle import TransitionNotAllowed
-from moderation.models import Recommendation
+from moderation.models.workflow import Recommendation
 from moderation.selectors.panel import consolidation_for
 from moderation.selectors.workflow import reviews_visible_to
 from moderation.services import reviews as reviews_services

@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
-from applications.models import Invitation
+from applications.models.agencies import Invitation
 from applications.services.invitations import resend_invitation, send_invitation
 from qualitymark.notifications.models import SentEmail
 from qualitymark.users import role_grants, roles
