@@ -25,7 +25,6 @@ NOT_YET_SHORTENED = {
     "applications/views/sections.py:section_edit",
     "applications/views/sections.py:_save_section_form",
     "applications/views/sections.py:section_autosave",
-    "moderation/forms/panel.py:__init__",
     "moderation/services/assignments.py:assign_moderator",
     "moderation/services/awards.py:issue_award",
     "moderation/views/agency.py:respond_to_information_request",
@@ -34,7 +33,6 @@ NOT_YET_SHORTENED = {
     "moderation/views/panel.py:correct_decision",
     "moderation/views/reviewer.py:review",
     "moderation/views/staff_reviews.py:reviews",
-    "qualitymark/core/templatetags/govuk_forms.py:govuk_field",
     "bench/pages.py:build_world",
     "bench/pages.py:main",
 }
