@@ -3,7 +3,7 @@ pages, which call the services, so every change is checked and audited."""
 
 from django.contrib import admin
 
-from .models import Agency, Invitation, Membership, PartnershipMember
+from .models.agencies import Agency, Invitation, Membership, PartnershipMember
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -12,3 +12,7 @@ class ApplicationsConfig(AppConfig):
         from .tasks import requeue_pending_evidence
 
         register_sweep(requeue_pending_evidence)
+
+        from .roles import register_agency_roles
+
+        register_agency_roles()

@@ -7,7 +7,7 @@ from django.urls import reverse
 from qualitymark.notifications.services import notify
 
 from .lifecycle import notifier
-from .models import Membership
+from .models.agencies import Membership
 
 
 def agency_addresses(application) -> list[str]:

@@ -8,7 +8,7 @@ import rules
 from qualitymark.users.roles import roles_of
 from qualitymark.users.rules import is_coram_staff
 
-from .models import AGENCY_INVITATION_ROLES
+from .models.agencies import AGENCY_INVITATION_ROLES
 
 
 @rules.predicate
@@ -35,7 +35,6 @@ def is_lead_of_invitation_agency(user, invitation):
 
 
 can_manage_agencies = is_coram_staff
-can_view_agency = is_member_of_agency | is_coram_staff
 can_edit_agency_profile = is_lead_of_agency | is_coram_staff
 can_manage_agency_members = is_lead_of_agency | is_coram_staff
 can_invite_to_agency = is_lead_of_agency | is_coram_staff
@@ -46,18 +45,18 @@ def may_invite(user, *, role, agency=None) -> bool:
     """Coram staff may invite anyone to any role; an agency lead may invite
     members and leads to their own agency and nothing else."""
     if role in AGENCY_INVITATION_ROLES:
-        return agency is not None and bool(can_invite_to_agency(user, agency))
-    return agency is None and bool(is_coram_staff(user))
+        return agency is not None and rules.has_perm("applications.invite_to_agency", user, agency)
+    return agency is None and rules.has_perm("users.invite_to_scheme_roles", user)
 
 
 def invitable_roles(user, agency=None) -> list[str]:
-    from .models import Invitation
+    from .models.agencies import Invitation
 
     return [role for role in Invitation.Role.values if may_invite(user, role=role, agency=agency)]
 
 
+rules.add_perm("applications.use_lead_pages", is_lead_of_agency)
 rules.add_perm("applications.manage_agencies", can_manage_agencies)
-rules.add_perm("applications.view_agency", can_view_agency)
 rules.add_perm("applications.change_agency_profile", can_edit_agency_profile)
 rules.add_perm("applications.manage_agency_members", can_manage_agency_members)
 rules.add_perm("applications.invite_to_agency", can_invite_to_agency)
@@ -88,14 +87,13 @@ def is_open(user, application):
 
 
 can_start_application = is_lead_of_agency
-can_view_own_application = is_member_of_application_agency
 can_edit_application = is_member_of_application_agency & is_draft
 can_sign_declaration = is_lead_of_application_agency & is_draft
 can_submit_application = is_lead_of_application_agency & is_draft
 can_withdraw_application = is_lead_of_application_agency & is_open
 
+rules.add_perm("applications.lead_application", is_lead_of_application_agency)
 rules.add_perm("applications.start_application", can_start_application)
-rules.add_perm("applications.view_own_application", can_view_own_application)
 rules.add_perm("applications.edit_application", can_edit_application)
 rules.add_perm("applications.sign_declaration", can_sign_declaration)
 rules.add_perm("applications.submit_application", can_submit_application)

@@ -14,7 +14,7 @@ def check_evidence_file(evidence_id: int) -> str | None:
         return None
     if evidence.text_extracted and evidence.application.status == "draft":
         # Scan the new text now, so the next page the agency opens is quick.
-        from .selectors.submissions import identifier_findings
+        from .selectors.identifiers import identifier_findings
 
         identifier_findings(evidence.application)
     return evidence.scan_status

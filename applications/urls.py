@@ -3,6 +3,9 @@ from django.urls import path
 from .views import agencies as agency_views
 from .views import documents as document_views
 from .views import evidence as evidence_views
+from .views import invitation_acceptance as acceptance_views
+from .views import sections as section_views
+from .views import staff_agencies as staff_agency_views
 from .views import submissions as application_views
 
 APPLICATION = "applications/<int:pk>/"
@@ -11,12 +14,12 @@ application_patterns = [
     path(APPLICATION, application_views.application_detail, name="application"),
     path(
         APPLICATION + "sections/<slug:key>/",
-        application_views.section_edit,
+        section_views.section_edit,
         name="section",
     ),
     path(
         APPLICATION + "sections/<slug:key>/autosave/",
-        application_views.section_autosave,
+        section_views.section_autosave,
         name="autosave",
     ),
     path(
@@ -69,45 +72,45 @@ agency_patterns = [
 
 # /invitations/ (namespace "invitations"). Public: the invitee may have no account yet.
 invitation_patterns = [
-    path("accept/<str:token>/", agency_views.accept_invitation, name="accept"),
+    path("accept/<str:token>/", acceptance_views.accept_invitation, name="accept"),
 ]
 
 # Under /staff/ (namespace "staff").
 staff_patterns = [
-    path("agencies/", agency_views.staff_agency_list, name="agency_list"),
-    path("agencies/new/", agency_views.staff_agency_create, name="agency_create"),
-    path("agencies/<slug:slug>/", agency_views.staff_agency_detail, name="agency_detail"),
-    path("agencies/<slug:slug>/edit/", agency_views.staff_agency_edit, name="agency_edit"),
+    path("agencies/", staff_agency_views.staff_agency_list, name="agency_list"),
+    path("agencies/new/", staff_agency_views.staff_agency_create, name="agency_create"),
+    path("agencies/<slug:slug>/", staff_agency_views.staff_agency_detail, name="agency_detail"),
+    path("agencies/<slug:slug>/edit/", staff_agency_views.staff_agency_edit, name="agency_edit"),
     path(
         "agencies/<slug:slug>/deactivate/",
-        agency_views.staff_agency_deactivate,
+        staff_agency_views.staff_agency_deactivate,
         name="agency_deactivate",
     ),
     path(
         "agencies/<slug:slug>/reactivate/",
-        agency_views.staff_agency_reactivate,
+        staff_agency_views.staff_agency_reactivate,
         name="agency_reactivate",
     ),
     path(
         "agencies/<slug:slug>/members/<int:pk>/role/",
-        agency_views.staff_membership_change_role,
+        staff_agency_views.staff_membership_change_role,
         name="agency_membership_role",
     ),
     path(
         "agencies/<slug:slug>/members/<int:pk>/remove/",
-        agency_views.staff_membership_remove,
+        staff_agency_views.staff_membership_remove,
         name="agency_membership_remove",
     ),
-    path("invitations/", agency_views.staff_invitation_list, name="invitation_list"),
-    path("invitations/new/", agency_views.staff_invitation_create, name="invitation_create"),
+    path("invitations/", staff_agency_views.staff_invitation_list, name="invitation_list"),
+    path("invitations/new/", staff_agency_views.staff_invitation_create, name="invitation_create"),
     path(
         "invitations/<int:pk>/revoke/",
-        agency_views.staff_invitation_revoke,
+        staff_agency_views.staff_invitation_revoke,
         name="invitation_revoke",
     ),
     path(
         "invitations/<int:pk>/resend/",
-        agency_views.staff_invitation_resend,
+        staff_agency_views.staff_invitation_resend,
         name="invitation_resend",
     ),
 ]

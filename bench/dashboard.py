@@ -32,16 +32,16 @@ STATUSES = ["submitted", "in_review", "information_requested", "panel", "decided
 def build(count):
     from django.utils import timezone
 
-    from applications.models import Application
+    from applications.models.submissions import Application
     from descriptors.services import ensure_working_framework
-    from moderation.models import Assignment
+    from moderation.models.workflow import Assignment
     from qualitymark.audit.models import AuditEvent
     from tests.factories import AgencyFactory
     from tests.moderation.builders import moderator, staff_user
 
     framework = ensure_working_framework()
     staff = staff_user()
-    from applications.models import Agency
+    from applications.models.agencies import Agency
 
     agencies = [AgencyFactory.build() for _ in range(count)]
     for number, agency in enumerate(agencies):

@@ -61,9 +61,9 @@ def build_world():
     40 assignments; an application at panel with three reviews."""
     from django.utils import timezone
 
-    from applications.models import EvidenceFile, ScanStatus
-    from moderation import services as moderation_services
-    from moderation.models import Assignment
+    from applications.models.evidence import EvidenceFile, ScanStatus
+    from moderation.models.workflow import Assignment
+    from moderation.services.screening import return_to_agency
     from tests.factories import AgencyFactory
     from tests.moderation.builders import (
         moderator,
@@ -76,7 +76,7 @@ def build_world():
     draft = submitted_application()
     lead = draft.agency.memberships.get(role="lead").user
     staff = staff_user()
-    moderation_services.return_to_agency(actor=staff, application=draft, reason="Benchmark")
+    return_to_agency(actor=staff, application=draft, reason="Benchmark")
     for number in range(1, 8):
         for index in range(5):
             EvidenceFile.objects.create(

@@ -7,7 +7,7 @@ AWARDS = 300
 
 
 def run(row, measure):
-    from moderation.models import Award
+    from moderation.models.awards import Award
     from tests.awards.factories import make_award
 
     awards = [make_award(level="full" if i % 3 else "working_towards") for i in range(AWARDS)]

@@ -5,7 +5,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 
-from .io import FrameworkFileError, decode_file, format_for_filename, parse_framework_file
+from .framework_data import FrameworkFileError
+from .io import decode_file, format_for_filename, parse_framework_file
 from .models import Descriptor, Marker, marker_code_problem
 
 MAX_UPLOAD_BYTES = 1024 * 1024

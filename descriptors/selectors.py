@@ -30,11 +30,6 @@ def _descriptors_with_markers() -> QuerySet[Descriptor]:
     )
 
 
-def descriptors_of(framework: Framework) -> QuerySet[Descriptor]:
-    """The framework's descriptors in order (Q1..Q7), each with its markers loaded."""
-    return _descriptors_with_markers().filter(framework=framework)
-
-
 def framework_with_content(pk: int) -> Framework:
     """One framework with descriptors and markers loaded; 404 if there is none."""
     return get_object_or_404(

@@ -10,13 +10,8 @@ from django.utils import timezone
 
 from qualitymark.audit.services import field_changes, record_event
 
-from .io import (
-    DescriptorData,
-    FrameworkData,
-    FrameworkFileError,
-    MarkerData,
-    read_framework_file,
-)
+from .framework_data import DescriptorData, FrameworkData, FrameworkFileError, MarkerData
+from .io import read_framework_file
 from .models import (
     DESCRIPTOR_COUNT,
     Descriptor,

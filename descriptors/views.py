@@ -7,11 +7,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from qualitymark.core.permissions import staff_required
+from qualitymark.core.permissions import permission_required
 
 from . import selectors, services
 from .forms import DescriptorForm, FrameworkDetailsForm, FrameworkUploadForm, MarkerForm
-from .io import CONTENT_TYPES, FORMATS, FrameworkFileError, dump_framework, export_filename
+from .framework_data import CONTENT_TYPES, FORMATS, FrameworkFileError
+from .io import dump_framework, export_filename
 from .models import Framework, FrameworkLockedError, FrameworkStatus
 
 
@@ -60,7 +61,7 @@ def _locked_redirect(request, framework, error: Exception):
     return redirect(_detail_url(framework))
 
 
-@staff_required
+@permission_required("descriptors.manage_frameworks")
 @require_GET
 def framework_list(request):
     return render(
@@ -73,7 +74,7 @@ def framework_list(request):
     )
 
 
-@staff_required
+@permission_required("descriptors.manage_frameworks")
 @require_GET
 def framework_detail(request, pk):
     framework = selectors.framework_with_content(pk)
@@ -89,7 +90,7 @@ def framework_detail(request, pk):
     )
 
 
-@staff_required
+@permission_required("descriptors.manage_frameworks")
 @require_http_methods(["GET", "POST"])
 def framework_upload(request):
     form = FrameworkUploadForm(request.POST or None, request.FILES or None)
@@ -110,7 +111,7 @@ def framework_upload(request):
     return render(request, "descriptors/framework_upload.html", {"form": form})
 
 
-@staff_required
+@permission_required("descriptors.manage_frameworks")
 @require_http_methods(["GET", "POST"])
 def framework_edit(request, pk):
     framework = selectors.draft_framework(pk)
@@ -133,7 +134,7 @@ def framework_edit(request, pk):
     return _form_page(request, form=form, framework=framework, title="Edit framework details")
 
 
-@staff_required
+@permission_required("descriptors.manage_frameworks")
 @require_http_methods(["GET", "POST"])
 def framework_descriptor_edit(request, pk, number):
     descriptor = selectors.draft_descriptor(pk, number)
@@ -158,7 +159,7 @@ def framework_descriptor_edit(request, pk, number):
     )
 
 
-@staff_required
+@permission_required("descriptors.manage_frameworks")
 @require_http_methods(["GET", "POST"])
 def framework_marker_add(request, pk, number):
     descriptor = selectors.draft_descriptor(pk, number)
@@ -181,7 +182,7 @@ def framework_marker_add(request, pk, number):
     )
 
 
-@staff_required
+@permission_required("descriptors.manage_frameworks")
 @require_http_methods(["GET", "POST"])
 def framework_marker_edit(request, pk, marker_pk):
     marker = selectors.draft_marker(pk, marker_pk)
@@ -210,7 +211,7 @@ def framework_marker_edit(request, pk, marker_pk):
     )
 
 
-@staff_required
+@permission_required("descriptors.manage_frameworks")
 @require_http_methods(["GET", "POST"])
 def framework_marker_delete(request, pk, marker_pk):
     marker = selectors.draft_marker(pk, marker_pk)
@@ -232,7 +233,7 @@ def framework_marker_delete(request, pk, marker_pk):
     )
 
 
-@staff_required
+@permission_required("descriptors.manage_frameworks")
 @require_http_methods(["GET", "POST"])
 def framework_publish(request, pk):
     framework = selectors.draft_framework(pk)
@@ -274,7 +275,7 @@ def framework_publish(request, pk):
     )
 
 
-@staff_required
+@permission_required("descriptors.manage_frameworks")
 @require_http_methods(["GET", "POST"])
 def framework_new_version(request, pk):
     framework = selectors.framework_with_content(pk)
@@ -304,7 +305,7 @@ def framework_new_version(request, pk):
     )
 
 
-@staff_required
+@permission_required("descriptors.manage_frameworks")
 @require_http_methods(["GET", "POST"])
 def framework_delete(request, pk):
     framework = selectors.draft_framework(pk)
@@ -327,7 +328,7 @@ def framework_delete(request, pk):
     )
 
 
-@staff_required
+@permission_required("descriptors.manage_frameworks")
 @require_GET
 def framework_download(request, pk, file_format):
     if file_format not in FORMATS:

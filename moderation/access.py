@@ -2,10 +2,11 @@
 assigned to the application, and are they conflicted on it. Cached on the
 user object for the request, so a page asks the database once."""
 
-from applications.models import Application
+from applications.models.submissions import Application
 
 from .conflicts import conflicts_for
-from .models import Assignment, ModeratorProfile
+from .models.profiles import ModeratorProfile
+from .models.workflow import Assignment
 
 
 def _profile(user) -> ModeratorProfile | None:

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import ModeratorProfile
+from .models.profiles import ModeratorProfile
 
 
 @admin.register(ModeratorProfile)

@@ -13,3 +13,7 @@ class ModerationConfig(AppConfig):
         from .tasks import requeue_missing_certificates
 
         register_sweep(requeue_missing_certificates)
+
+        from .roles import register_moderator_roles
+
+        register_moderator_roles()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from qualitymark.files.pdf import qr_code_svg_data_uri, render_pdf
 
-from .models import Award
+from .models.awards import Award
 
 CERTIFICATE_TEMPLATE = "pdf/certificate.html"
 

@@ -10,9 +10,11 @@ from dataclasses import dataclass
 
 from django.db import models
 
-from applications.models import Agency, Application, Membership
+from applications.models.agencies import Agency, Membership
+from applications.models.submissions import Application
 
-from .models import Assignment, ModeratorProfile
+from .models.profiles import ModeratorProfile
+from .models.workflow import Assignment
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,7 @@ def is_conflicted(profile: ModeratorProfile, application: Application) -> bool:
 def conflicted_application_ids(profile: ModeratorProfile, applications) -> set[int]:
     """Which of `applications` this moderator is conflicted on, in a fixed
     number of queries however many applications there are (for the queue)."""
-    from applications.models import PartnershipMember
+    from applications.models.agencies import PartnershipMember
 
     applications = list(applications)
     agency_ids = {application.agency_id for application in applications}

@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from applications.models import Level
+from applications.models.submissions import Level
 
-from .models import Recommendation
+from .models.workflow import Recommendation
 
 
 def rating_label(value: int | None) -> str:

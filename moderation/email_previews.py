@@ -9,12 +9,16 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from applications.models import Agency, Application, EvidenceFile, Invitation
+from applications.models.agencies import Agency, Invitation
+from applications.models.evidence import EvidenceFile
+from applications.models.submissions import Application
 from descriptors.models import Descriptor
 from qualitymark.notifications.services import render_email
 from qualitymark.users.models import User
 
-from .models import Assignment, Award, Decision, ModeratorProfile
+from .models.awards import Award
+from .models.profiles import ModeratorProfile
+from .models.workflow import Assignment, Decision
 
 EMAIL_DIR = Path(settings.BASE_DIR) / "templates" / "emails"
 # Sent by the invitation service, from two files: the subject and the body.

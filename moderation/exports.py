@@ -10,11 +10,11 @@ from dataclasses import dataclass
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
-from applications.models import Application
+from applications.models.submissions import Application
 
 from .consolidation import rating_label
-from .models import Assignment, Decision, DescriptorRating, FeeStatus, Screening
-from .selectors import awards_for_staff
+from .models.workflow import Assignment, Decision, DescriptorRating, FeeStatus, Screening
+from .selectors.awards import awards_for_staff
 from .selectors.dashboard import application_flag, award_expiry_filter
 from .selectors.workflow import applications_for_staff, reviews_visible_to
 

@@ -8,7 +8,7 @@ from applications.lifecycle import notifier
 from applications.notifications import agency_addresses, application_url
 from qualitymark.notifications.services import notify
 
-from .models import Assignment, InformationRequest
+from .models.workflow import Assignment, InformationRequest
 
 
 def _moderator_addresses(application) -> list[str]:

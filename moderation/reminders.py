@@ -8,7 +8,7 @@ from django.conf import settings
 from applications.notifications import agency_addresses, application_url
 from qualitymark.notifications.services import notify
 
-from .models import Assignment, InformationRequest
+from .models.workflow import Assignment, InformationRequest
 
 # A review's clock is paused while the agency answers questions
 # (information_requested): no reminder then; its due date moves on afterwards.

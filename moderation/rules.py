@@ -3,7 +3,7 @@ matters, the application."""
 
 import rules
 
-from qualitymark.users.rules import is_coram_staff, is_moderator, is_panel_chair
+from qualitymark.users.rules import is_coram_staff, is_panel_chair
 
 from .access import active_assignment_for, is_conflicted_on
 
@@ -33,7 +33,16 @@ def is_under_review(user, application):
     return application is not None and application.status in ("in_review", "information_requested")
 
 
-can_edit_moderator_profile = (is_moderator & is_profile_owner) | is_coram_staff
+@rules.predicate
+def is_own_active_assignment(user, assignment):
+    return (
+        assignment is not None
+        and assignment.moderator.user_id == user.pk
+        and assignment.removed_at is None
+    )
+
+
+can_edit_moderator_profile = is_profile_owner | is_coram_staff
 can_manage_moderators = is_coram_staff
 can_review = is_assigned_to & ~is_conflicted
 can_screen = is_coram_staff
@@ -43,7 +52,10 @@ can_chair_panel = is_panel_chair & ~is_conflicted
 rules.add_perm("moderation.change_moderator_profile", can_edit_moderator_profile)
 rules.add_perm("moderation.manage_moderators", can_manage_moderators)
 rules.add_perm("moderation.screen_application", can_screen)
-rules.add_perm("moderation.review_application", can_review)
 rules.add_perm("moderation.request_information", can_request_information)
 rules.add_perm("moderation.open_panel", is_coram_staff)
 rules.add_perm("moderation.record_decision", can_chair_panel & is_at_panel)
+rules.add_perm("moderation.chair_panel", can_chair_panel)
+rules.add_perm("moderation.assign_moderators", is_coram_staff)
+rules.add_perm("moderation.manage_awards", is_coram_staff)
+rules.add_perm("moderation.write_review", is_own_active_assignment)

@@ -1,32 +1,39 @@
 from django.urls import path
 
 from .views import agency as agency_views
+from .views import assignments as assignment_views
+from .views import meetings as meeting_views
+from .views import other_reviews as other_review_views
 from .views import panel as panel_views
+from .views import people as people_views
 from .views import profiles as profile_views
+from .views import queue as queue_views
 from .views import reviewer as reviewer_views
+from .views import screening as screening_views
 from .views import staff as staff_views
+from .views import staff_reviews as staff_review_views
 
 APPLICATION = "applications/<int:pk>/"
 
 # /moderation/ (namespace "moderation"): moderators and panel chairs
 moderator_patterns = [
-    path("", reviewer_views.queue, name="queue"),
+    path("", queue_views.queue, name="queue"),
     path("profile/", profile_views.profile, name="profile"),
     path("profile/agencies/", profile_views.profile_agencies, name="profile_agencies"),
     path(APPLICATION, reviewer_views.application, name="application"),
-    path(APPLICATION + "declaration/", reviewer_views.declare_conflict, name="declare"),
+    path(APPLICATION + "declaration/", queue_views.declare_conflict, name="declare"),
     path(APPLICATION + "review/", reviewer_views.review, name="review"),
     path(APPLICATION + "review/amend/", reviewer_views.amend_review, name="amend"),
-    path(APPLICATION + "reviews/", reviewer_views.other_reviews, name="reviews"),
-    path(APPLICATION + "reviews.csv", reviewer_views.reviews_export, name="reviews_export"),
+    path(APPLICATION + "reviews/", other_review_views.other_reviews, name="reviews"),
+    path(APPLICATION + "reviews.csv", other_review_views.reviews_export, name="reviews_export"),
     path(
         APPLICATION + "files/<int:file_pk>/",
-        reviewer_views.evidence_download,
+        other_review_views.evidence_download,
         name="evidence_download",
     ),
     path(
         APPLICATION + "information-request/",
-        reviewer_views.request_information,
+        other_review_views.request_information,
         name="request_information",
     ),
     path("panel/", panel_views.panel_list, name="panel"),
@@ -57,36 +64,36 @@ staff_patterns = [
     path("screening/", staff_views.screening_queue, name="screening"),
     path("applications/", staff_views.application_list, name="application_list"),
     path(APPLICATION, staff_views.application_detail, name="application"),
-    path(APPLICATION + "fee/", staff_views.record_fee, name="fee"),
-    path(APPLICATION + "eligibility/", staff_views.record_eligibility, name="eligibility"),
-    path(APPLICATION + "assign/", staff_views.assign, name="assign"),
+    path(APPLICATION + "fee/", screening_views.record_fee, name="fee"),
+    path(APPLICATION + "eligibility/", screening_views.record_eligibility, name="eligibility"),
+    path(APPLICATION + "assign/", assignment_views.assign, name="assign"),
     path(
         APPLICATION + "assignments/<int:assignment_pk>/",
-        staff_views.change_assignment,
+        assignment_views.change_assignment,
         name="assignment",
     ),
     path(
         APPLICATION + "assignments/<int:assignment_pk>/remove/",
-        staff_views.remove_assignment,
+        assignment_views.remove_assignment,
         name="assignment_remove",
     ),
-    path(APPLICATION + "accept/", staff_views.accept, name="accept"),
-    path(APPLICATION + "return/", staff_views.return_to_agency, name="return"),
-    path(APPLICATION + "reviews/", staff_views.reviews, name="reviews"),
-    path(APPLICATION + "open-panel/", staff_views.open_panel, name="open_panel"),
+    path(APPLICATION + "accept/", screening_views.accept, name="accept"),
+    path(APPLICATION + "return/", screening_views.return_to_agency, name="return"),
+    path(APPLICATION + "reviews/", staff_review_views.reviews, name="reviews"),
+    path(APPLICATION + "open-panel/", staff_review_views.open_panel, name="open_panel"),
     path(
         APPLICATION + "information-request/",
-        staff_views.request_information,
+        staff_review_views.request_information,
         name="request_information",
     ),
     path(
         APPLICATION + "files/<int:file_pk>/",
-        staff_views.evidence_download,
+        staff_review_views.evidence_download,
         name="evidence_download",
     ),
-    path("panel-meetings/", panel_views.meeting_list, name="meetings"),
-    path("panel-meetings/new/", panel_views.meeting_create, name="meeting_create"),
-    path("panel-meetings/<int:meeting_pk>/", panel_views.meeting_detail, name="meeting"),
+    path("panel-meetings/", meeting_views.meeting_list, name="meetings"),
+    path("panel-meetings/new/", meeting_views.meeting_create, name="meeting_create"),
+    path("panel-meetings/<int:meeting_pk>/", meeting_views.meeting_detail, name="meeting"),
 ]
 
 # Under /agency/ (namespace "agency"): the agency's side of moderation
@@ -98,6 +105,16 @@ agency_patterns = [
     ),
     path(APPLICATION + "decision/", agency_views.decision, name="decision"),
     path(APPLICATION + "decision.pdf", agency_views.decision_pdf, name="decision_pdf"),
+]
+
+staff_patterns += [
+    path("people/", people_views.people_list, name="people_list"),
+    path("people/<int:pk>/", people_views.people_detail, name="people_detail"),
+    path(
+        "people/<int:pk>/remove-staff-rights/",
+        people_views.people_remove_staff,
+        name="people_remove_staff",
+    ),
 ]
 
 # Public pages (no sign-in): the register and verification, added with awards

@@ -5,13 +5,11 @@ from applications import urls as application_urls
 from descriptors import urls as descriptor_urls
 from moderation import urls as moderation_urls
 from qualitymark.governance import urls as governance_urls
-from qualitymark.users import urls as user_urls
 
 staff_patterns = (
     application_urls.staff_patterns
     + descriptor_urls.staff_patterns
     + moderation_urls.staff_patterns
-    + user_urls.staff_patterns
     + governance_urls.staff_patterns
 )
 

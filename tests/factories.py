@@ -3,8 +3,8 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
-from applications.models import Agency, AgencyType, Membership, Region
-from moderation.models import ModeratorProfile
+from applications.models.agencies import Agency, AgencyType, Membership, Region
+from moderation.models.profiles import ModeratorProfile
 from qualitymark.users.models import User
 
 PASSWORD = "correct-horse-battery-staple"

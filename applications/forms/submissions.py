@@ -2,7 +2,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 
-from ..models import ApplicationKind, Level
+from ..models.submissions import ApplicationKind, Level
 
 
 def _helper(*fields, submit_label: str, warning: bool = False) -> FormHelper:

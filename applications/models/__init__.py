@@ -1,3 +1,3 @@
-from .agencies import *  # noqa: F403
-from .evidence import *  # noqa: F403
-from .submissions import *  # noqa: F403
+"""Django finds the models here; import each from its own module."""
+
+from . import agencies, evidence, submissions  # noqa: F401

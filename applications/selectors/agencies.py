@@ -4,7 +4,7 @@ from django.db.models import Count, Q, QuerySet
 
 from qualitymark.users.roles import roles_of
 
-from ..models import Agency, Invitation, Membership, hash_invitation_token
+from ..models.agencies import Agency, Invitation, Membership, hash_invitation_token
 
 
 def agencies_visible_to(user) -> QuerySet[Agency]:

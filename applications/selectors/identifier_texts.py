@@ -6,10 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..anonymisation import KINDS, Finding
-from ..models import EvidenceFile
+from ..models.evidence import EvidenceFile
 from ..sections import ABOUT
-from .submissions import (
-    SCANNED_FILE_KINDS,
+from .identifiers import (
     UNREADABLE_DOCUMENT,
     _allowed_contacts,
     _context,
@@ -17,6 +16,7 @@ from .submissions import (
     _scan_texts,
     file_name_text,
 )
+from .submissions import SCANNED_FILE_KINDS
 
 
 @dataclass(frozen=True)

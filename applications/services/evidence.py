@@ -12,6 +12,7 @@ never served: the uploader removes it and uploads it again.
 import logging
 from datetime import timedelta
 
+import rules
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -22,14 +23,15 @@ from django.utils import timezone
 
 from qualitymark.audit.services import record_event
 from qualitymark.core.outbox import publish
+from qualitymark.core.permissions import require_perm
 from qualitymark.files import ceilings, scanning, storage, text_extraction
 from qualitymark.files.validation import UploadRejected, describe_size, validate_upload
 from qualitymark.notifications.services import notify
 
-from .. import rules as application_rules
-from ..models import SERVABLE_SCAN_STATUSES, Application, EvidenceFile, ScanStatus
+from ..models.evidence import SERVABLE_SCAN_STATUSES, EvidenceFile, ScanStatus
+from ..models.submissions import Application
 from ..sections import descriptor_number
-from ..selectors.submissions import cached_scan_keys
+from ..selectors.identifiers import cached_scan_keys
 from .submissions import clear_declaration_after_change
 
 __all__ = [
@@ -50,8 +52,12 @@ QUARANTINE_PREFIX = "quarantine"
 
 
 def _ensure_editable(actor, application: Application) -> None:
-    if not application_rules.can_edit_application(actor, application):
-        raise PermissionDenied("You cannot add or remove files on this application.")
+    require_perm(
+        actor,
+        "applications.edit_application",
+        application,
+        message="You cannot add or remove files on this application.",
+    )
 
 
 def _ensure_descriptor_section(application: Application, section_key: str) -> None:
@@ -75,7 +81,7 @@ def _answers_open_information_request(actor, application: Application, section_k
         return False
     return (
         application.status == "information_requested"
-        and application_rules.is_member_of_application_agency(actor, application)
+        and rules.has_perm("applications.respond_to_information_request", actor, application)
         and application.information_requests.filter(pk=int(request_id), status="open").exists()
     )
 

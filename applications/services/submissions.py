@@ -10,15 +10,15 @@ from django.utils import timezone
 
 from descriptors.selectors import current_framework
 from qualitymark.audit.services import record_event
+from qualitymark.core.permissions import require_perm
 
 from .. import lifecycle
-from .. import rules as application_rules
-from ..models import (
-    Agency,
+from ..models.agencies import Agency
+from ..models.evidence import IdentifierConfirmation
+from ..models.submissions import (
     Application,
     ApplicationKind,
     FeeBand,
-    IdentifierConfirmation,
     Level,
     ReferenceSequence,
     SectionAnswer,
@@ -95,8 +95,12 @@ def start_application(
     kind: str,
     prefill_from: Application | None = None,
 ) -> Application:
-    if not application_rules.can_start_application(actor, agency):
-        raise PermissionDenied("Only an agency lead can start an application.")
+    require_perm(
+        actor,
+        "applications.start_application",
+        agency,
+        message="Only an agency lead can start an application.",
+    )
     Agency.objects.select_for_update().get(pk=agency.pk)
     open_application = agency.applications.filter(status__in=lifecycle.OPEN_STATUSES).first()
     if open_application is not None:
@@ -172,8 +176,12 @@ def _copy_answers(source: Application, target: Application, actor) -> list[str]:
 def _ensure_editable(actor, application: Application) -> None:
     if application.is_locked:
         raise PermissionDenied("This application has been submitted and can no longer be changed.")
-    if not application_rules.can_edit_application(actor, application):
-        raise PermissionDenied("You cannot change this application.")
+    require_perm(
+        actor,
+        "applications.edit_application",
+        application,
+        message="You cannot change this application.",
+    )
 
 
 def clear_declaration_after_change(application: Application, actor) -> bool:
@@ -266,8 +274,12 @@ def save_section(
 @transaction.atomic
 def sign_declaration(*, actor, application: Application, name: str, role: str) -> Application:
     application = Application.objects.select_for_update().get(pk=application.pk)
-    if not application_rules.can_sign_declaration(actor, application):
-        raise PermissionDenied("Only an agency lead can sign the declaration.")
+    require_perm(
+        actor,
+        "applications.sign_declaration",
+        application,
+        message="Only an agency lead can sign the declaration.",
+    )
     application.declaration_name = name.strip()
     application.declaration_role = role.strip()
     application.declaration_signed_by = actor
@@ -296,11 +308,15 @@ def confirm_not_identifying(
 ) -> IdentifierConfirmation:
     """Record that a flagged piece of text is not identifying. Only a finding
     the check currently reports can be confirmed, and only on a draft."""
-    from ..selectors.submissions import identifier_findings
+    from ..selectors.identifiers import identifier_findings
 
     application = Application.objects.select_for_update().get(pk=application.pk)
-    if not application_rules.can_sign_declaration(actor, application):
-        raise PermissionDenied("Only an agency lead can confirm that text is not identifying.")
+    require_perm(
+        actor,
+        "applications.sign_declaration",
+        application,
+        message="Only an agency lead can confirm that text is not identifying.",
+    )
     text = text[:255]
     current = {
         (item.source, item.finding.kind, item.finding.text[:255])
@@ -337,11 +353,15 @@ def next_reference(year: int) -> str:
 
 @transaction.atomic
 def submit_application(*, actor, application: Application) -> Application:
-    from ..selectors.submissions import submission_problems
+    from ..selectors.readiness import submission_problems
 
     application = Application.objects.select_for_update().get(pk=application.pk)
-    if not application_rules.can_submit_application(actor, application):
-        raise PermissionDenied("Only an agency lead can submit the application.")
+    require_perm(
+        actor,
+        "applications.submit_application",
+        application,
+        message="Only an agency lead can submit the application.",
+    )
     problems = submission_problems(application)
     if problems:
         raise NotReadyToSubmit(problems)

@@ -1,38 +1,28 @@
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
-from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from qualitymark.core.forms import apply_errors, posted
-from qualitymark.core.permissions import agency_user_required, staff_required
-from qualitymark.users.models import User
+from qualitymark.core.forms import ConfirmForm, apply_errors, posted, submit_form
+from qualitymark.core.permissions import agency_user_required, permission_required
 
-from .. import rules as agency_rules
-from .. import selectors, services
-from ..forms import (
-    AcceptInvitationForm,
-    AgencyFilterForm,
-    AgencyProfileForm,
-    ConfirmForm,
-    InvitationFilterForm,
-    LeadInvitationForm,
-    MembershipRoleForm,
-    StaffAgencyForm,
-    StaffInvitationForm,
+from ..forms.agencies import AgencyProfileForm
+from ..forms.invitations import LeadInvitationForm, MembershipRoleForm
+from ..models.agencies import Agency, Invitation, Membership
+from ..selectors.agencies import (
+    active_memberships_of,
+    member_agencies_of,
+    pending_invitations_for_agency,
 )
-from ..models import Agency, Invitation, Membership
+from ..selectors.submissions import applications_of_agency, open_application_of
+from ..services.agencies import update_agency
+from ..services.invitations import resend_invitation, revoke_invitation, send_invitation
+from ..services.memberships import change_membership_role, remove_membership
 
-PAGE_SIZE = 50
 GET_AND_POST = require_http_methods(["GET", "POST"])
 
 
@@ -40,14 +30,7 @@ GET_AND_POST = require_http_methods(["GET", "POST"])
 
 
 def _member_agency(request, slug) -> Agency:
-    return get_object_or_404(selectors.member_agencies_of(request.user), slug=slug)
-
-
-def _led_agency(request, slug) -> Agency:
-    agency = _member_agency(request, slug)
-    if not agency_rules.is_lead_of_agency(request.user, agency):
-        raise Http404
-    return agency
+    return get_object_or_404(member_agencies_of(request.user), slug=slug)
 
 
 def _agency_home(request, agency: Agency, *, several_agencies: bool):
@@ -56,21 +39,20 @@ def _agency_home(request, agency: Agency, *, several_agencies: bool):
         "applications/dashboard.html",
         {
             "agency": agency,
-            "is_lead": agency_rules.is_lead_of_agency(request.user, agency),
-            "memberships": selectors.active_memberships_of(agency),
-            "pending_invitations": selectors.pending_invitations_for_agency(agency),
+            "memberships": active_memberships_of(agency),
+            "pending_invitations": pending_invitations_for_agency(agency),
             "partnership_members": agency.partnership_members.order_by("name"),
             "partnerships": agency.partnerships.filter(is_active=True).order_by("name"),
             "several_agencies": several_agencies,
-            "applications": selectors.applications_of_agency(agency),
-            "open_application": selectors.open_application_of(agency),
+            "applications": applications_of_agency(agency),
+            "open_application": open_application_of(agency),
         },
     )
 
 
 @agency_user_required
 def agency_dashboard(request):
-    agencies = list(selectors.member_agencies_of(request.user).order_by("name"))
+    agencies = list(member_agencies_of(request.user).order_by("name"))
     if len(agencies) == 1:
         return _agency_home(request, agencies[0], several_agencies=False)
     return render(request, "applications/choose_agency.html", {"agencies": agencies})
@@ -79,23 +61,23 @@ def agency_dashboard(request):
 @agency_user_required
 def agency_detail(request, slug):
     agency = _member_agency(request, slug)
-    several = selectors.member_agencies_of(request.user).count() > 1
+    several = member_agencies_of(request.user).count() > 1
     return _agency_home(request, agency, several_agencies=several)
 
 
 @agency_user_required
 @GET_AND_POST
-def agency_profile_edit(request, slug):
-    agency = _led_agency(request, slug)
+@permission_required("applications.use_lead_pages", fetch=_member_agency)
+def agency_profile_edit(request, agency):
     form = AgencyProfileForm(posted(request), instance=agency)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_agency(actor=request.user, agency=agency, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "Your agency's details have been updated.")
-            return redirect("agency:detail", agency.slug)
+    if done := submit_form(
+        request,
+        form,
+        lambda: update_agency(actor=request.user, agency=agency, **form.cleaned_data),
+        success="Your agency's details have been updated.",
+        then=reverse("agency:detail", args=[agency.slug]),
+    ):
+        return done
     return render(
         request,
         "applications/form_page.html",
@@ -112,24 +94,22 @@ def agency_profile_edit(request, slug):
 
 @agency_user_required
 @GET_AND_POST
-def agency_invite(request, slug):
-    agency = _member_agency(request, slug)
-    if not agency_rules.can_invite_to_agency(request.user, agency):
-        raise Http404
+@permission_required("applications.invite_to_agency", fetch=_member_agency)
+def agency_invite(request, agency):
     form = LeadInvitationForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            invitation = services.send_invitation(
-                actor=request.user,
-                email=form.cleaned_data["email"],
-                role=form.cleaned_data["role"],
-                agency=agency,
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _sent_message(invitation))
-            return redirect("agency:detail", agency.slug)
+    if done := submit_form(
+        request,
+        form,
+        lambda: send_invitation(
+            actor=request.user,
+            email=form.cleaned_data["email"],
+            role=form.cleaned_data["role"],
+            agency=agency,
+        ),
+        success=_sent_message,
+        then=reverse("agency:detail", args=[agency.slug]),
+    ):
+        return done
     return render(
         request,
         "applications/form_page.html",
@@ -156,7 +136,7 @@ def _change_role(request, *, agency, membership, back_url):
     form = MembershipRoleForm(posted(request), initial={"role": membership.role})
     if request.method == "POST" and form.is_valid():
         try:
-            services.change_membership_role(
+            change_membership_role(
                 actor=request.user, membership=membership, role=form.cleaned_data["role"]
             )
         except ValidationError as error:
@@ -180,16 +160,14 @@ def _change_role(request, *, agency, membership, back_url):
 
 def _remove_member(request, *, agency, membership, back_url):
     form = ConfirmForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.remove_membership(actor=request.user, membership=membership)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(
-                request, f"{membership.user.get_full_name()} has been removed from {agency.name}."
-            )
-            return redirect(back_url)
+    if done := submit_form(
+        request,
+        form,
+        lambda: remove_membership(actor=request.user, membership=membership),
+        success=f"{membership.user.get_full_name()} has been removed from {agency.name}.",
+        then=back_url,
+    ):
+        return done
     return render(
         request,
         "applications/confirm_page.html",
@@ -218,8 +196,8 @@ def _active_membership(agency: Agency, pk) -> Membership:
 
 @agency_user_required
 @GET_AND_POST
-def membership_change_role(request, slug, pk):
-    agency = _led_agency(request, slug)
+@permission_required("applications.use_lead_pages", fetch=_member_agency)
+def membership_change_role(request, agency, pk):
     membership = _active_membership(agency, pk)
     return _change_role(
         request,
@@ -231,8 +209,8 @@ def membership_change_role(request, slug, pk):
 
 @agency_user_required
 @GET_AND_POST
-def membership_remove(request, slug, pk):
-    agency = _led_agency(request, slug)
+@permission_required("applications.use_lead_pages", fetch=_member_agency)
+def membership_remove(request, agency, pk):
     membership = _active_membership(agency, pk)
     return _remove_member(
         request,
@@ -244,14 +222,14 @@ def membership_remove(request, slug, pk):
 
 def _revoke(request, *, invitation, back_url, caption):
     form = ConfirmForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.revoke_invitation(actor=request.user, invitation=invitation)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, f"The invitation to {invitation.email} has been revoked.")
-            return redirect(back_url)
+    if done := submit_form(
+        request,
+        form,
+        lambda: revoke_invitation(actor=request.user, invitation=invitation),
+        success=f"The invitation to {invitation.email} has been revoked.",
+        then=back_url,
+    ):
+        return done
     return render(
         request,
         "applications/confirm_page.html",
@@ -272,14 +250,14 @@ def _revoke(request, *, invitation, back_url, caption):
 
 def _resend(request, *, invitation, back_url, caption):
     form = ConfirmForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            invitation = services.resend_invitation(actor=request.user, invitation=invitation)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _sent_message(invitation))
-            return redirect(back_url)
+    if done := submit_form(
+        request,
+        form,
+        lambda: resend_invitation(actor=request.user, invitation=invitation),
+        success=_sent_message,
+        then=back_url,
+    ):
+        return done
     return render(
         request,
         "applications/confirm_page.html",
@@ -298,16 +276,15 @@ def _resend(request, *, invitation, back_url, caption):
     )
 
 
-def _lead_invitation(request, slug, pk) -> tuple[Agency, Invitation]:
-    agency = _led_agency(request, slug)
-    invitation = get_object_or_404(Invitation.objects.open(), pk=pk, agency=agency)
-    return agency, invitation
+def _open_invitation(agency: Agency, pk) -> Invitation:
+    return get_object_or_404(Invitation.objects.open(), pk=pk, agency=agency)
 
 
 @agency_user_required
 @GET_AND_POST
-def agency_invitation_revoke(request, slug, pk):
-    agency, invitation = _lead_invitation(request, slug, pk)
+@permission_required("applications.use_lead_pages", fetch=_member_agency)
+def agency_invitation_revoke(request, agency, pk):
+    invitation = _open_invitation(agency, pk)
     return _revoke(
         request,
         invitation=invitation,
@@ -318,385 +295,12 @@ def agency_invitation_revoke(request, slug, pk):
 
 @agency_user_required
 @GET_AND_POST
-def agency_invitation_resend(request, slug, pk):
-    agency, invitation = _lead_invitation(request, slug, pk)
+@permission_required("applications.use_lead_pages", fetch=_member_agency)
+def agency_invitation_resend(request, agency, pk):
+    invitation = _open_invitation(agency, pk)
     return _resend(
         request,
         invitation=invitation,
         back_url=reverse("agency:detail", args=[agency.slug]),
         caption=agency.name,
     )
-
-
-# --- Coram staff: agencies (/staff/agencies/) ---------------------------------------
-
-
-def _paginate(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-@staff_required
-def staff_agency_list(request):
-    form = AgencyFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    agencies = selectors.search_agencies(
-        actor=request.user,
-        query=(filters.get("query") or "").strip(),
-        region=filters.get("region") or "",
-        agency_type=filters.get("agency_type") or "",
-        status=filters.get("status") or "",
-    )
-    return render(
-        request,
-        "applications/staff/agency_list.html",
-        {"filter_form": form, "page": _paginate(request, agencies), "filtered": bool(filters)},
-    )
-
-
-@staff_required
-@GET_AND_POST
-def staff_agency_create(request):
-    form = StaffAgencyForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            agency = services.create_agency(actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(
-                request, f"{agency.name} has been added. Next, invite the agency's lead."
-            )
-            return redirect("staff:agency_detail", agency.slug)
-    return render(
-        request,
-        "applications/form_page.html",
-        {
-            "form": form,
-            "title": "Add an agency",
-            "caption": "Agencies",
-            "back_url": reverse("staff:agency_list"),
-        },
-    )
-
-
-def _staff_agency(request, slug) -> Agency:
-    return get_object_or_404(selectors.agencies_visible_to(request.user), slug=slug)
-
-
-@staff_required
-def staff_agency_detail(request, slug):
-    agency = _staff_agency(request, slug)
-    return render(
-        request,
-        "applications/staff/agency_detail.html",
-        {
-            "agency": agency,
-            "memberships": selectors.active_memberships_of(agency),
-            "pending_invitations": selectors.pending_invitations_for_agency(agency),
-            "partnership_members": agency.partnership_members.order_by("name"),
-            "partnerships": agency.partnerships.order_by("name"),
-        },
-    )
-
-
-@staff_required
-@GET_AND_POST
-def staff_agency_edit(request, slug):
-    agency = _staff_agency(request, slug)
-    form = StaffAgencyForm(posted(request), instance=agency)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_agency(actor=request.user, agency=agency, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "The agency's details have been updated.")
-            return redirect("staff:agency_detail", agency.slug)
-    return render(
-        request,
-        "applications/form_page.html",
-        {
-            "form": form,
-            "title": "Change agency details",
-            "caption": agency.name,
-            "back_url": reverse("staff:agency_detail", args=[agency.slug]),
-        },
-    )
-
-
-@staff_required
-@GET_AND_POST
-def staff_agency_deactivate(request, slug):
-    agency = _staff_agency(request, slug)
-    back_url = reverse("staff:agency_detail", args=[agency.slug])
-    if not agency.is_active:
-        return redirect(back_url)
-    form = ConfirmForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        services.deactivate_agency(actor=request.user, agency=agency)
-        messages.success(request, f"{agency.name} has been deactivated.")
-        return redirect(back_url)
-    return render(
-        request,
-        "applications/confirm_page.html",
-        {
-            "form": form,
-            "title": f"Deactivate {agency.name}?",
-            "caption": "Agencies",
-            "paragraphs": [
-                "The agency's people will no longer be able to open its pages or its "
-                "applications, and its pending invitations will be revoked.",
-                "Nothing is deleted: its history, applications and awards are kept, and you "
-                "can reactivate the agency at any time.",
-            ],
-            "button_label": "Deactivate agency",
-            "warning_button": True,
-            "back_url": back_url,
-        },
-    )
-
-
-@staff_required
-@GET_AND_POST
-def staff_agency_reactivate(request, slug):
-    agency = _staff_agency(request, slug)
-    back_url = reverse("staff:agency_detail", args=[agency.slug])
-    if agency.is_active:
-        return redirect(back_url)
-    form = ConfirmForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        services.reactivate_agency(actor=request.user, agency=agency)
-        messages.success(request, f"{agency.name} has been reactivated.")
-        return redirect(back_url)
-    return render(
-        request,
-        "applications/confirm_page.html",
-        {
-            "form": form,
-            "title": f"Reactivate {agency.name}?",
-            "caption": "Agencies",
-            "paragraphs": [
-                "The agency's current members will be able to sign in and work on its "
-                "applications again. Invitations revoked when it was deactivated stay "
-                "revoked: send new ones if needed."
-            ],
-            "button_label": "Reactivate agency",
-            "back_url": back_url,
-        },
-    )
-
-
-@staff_required
-@GET_AND_POST
-def staff_membership_change_role(request, slug, pk):
-    agency = _staff_agency(request, slug)
-    membership = _active_membership(agency, pk)
-    return _change_role(
-        request,
-        agency=agency,
-        membership=membership,
-        back_url=reverse("staff:agency_detail", args=[agency.slug]),
-    )
-
-
-@staff_required
-@GET_AND_POST
-def staff_membership_remove(request, slug, pk):
-    agency = _staff_agency(request, slug)
-    membership = _active_membership(agency, pk)
-    return _remove_member(
-        request,
-        agency=agency,
-        membership=membership,
-        back_url=reverse("staff:agency_detail", args=[agency.slug]),
-    )
-
-
-# --- Coram staff: invitations (/staff/invitations/) ---------------------------------
-
-
-@staff_required
-def staff_invitation_list(request):
-    form = InvitationFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    invitations = selectors.invitations_with_status(
-        selectors.invitations_visible_to(request.user), filters.get("status") or ""
-    )
-    query = (filters.get("query") or "").strip()
-    if query:
-        invitations = invitations.filter(email__icontains=query)
-    return render(
-        request,
-        "applications/staff/invitation_list.html",
-        {"filter_form": form, "page": _paginate(request, invitations)},
-    )
-
-
-@staff_required
-@GET_AND_POST
-def staff_invitation_create(request):
-    initial = {}
-    agency_slug = request.GET.get("agency")
-    if agency_slug:
-        initial["agency"] = Agency.objects.filter(slug=agency_slug, is_active=True).first()
-        initial["role"] = Invitation.Role.AGENCY_LEAD
-    form = StaffInvitationForm(posted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            invitation = services.send_invitation(
-                actor=request.user,
-                email=form.cleaned_data["email"],
-                role=form.cleaned_data["role"],
-                agency=form.cleaned_data.get("agency"),
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _sent_message(invitation))
-            return redirect("staff:invitation_list")
-    return render(
-        request,
-        "applications/form_page.html",
-        {
-            "form": form,
-            "title": "Invite someone",
-            "caption": "Invitations",
-            "intro": "We will e-mail them a single-use link. If they already have an account "
-            "with that address, the link adds the role to it. Moderators, panel chairs and "
-            "Coram staff must set up an authenticator app when they first sign in.",
-            "back_url": reverse("staff:invitation_list"),
-        },
-    )
-
-
-def _staff_open_invitation(request, pk) -> Invitation:
-    return get_object_or_404(selectors.invitations_visible_to(request.user).open(), pk=pk)
-
-
-@staff_required
-@GET_AND_POST
-def staff_invitation_revoke(request, pk):
-    invitation = _staff_open_invitation(request, pk)
-    return _revoke(
-        request,
-        invitation=invitation,
-        back_url=reverse("staff:invitation_list"),
-        caption="Invitations",
-    )
-
-
-@staff_required
-@GET_AND_POST
-def staff_invitation_resend(request, pk):
-    invitation = _staff_open_invitation(request, pk)
-    return _resend(
-        request,
-        invitation=invitation,
-        back_url=reverse("staff:invitation_list"),
-        caption="Invitations",
-    )
-
-
-# --- Accepting an invitation (/invitations/accept/<token>/, public) -----------------
-
-UNUSABLE_STATUS = {"unknown": 404, "expired": 410, "revoked": 410, "accepted": 410}
-
-
-def _unusable(request, reason: str):
-    return render(
-        request,
-        "applications/invitations/unusable.html",
-        {"reason": reason},
-        status=UNUSABLE_STATUS.get(reason, 404),
-    )
-
-
-@login_not_required
-@never_cache
-@GET_AND_POST
-def accept_invitation(request, token):
-    invitation = selectors.invitation_for_token(token)
-    problem = services.invitation_problem(invitation)
-    if problem:
-        return _unusable(request, problem)
-
-    if request.user.is_authenticated:
-        return _accept_signed_in(request, invitation)
-
-    if User.objects.filter(email__iexact=invitation.email).exists():
-        messages.info(
-            request,
-            f"You already have an account with {invitation.email}. Sign in to accept the "
-            "invitation.",
-        )
-        return redirect_to_login(request.get_full_path(), login_url=reverse("account_login"))
-
-    form = AcceptInvitationForm(posted(request), email=invitation.email)
-    if request.method == "POST" and form.is_valid():
-        try:
-            invitation, user = services.accept_invitation_as_new_user(
-                invitation=invitation,
-                full_name=form.cleaned_data["full_name"],
-                password=form.cleaned_data["password1"],
-            )
-        except services.InvitationUnusable as error:
-            return _unusable(request, error.reason)
-        except services.InvitationNeedsSignIn:
-            return redirect_to_login(request.get_full_path(), login_url=reverse("account_login"))
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _welcome_message(invitation))
-            return redirect(services.role_home_url(invitation.role, invitation.agency))
-    return render(
-        request,
-        "applications/invitations/accept_new_user.html",
-        {"invitation": invitation, "form": form},
-    )
-
-
-def _accept_signed_in(request, invitation: Invitation):
-    if request.user.email.lower() != invitation.email.lower():
-        return render(
-            request,
-            "applications/invitations/wrong_account.html",
-            {"invitation": invitation},
-            status=403,
-        )
-    form = ConfirmForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.accept_invitation(invitation=invitation, user=request.user)
-        except services.InvitationUnusable as error:
-            return _unusable(request, error.reason)
-        except services.InvitationForAnotherAccount:
-            return render(
-                request,
-                "applications/invitations/wrong_account.html",
-                {"invitation": invitation},
-                status=403,
-            )
-        messages.success(request, _welcome_message(invitation))
-        return redirect(services.role_home_url(invitation.role, invitation.agency))
-    return render(
-        request,
-        "applications/invitations/accept_existing_user.html",
-        {"invitation": invitation, "form": form},
-    )
-
-
-def _welcome_message(invitation: Invitation) -> str:
-    if invitation.agency:
-        return f"You are now {_role_phrase(invitation)} of {invitation.agency.name}."
-    return f"You are now {_role_phrase(invitation)} on the Early Permanence Quality Mark."
-
-
-def _role_phrase(invitation: Invitation) -> str:
-    return {
-        Invitation.Role.AGENCY_MEMBER: "a member",
-        Invitation.Role.AGENCY_LEAD: "a lead",
-        Invitation.Role.MODERATOR: "a moderator",
-        Invitation.Role.PANEL_CHAIR: "a panel chair",
-        Invitation.Role.CORAM_STAFF: "a member of the Coram staff team",
-    }[invitation.role]

@@ -14,7 +14,7 @@ from qualitymark.audit.services import record_event
 from qualitymark.core.permissions import agency_user_required
 from qualitymark.files.pdf import render_pdf
 
-from .. import selectors
+from ..selectors.submissions import application_overview, own_application
 
 
 def pdf_filename(application) -> str:
@@ -24,10 +24,10 @@ def pdf_filename(application) -> str:
 @agency_user_required
 @require_GET
 def application_pdf(request, pk):
-    application = selectors.own_application(request.user, pk)
+    application = own_application(request.user, pk)
     if not application.is_locked or not application.reference:
         raise Http404
-    overview = selectors.application_overview(application)
+    overview = application_overview(application)
     data = render_pdf(
         "pdf/application.html",
         {

@@ -16,7 +16,13 @@ from django.views.decorators.http import require_GET
 from qualitymark.core.permissions import agency_user_required
 from qualitymark.files.storage import file_response
 
-from .. import selectors, services
+from ..selectors.submissions import evidence_for, own_application
+from ..services.evidence import (
+    may_change_files,
+    page_of_file,
+    record_download,
+    remove_evidence_file,
+)
 from .agencies import GET_AND_POST
 
 LOCKED_MESSAGE = "This application has been submitted, so its files can no longer be changed."
@@ -27,16 +33,16 @@ LOCKED_MESSAGE = "This application has been submitted, so its files can no longe
 def evidence_remove(request, pk, file_pk):
     """Remove a file from a draft's section, or from the answers to an open
     information request before they are sent."""
-    application = selectors.own_application(request.user, pk)
-    evidence = selectors.evidence_for(application, file_pk)
+    application = own_application(request.user, pk)
+    evidence = evidence_for(application, file_pk)
     application_url = reverse("agency:application", args=[application.pk])
-    if not services.may_change_files(request.user, application, evidence.section_key):
+    if not may_change_files(request.user, application, evidence.section_key):
         messages.info(request, LOCKED_MESSAGE)
         return redirect(application_url)
-    page_url = services.page_of_file(evidence)
+    page_url = page_of_file(evidence)
     if request.method == "POST":
         try:
-            services.remove_evidence_file(actor=request.user, evidence=evidence)
+            remove_evidence_file(actor=request.user, evidence=evidence)
         except PermissionDenied:
             messages.info(request, LOCKED_MESSAGE)
             return redirect(application_url)
@@ -56,8 +62,14 @@ def evidence_download(request, pk, file_pk):
     """The file as an attachment (streamed, or a redirect to a short-lived
     signed S3 URL). Files still being checked, quarantined or that could not
     be checked are not found."""
-    application = selectors.own_application(request.user, pk)
-    evidence = selectors.evidence_for(application, file_pk)
+    application = own_application(request.user, pk)
+    return evidence_response(request, evidence_for(application, file_pk))
+
+
+def evidence_response(request, evidence):
+    """Every evidence download, for the agency, Coram staff and moderators alike:
+    the file as an attachment, recorded in the audit trail. Files still being
+    checked, quarantined or that could not be checked are not found."""
     if not evidence.is_servable:
         raise Http404("This file is not available.")
     response = file_response(
@@ -66,5 +78,5 @@ def evidence_download(request, pk, file_pk):
         content_type=evidence.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
-    services.record_download(actor=request.user, evidence=evidence)
+    record_download(actor=request.user, evidence=evidence)
     return response

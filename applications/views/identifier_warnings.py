@@ -2,14 +2,14 @@
 
 from django.urls import reverse
 
-from .. import selectors
+from ..selectors.identifiers import identifier_findings
 
 
 def section_identifier_warnings(application, key: str, overview=None) -> list[dict]:
     """Unconfirmed findings in one section (its answers and files), each with a link to
     the field or the files it is in."""
     warnings = []
-    for item in selectors.identifier_findings(application, overview):
+    for item in identifier_findings(application, overview):
         if item.section_key != key or item.confirmed:
             continue
         warnings.append(

@@ -4,7 +4,7 @@ still be running."""
 
 from django.contrib import messages
 
-from ..models import EvidenceFile, ScanStatus
+from ..models.evidence import EvidenceFile, ScanStatus
 
 
 def report_upload(request, evidence: EvidenceFile) -> None:

@@ -3,10 +3,11 @@
 from crispy_forms_gds.layout import Field, Size
 from django import forms
 
-from applications.forms import gds_helper
-from applications.models import AgencyType, Level, Region
+from applications.models.agencies import AgencyType, Region
+from applications.models.submissions import Level
+from qualitymark.core.forms import gds_helper
 
-from ..models import AwardStatus
+from ..models.awards import AwardStatus
 from ..selectors.register import DEFAULT_SORT, REGISTER_SORTS, RegisterFilters
 
 

@@ -6,9 +6,9 @@ from crispy_forms_gds.layout import Field
 from django import forms
 from django.utils import timezone
 
-from applications.forms import gds_helper
+from qualitymark.core.forms import gds_helper
 
-from ..models import PanelMeeting
+from ..models.workflow import PanelMeeting
 
 PERIODS = {"3": 91, "6": 182, "12": 365, "24": 730}
 

@@ -6,10 +6,11 @@ from crispy_forms_gds.layout import HTML, Button, Field, Fieldset, Fluid, Layout
 from django import forms
 from django.utils.html import format_html
 
-from applications.models import Application
+from applications.models.submissions import Application
 from descriptors.forms import RealDateField
 
-from ..models import ModeratorProfile, PanelMeeting, Recommendation
+from ..models.profiles import ModeratorProfile
+from ..models.workflow import PanelMeeting, Recommendation
 
 __all__ = [
     "DecisionForm",
@@ -249,31 +250,32 @@ class DecisionForm(forms.Form):
                 "the panel's own words: the agency reads it as written.</p>"
             ),
         ]
-        for descriptor in self.descriptors:
-            strengths, areas = f"strengths_{descriptor.pk}", f"areas_{descriptor.pk}"
-            self.fields[strengths] = forms.CharField(
-                label="Strengths",
-                widget=forms.Textarea,
-                required=False,
-                max_length=FEEDBACK_MAX_CHARACTERS,
-            )
-            self.fields[areas] = forms.CharField(
-                label="Areas to develop",
-                widget=forms.Textarea,
-                required=False,
-                max_length=FEEDBACK_MAX_CHARACTERS,
-            )
-            layout.append(
-                Fieldset(
-                    Field.textarea(strengths, rows=5),
-                    Field.textarea(areas, rows=5),
-                    legend=format_html("{}: {}", descriptor.code, descriptor.title),
-                    legend_size=Size.MEDIUM,
-                )
-            )
+        layout += [self._add_feedback_fields(descriptor) for descriptor in self.descriptors]
         self.helper = _helper(
             *layout,
             submit_label="Record the correction" if correction else "Record the decision",
+        )
+
+    def _add_feedback_fields(self, descriptor) -> Fieldset:
+        """The strengths and areas to develop for one descriptor, and their fieldset."""
+        strengths, areas = f"strengths_{descriptor.pk}", f"areas_{descriptor.pk}"
+        self.fields[strengths] = forms.CharField(
+            label="Strengths",
+            widget=forms.Textarea,
+            required=False,
+            max_length=FEEDBACK_MAX_CHARACTERS,
+        )
+        self.fields[areas] = forms.CharField(
+            label="Areas to develop",
+            widget=forms.Textarea,
+            required=False,
+            max_length=FEEDBACK_MAX_CHARACTERS,
+        )
+        return Fieldset(
+            Field.textarea(strengths, rows=5),
+            Field.textarea(areas, rows=5),
+            legend=format_html("{}: {}", descriptor.code, descriptor.title),
+            legend_size=Size.MEDIUM,
         )
 
     def feedback(self) -> dict:

@@ -1,10 +1,11 @@
 from crispy_forms_gds.layout import Field, Fluid, Size
 from django import forms
 
-from applications.forms import AgencyChoiceField, gds_helper
-from applications.models import Agency, Region
+from applications.forms.agencies import AgencyChoiceField
+from applications.models.agencies import Agency, Region
+from qualitymark.core.forms import gds_helper
 
-from ..models import Expertise
+from ..models.profiles import Expertise
 
 
 class ModeratorProfileForm(forms.Form):

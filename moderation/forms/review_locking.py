@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django import forms
 
 from ..consolidation import rating_choices
-from ..models import Recommendation
+from ..models.workflow import Recommendation
 
 
 @dataclass

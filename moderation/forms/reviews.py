@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from ..consolidation import rating_choices
-from ..models import Recommendation
+from ..models.workflow import Recommendation
 from .review_locking import add_version_field
 
 __all__ = [

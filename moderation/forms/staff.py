@@ -20,11 +20,11 @@ from crispy_forms_gds.layout import (
 from django import forms
 from django.utils import timezone
 
-from applications.forms import gds_helper
 from applications.lifecycle import Status
 from descriptors.forms import RealDateField
+from qualitymark.core.forms import gds_helper
 
-from ..models import Assignment, FeeStatus
+from ..models.workflow import Assignment, FeeStatus
 
 __all__ = [
     "ApplicationFilterForm",

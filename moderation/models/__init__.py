@@ -1,3 +1,3 @@
-from .awards import *  # noqa: F403
-from .profiles import *  # noqa: F403
-from .workflow import *  # noqa: F403
+"""Django finds the models here; import each from its own module."""
+
+from . import awards, profiles, workflow  # noqa: F401

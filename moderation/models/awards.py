@@ -13,7 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from applications.models import Agency, Application, Level
+from applications.models.agencies import Agency
+from applications.models.submissions import Application, Level
 
 from .workflow import Decision
 

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 
-from applications.models import Agency, Region
+from applications.models.agencies import Agency, Region
 
 
 class Expertise(models.TextChoices):

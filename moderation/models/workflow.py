@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from applications.models import Application, Level
+from applications.models.submissions import Application, Level
 
 from .profiles import ModeratorProfile
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from applications.selectors import member_agencies_of
+from applications.selectors.agencies import member_agencies_of
 from qualitymark.audit.models import AuditEvent
 from qualitymark.users.roles import roles_of
 
-from ..models import Award, AwardStatus, Certificate, DescriptorFeedback
+from ..models.awards import Award, AwardStatus, Certificate
+from ..models.workflow import DescriptorFeedback
 
 __all__ = [
     "action_plan",

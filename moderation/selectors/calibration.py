@@ -10,7 +10,8 @@ from django.db.models import QuerySet
 from descriptors.models import Descriptor
 
 from .. import calibration
-from ..models import DescriptorRating, ModeratorProfile, PanelMeeting
+from ..models.profiles import ModeratorProfile
+from ..models.workflow import DescriptorRating, PanelMeeting
 
 __all__ = ["CalibrationReport", "calibration_report", "ratings_in_scope"]
 

@@ -10,18 +10,11 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from applications.lifecycle import TRANSITIONS, Status
-from applications.models import Application
+from applications.models.submissions import Application
 from qualitymark.audit.models import AuditEvent
 
-from ..models import (
-    LIVE_AWARD_STATUSES,
-    Assignment,
-    Award,
-    AwardStatus,
-    FeeStatus,
-    InformationRequest,
-    PanelMeeting,
-)
+from ..models.awards import LIVE_AWARD_STATUSES, Award, AwardStatus
+from ..models.workflow import Assignment, FeeStatus, InformationRequest, PanelMeeting
 from ..services.awards import REMINDER_MONTHS, add_months
 
 __all__ = [

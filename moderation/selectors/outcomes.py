@@ -7,7 +7,7 @@ from statistics import median
 
 from django.utils import timezone
 
-from ..models import Decision, Recommendation
+from ..models.workflow import Decision, Recommendation
 from ..services.awards import add_months
 
 __all__ = ["OUTCOME_ORDER", "MonthOutcomes", "outcomes_by_month"]

@@ -3,16 +3,16 @@ disagreements and the suggested outcome (rule in moderation/consolidation.py).""
 
 from dataclasses import dataclass
 
+import rules
 from django.db.models import QuerySet
 from django.http import Http404
 
-from applications.models import Application
+from applications.models.submissions import Application
 from qualitymark.users.roles import roles_of
 
 from ..access import is_conflicted_on
 from ..consolidation import DescriptorLine, suggest_outcome
-from ..models import Assignment, DescriptorRating, Review
-from ..rules import can_chair_panel
+from ..models.workflow import Assignment, DescriptorRating, Review
 
 
 @dataclass
@@ -77,6 +77,6 @@ def application_for_chair(user, pk: int) -> Application:
     )
     if application is None:
         raise Http404
-    if roles_of(user).coram_staff or can_chair_panel(user, application):
+    if roles_of(user).coram_staff or rules.has_perm("moderation.chair_panel", user, application):
         return application
     raise Http404

@@ -2,7 +2,7 @@ from django.db.models import Count, Q, QuerySet
 
 from qualitymark.users.roles import roles_of
 
-from ..models import ModeratorProfile
+from ..models.profiles import ModeratorProfile
 
 
 def own_moderator_profile(user) -> ModeratorProfile | None:

@@ -16,9 +16,10 @@ from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
-from applications.models import Agency, AgencyType, Level, Region
+from applications.models.agencies import Agency, AgencyType, Region
+from applications.models.submissions import Level
 
-from ..models import LIVE_AWARD_STATUSES, Award, AwardStatus
+from ..models.awards import LIVE_AWARD_STATUSES, Award, AwardStatus
 
 __all__ = [
     "REGISTER_FIELDS",

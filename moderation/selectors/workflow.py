@@ -12,12 +12,13 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from applications.models import Application, EvidenceFile
+from applications.models.evidence import EvidenceFile
+from applications.models.submissions import Application
 from qualitymark.users.roles import roles_of
 
 from ..access import active_assignment_for, is_conflicted_on, moderator_profile_of
 from ..conflicts import conflicted_application_ids
-from ..models import Assignment, DescriptorRating, InformationRequest, Review
+from ..models.workflow import Assignment, DescriptorRating, InformationRequest, Review
 
 QUEUE_STATUSES = ("submitted", "in_review", "information_requested", "panel", "decided")
 

@@ -5,19 +5,20 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from applications.models import Application
+from applications.models.submissions import Application
 from qualitymark.audit.services import record_event
+from qualitymark.core.permissions import require_perm
 from qualitymark.notifications.services import notify
-from qualitymark.users.rules import is_coram_staff
 
 from ..access import forget_access
 from ..conflicts import Conflict, conflicts_by_moderator
-from ..models import Assignment, ModeratorProfile
+from ..models.profiles import ModeratorProfile
+from ..models.workflow import Assignment
 
 ASSIGNABLE_STATUSES = ("submitted", "in_review", "information_requested")
 
@@ -120,8 +121,11 @@ def assign_moderator(
     role: str,
     due_on: date | None = None,
 ) -> Assignment:
-    if not is_coram_staff(actor):
-        raise PermissionDenied("Only Coram staff can assign moderators.")
+    require_perm(
+        actor,
+        "moderation.assign_moderators",
+        message="Only Coram staff can assign moderators.",
+    )
     application = Application.objects.select_for_update().get(pk=application.pk)
     if application.status not in ASSIGNABLE_STATUSES:
         raise ValidationError(
@@ -181,8 +185,11 @@ def assign_moderator(
 
 @transaction.atomic
 def change_due_date(*, actor, assignment: Assignment, due_on: date) -> Assignment:
-    if not is_coram_staff(actor):
-        raise PermissionDenied("Only Coram staff can change due dates.")
+    require_perm(
+        actor,
+        "moderation.assign_moderators",
+        message="Only Coram staff can change due dates.",
+    )
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     if (
         assignment.removed_at is not None
@@ -210,8 +217,11 @@ def change_due_date(*, actor, assignment: Assignment, due_on: date) -> Assignmen
 def remove_assignment(*, actor, assignment: Assignment, reason: str) -> Assignment:
     """Take a moderator off an application (e.g. to reassign it). Their
     review, if any, is kept on record but no longer counts."""
-    if not is_coram_staff(actor):
-        raise PermissionDenied("Only Coram staff can reassign reviews.")
+    require_perm(
+        actor,
+        "moderation.assign_moderators",
+        message="Only Coram staff can reassign reviews.",
+    )
     if not reason.strip():
         raise ValidationError({"reason": "Enter why the moderator is being removed"})
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)

@@ -27,7 +27,7 @@ import logging
 from datetime import date
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -35,24 +35,18 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from applications.models import Agency, Level
-from applications.selectors import active_leads_of, active_memberships_of
+from applications.models.agencies import Agency
+from applications.models.submissions import Level
+from applications.selectors.agencies import active_leads_of, active_memberships_of
 from qualitymark.audit.services import record_event
 from qualitymark.core.outbox import enqueue
+from qualitymark.core.permissions import require_perm
 from qualitymark.files.storage import private_storage
 from qualitymark.notifications.services import notify
-from qualitymark.users.rules import is_coram_staff
 
 from ..cache import invalidate_register
-from ..models import (
-    LIVE_AWARD_STATUSES,
-    Award,
-    AwardSequence,
-    AwardStatus,
-    Certificate,
-    Decision,
-    Recommendation,
-)
+from ..models.awards import LIVE_AWARD_STATUSES, Award, AwardSequence, AwardStatus, Certificate
+from ..models.workflow import Decision, Recommendation
 from .panel import DECISION_HOOKS
 
 logger = logging.getLogger(__name__)
@@ -295,11 +289,6 @@ def _agency_saved(sender, instance, **kwargs):
 # --- Coram staff actions ------------------------------------------------------------------
 
 
-def _ensure_staff(actor) -> None:
-    if not is_coram_staff(actor):
-        raise PermissionDenied("Only Coram staff can change awards.")
-
-
 def _reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
@@ -314,7 +303,7 @@ def _locked(award: Award) -> Award:
 def _staff_change(actor, award: Award, reason: str) -> tuple[Award, str]:
     """The checks every staff action on an award starts with: the actor is
     Coram staff and gave a reason. Returns the award, locked, and the reason."""
-    _ensure_staff(actor)
+    require_perm(actor, "moderation.manage_awards", message="Only Coram staff can change awards.")
     reason = _reason(reason)
     return _locked(award), reason
 
@@ -339,7 +328,7 @@ def _change_status(
 
 @transaction.atomic
 def publish_award(*, actor, award: Award, reason: str = "") -> Award:
-    _ensure_staff(actor)
+    require_perm(actor, "moderation.manage_awards", message="Only Coram staff can change awards.")
     award = _locked(award)
     if award.is_published:
         raise ValidationError("This award is already on the register.")

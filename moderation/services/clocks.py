@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from qualitymark.audit.services import record_event
 
-from ..models import Assignment, InformationRequest
+from ..models.workflow import Assignment, InformationRequest
 
 
 def days_waited(request: InformationRequest, *, since=None) -> int:

@@ -3,17 +3,16 @@ application waits (its clock paused) until the agency answers."""
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from applications import lifecycle
-from applications import rules as application_rules
-from applications.models import Application
+from applications.models.submissions import Application
 from qualitymark.audit.services import record_event
+from qualitymark.core.permissions import require_perm
 
-from ..models import InformationQuestion, InformationRequest
-from ..rules import can_request_information
+from ..models.workflow import InformationQuestion, InformationRequest
 from .clocks import restart_review_clocks
 
 
@@ -23,8 +22,12 @@ def request_information(
 ) -> InformationRequest:
     """questions: [(descriptor or None, question text), ...]"""
     application = Application.objects.select_for_update().get(pk=application.pk)
-    if not can_request_information(actor, application):
-        raise PermissionDenied("You cannot ask this agency for information.")
+    require_perm(
+        actor,
+        "moderation.request_information",
+        application,
+        message="You cannot ask this agency for information.",
+    )
     if (
         application.status != "in_review"
         or application.information_requests.filter(status=InformationRequest.Status.OPEN).exists()
@@ -57,8 +60,12 @@ def request_information(
 
 def _lock_open_request_for_agency(actor, request: InformationRequest) -> InformationRequest:
     request = InformationRequest.objects.select_for_update().get(pk=request.pk)
-    if not application_rules.is_member_of_application_agency(actor, request.application):
-        raise PermissionDenied("Only the agency can answer.")
+    require_perm(
+        actor,
+        "applications.respond_to_information_request",
+        request.application,
+        message="Only the agency can answer.",
+    )
     if request.status != InformationRequest.Status.OPEN:
         raise ValidationError("This request has already been answered.")
     return request

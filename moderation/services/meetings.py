@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from qualitymark.audit.services import record_event
 
-from ..models import PanelMeeting
+from ..models.workflow import PanelMeeting
 
 
 def ensure_meeting_date(held_on: date) -> None:

@@ -3,30 +3,29 @@
 from datetime import date
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from applications import lifecycle
-from applications.models import Application
+from applications.models.submissions import Application
 from qualitymark.audit.services import record_event
-from qualitymark.users.rules import is_coram_staff, is_panel_chair
+from qualitymark.core.permissions import require_perm
 
 from ..conflicts import conflicts_by_moderator
-from ..models import Decision, DescriptorFeedback, ModeratorProfile, PanelMeeting
-from ..rules import can_chair_panel
+from ..models.profiles import ModeratorProfile
+from ..models.workflow import Decision, DescriptorFeedback, PanelMeeting
 from .meetings import ensure_meeting_date
-
-
-def _ensure_may_run_panel(actor) -> None:
-    if not (is_coram_staff(actor) or is_panel_chair(actor)):
-        raise PermissionDenied("Only Coram staff and panel chairs can arrange panel meetings.")
 
 
 @transaction.atomic
 def create_meeting(
     *, actor, held_on: date, chair: ModeratorProfile, title: str = ""
 ) -> PanelMeeting:
-    _ensure_may_run_panel(actor)
+    require_perm(
+        actor,
+        "users.run_panel_meetings",
+        message="Only Coram staff and panel chairs can arrange panel meetings.",
+    )
     ensure_meeting_date(held_on)
     if not chair.is_chair or not chair.is_active:
         raise ValidationError({"chair": "Choose an active panel chair"})
@@ -46,7 +45,11 @@ def create_meeting(
 def set_meeting_details(
     *, actor, meeting: PanelMeeting, members_present, agenda, notes: str = ""
 ) -> PanelMeeting:
-    _ensure_may_run_panel(actor)
+    require_perm(
+        actor,
+        "users.run_panel_meetings",
+        message="Only Coram staff and panel chairs can arrange panel meetings.",
+    )
     members_present = list(members_present)
     agenda = list(agenda)
     # Applications already on the agenda stay there once decided (the meeting's record).
@@ -119,8 +122,12 @@ def record_decision(
     from ..selectors.panel import consolidation_for
 
     application = Application.objects.select_for_update().get(pk=application.pk)
-    if not can_chair_panel(actor, application):
-        raise PermissionDenied("Only a panel chair without a conflict can record the decision.")
+    require_perm(
+        actor,
+        "moderation.chair_panel",
+        application,
+        message="Only a panel chair without a conflict can record the decision.",
+    )
     if not meeting.agenda.filter(pk=application.pk).exists():
         raise ValidationError({"meeting": "Put the application on this meeting's agenda first"})
     if not is_quorate(meeting, application):
@@ -174,8 +181,12 @@ def correct_decision(
     """A correction is a new decision that supersedes the old one; the old
     one stays on record."""
     application = Application.objects.select_for_update().get(pk=decision.application_id)
-    if not (is_panel_chair(actor) and can_chair_panel(actor, application)):
-        raise PermissionDenied("Only a panel chair without a conflict can correct a decision.")
+    require_perm(
+        actor,
+        "moderation.chair_panel",
+        application,
+        message="Only a panel chair without a conflict can correct a decision.",
+    )
     current = current_decision(application)
     if current is None or current.pk != decision.pk:
         raise ValidationError("Only the current decision can be corrected.")

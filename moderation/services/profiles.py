@@ -1,14 +1,14 @@
 """Writes about moderators: joining the panel, their profile, chair rights."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from applications.models import Agency, Region
+from applications.models.agencies import Agency, Region
 from qualitymark.audit.services import field_changes, record_event
+from qualitymark.core.permissions import require_perm
 from qualitymark.users.roles import forget_roles
-from qualitymark.users.rules import is_coram_staff
 
-from ..models import Expertise, ModeratorProfile
+from ..models.profiles import Expertise, ModeratorProfile
 
 
 def _profile_state(profile: ModeratorProfile) -> dict:
@@ -25,11 +25,6 @@ def _locked(profile: ModeratorProfile) -> ModeratorProfile:
         .select_related("user")
         .get(pk=profile.pk)
     )
-
-
-def _ensure_may_edit(actor, profile: ModeratorProfile) -> None:
-    if not (actor.pk == profile.user_id or is_coram_staff(actor)):
-        raise PermissionDenied("You can only change your own moderator profile.")
 
 
 @transaction.atomic
@@ -55,7 +50,12 @@ def grant_moderator(*, actor, user, as_chair: bool = False) -> ModeratorProfile:
 def update_moderator_profile(
     *, actor, profile: ModeratorProfile, expertise, affiliated_regions, biography: str
 ) -> ModeratorProfile:
-    _ensure_may_edit(actor, profile)
+    require_perm(
+        actor,
+        "moderation.change_moderator_profile",
+        profile,
+        message="You can only change your own moderator profile.",
+    )
     profile = _locked(profile)
     unknown = set(expertise) - set(Expertise.values)
     if unknown:
@@ -81,7 +81,12 @@ def update_moderator_profile(
 @transaction.atomic
 def set_affiliated_agencies(*, actor, profile: ModeratorProfile, agencies) -> ModeratorProfile:
     """Replace the agencies a moderator is linked to (used for conflict checks)."""
-    _ensure_may_edit(actor, profile)
+    require_perm(
+        actor,
+        "moderation.change_moderator_profile",
+        profile,
+        message="You can only change your own moderator profile.",
+    )
     profile = _locked(profile)
     new_ids = {agency.pk for agency in agencies}
     old_names = sorted(profile.affiliated_agencies.values_list("name", flat=True))
@@ -99,14 +104,9 @@ def set_affiliated_agencies(*, actor, profile: ModeratorProfile, agencies) -> Mo
     return profile
 
 
-def _ensure_staff(actor) -> None:
-    if not is_coram_staff(actor):
-        raise PermissionDenied("Only Coram staff can change this.")
-
-
 @transaction.atomic
 def set_panel_chair(*, actor, profile: ModeratorProfile, is_chair: bool) -> ModeratorProfile:
-    _ensure_staff(actor)
+    require_perm(actor, "moderation.manage_moderators", message="Only Coram staff can change this.")
     profile = _locked(profile)
     if is_chair and not profile.is_active:
         raise ValidationError("Reactivate this moderator before giving them chair rights.")
@@ -127,7 +127,7 @@ def set_panel_chair(*, actor, profile: ModeratorProfile, is_chair: bool) -> Mode
 def deactivate_moderator(*, actor, profile: ModeratorProfile) -> ModeratorProfile:
     """Take someone off the panel. Their profile and history are kept; chair
     rights go with it."""
-    _ensure_staff(actor)
+    require_perm(actor, "moderation.manage_moderators", message="Only Coram staff can change this.")
     profile = _locked(profile)
     if profile.is_active:
         record_event(
@@ -148,7 +148,7 @@ def deactivate_moderator(*, actor, profile: ModeratorProfile) -> ModeratorProfil
 
 @transaction.atomic
 def reactivate_moderator(*, actor, profile: ModeratorProfile) -> ModeratorProfile:
-    _ensure_staff(actor)
+    require_perm(actor, "moderation.manage_moderators", message="Only Coram staff can change this.")
     profile = _locked(profile)
     if not profile.is_active:
         profile.is_active = True

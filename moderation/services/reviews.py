@@ -9,19 +9,15 @@ from django.db.models import F
 from django.utils import timezone
 
 from applications import lifecycle
-from applications.models import Application
+from applications.models.submissions import Application
 from qualitymark.audit.services import record_event
+from qualitymark.core.permissions import require_perm
 from qualitymark.notifications.services import notify
 
 from ..access import forget_access
-from ..models import Assignment, DescriptorRating, Recommendation, Review, ReviewRevision
+from ..models.workflow import Assignment, DescriptorRating, Recommendation, Review, ReviewRevision
 
 EDITABLE_STATUSES = ("in_review", "information_requested")
-
-
-def _ensure_own(actor, assignment: Assignment) -> None:
-    if assignment.moderator.user_id != actor.pk or assignment.removed_at is not None:
-        raise PermissionDenied("This is not your review.")
 
 
 @transaction.atomic
@@ -36,7 +32,7 @@ def declare_conflict(
         .select_related("moderator__user", "application")
         .get(pk=assignment.pk)
     )
-    _ensure_own(actor, assignment)
+    require_perm(actor, "moderation.write_review", assignment, message="This is not your review.")
     if assignment.declared_at is not None:
         return assignment
     if has_conflict and not details.strip():
@@ -129,7 +125,7 @@ def snapshot(review: Review) -> dict:
 
 def _ensure_can_write(actor, review: Review) -> Application:
     assignment = review.assignment
-    _ensure_own(actor, assignment)
+    require_perm(actor, "moderation.write_review", assignment, message="This is not your review.")
     application = Application.objects.select_for_update().get(pk=assignment.application_id)
     if application.status not in EDITABLE_STATUSES:
         raise PermissionDenied("Reviews can only be written or amended before the panel opens.")

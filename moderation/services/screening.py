@@ -3,21 +3,16 @@
 from datetime import date
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from applications import lifecycle
-from applications.models import Application
+from applications.models.submissions import Application
 from qualitymark.audit.services import field_changes, record_event
-from qualitymark.users.rules import is_coram_staff
+from qualitymark.core.permissions import require_perm
 
 from ..conflicts import conflicts_by_moderator
-from ..models import Assignment, FeeStatus, Screening
-
-
-def _ensure_staff(actor) -> None:
-    if not is_coram_staff(actor):
-        raise PermissionDenied("Only Coram staff can screen applications.")
+from ..models.workflow import Assignment, FeeStatus, Screening
 
 
 def screening_for(application: Application) -> Screening:
@@ -37,7 +32,11 @@ def _screening_state(screening: Screening) -> dict:
 
 
 def _update(actor, application: Application, action: str, **values) -> Screening:
-    _ensure_staff(actor)
+    require_perm(
+        actor,
+        "moderation.screen_application",
+        message="Only Coram staff can screen applications.",
+    )
     screening = screening_for(application)
     screening = Screening.objects.select_for_update().get(pk=screening.pk)
     before = _screening_state(screening)
@@ -123,7 +122,11 @@ def acceptance_problems(application: Application) -> list[str]:
 
 @transaction.atomic
 def accept_for_moderation(*, actor, application: Application) -> Application:
-    _ensure_staff(actor)
+    require_perm(
+        actor,
+        "moderation.screen_application",
+        message="Only Coram staff can screen applications.",
+    )
     problems = acceptance_problems(application)
     if problems:
         raise ValidationError(problems)
@@ -134,7 +137,11 @@ def accept_for_moderation(*, actor, application: Application) -> Application:
 def return_to_agency(*, actor, application: Application, reason: str) -> Application:
     """Send a submitted application back to the agency to change: its content
     unlocks, and the declaration must be signed again."""
-    _ensure_staff(actor)
+    require_perm(
+        actor,
+        "moderation.screen_application",
+        message="Only Coram staff can screen applications.",
+    )
     application = lifecycle.transition(application, "return_to_agency", actor=actor, reason=reason)
     Application.objects.filter(pk=application.pk).update(
         declaration_signed_at=None, declaration_signed_by=None

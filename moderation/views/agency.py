@@ -4,6 +4,7 @@ reading (or downloading) the panel's decision with its feedback.
 Only members of the application's agency reach these pages
 (applications.selectors.own_application); anyone else gets 404."""
 
+import rules
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -13,20 +14,22 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
-from applications import rules as application_rules
-from applications import selectors as application_selectors
-from applications import services as application_services
 from applications.lifecycle import TransitionNotAllowed
-from applications.models import EvidenceFile
+from applications.models.evidence import EvidenceFile
+from applications.selectors.submissions import own_application
+from applications.services.evidence import add_evidence_file, check_evidence
 from qualitymark.audit.services import record_event
 from qualitymark.core.forms import apply_errors, posted
 from qualitymark.core.permissions import agency_user_required
 from qualitymark.files.pdf import render_pdf
 from qualitymark.files.validation import UploadRejected
 
-from .. import selectors, services
-from ..forms import InformationResponseForm
-from ..models import InformationRequest
+from ..forms.panel import InformationResponseForm
+from ..models.workflow import InformationRequest
+from ..selectors.workflow import information_requests_of, response_files
+from ..services import information as information_services
+from ..services.information import save_draft_answers
+from ..services.panel import current_decision
 
 GET_AND_POST = require_http_methods(["GET", "POST"])
 
@@ -45,7 +48,7 @@ def _upload(request, application, information_request, form) -> list[EvidenceFil
     for upload in request.FILES.getlist("files"):
         try:
             added.append(
-                application_services.add_evidence_file(
+                add_evidence_file(
                     actor=request.user,
                     application=application,
                     section_key=information_request.evidence_section_key,
@@ -74,12 +77,12 @@ def _identifier_warnings(application, information_request, form) -> list[dict]:
         )
         for number, question in enumerate(form.questions, start=1)
     ]
-    files = selectors.response_files(information_request)
+    files = response_files(information_request)
     for evidence in files:
         if evidence.scan_status == "pending":
             # Just uploaded: its text is read now, so the check covers it before sending.
-            application_services.check_evidence(evidence.pk)
-    files = selectors.response_files(information_request)
+            check_evidence(evidence.pk)
+    files = response_files(information_request)
     return [
         {
             "where": item.label,
@@ -96,7 +99,7 @@ def _identifier_warnings(application, information_request, form) -> list[dict]:
 def _stopped_for_identifiers(request, application, information_request, form) -> bool:
     """Answers with likely identifiers are sent only once an agency lead has checked them."""
     warnings = _identifier_warnings(application, information_request, form)
-    is_lead = application_rules.is_lead_of_application_agency(request.user, application)
+    is_lead = rules.has_perm("applications.lead_application", request.user, application)
     if warnings and not (is_lead and request.POST.get("identifiers_checked")):
         form.identifier_warnings = warnings
         return True
@@ -120,7 +123,7 @@ def _upload_or_send(request, application, information_request, form):
     if _stopped_for_identifiers(request, application, information_request, form):
         return None
     try:
-        services.respond_to_information_request(
+        information_services.respond_to_information_request(
             actor=request.user, request=information_request, answers=form.answers()
         )
     except ValidationError as error:
@@ -138,9 +141,9 @@ def _upload_or_send(request, application, information_request, form):
 @agency_user_required
 @GET_AND_POST
 def respond_to_information_request(request, pk, request_pk):
-    application = application_selectors.own_application(request.user, pk)
+    application = own_application(request.user, pk)
     information_request = get_object_or_404(
-        selectors.information_requests_of(application), pk=request_pk
+        information_requests_of(application), pk=request_pk
     )
     questions = list(information_request.questions.all())
     is_open = (
@@ -156,7 +159,7 @@ def respond_to_information_request(request, pk, request_pk):
         if request.method == "POST" and form.is_valid():
             try:
                 # Whatever happens next, what was typed is kept (moderators don't see it).
-                services.save_draft_answers(
+                save_draft_answers(
                     actor=request.user, request=information_request, answers=form.answers()
                 )
             except (PermissionDenied, ValidationError):
@@ -188,11 +191,11 @@ def respond_to_information_request(request, pk, request_pk):
             "application": application,
             "information_request": information_request,
             "questions": questions,
-            "files": selectors.response_files(information_request),
+            "files": response_files(information_request),
             "form": form,
             "back_url": _application_url(application),
             "identifier_warnings": getattr(form, "identifier_warnings", []),
-            "is_lead": application_rules.is_lead_of_application_agency(request.user, application),
+            "is_lead": rules.has_perm("applications.lead_application", request.user, application),
         },
     )
 
@@ -201,8 +204,8 @@ def respond_to_information_request(request, pk, request_pk):
 
 
 def _decision_context(request, pk) -> dict:
-    application = application_selectors.own_application(request.user, pk)
-    decision = services.current_decision(application)
+    application = own_application(request.user, pk)
+    decision = current_decision(application)
     if decision is None or application.status != "decided":
         raise Http404
     first = application.decisions.order_by("recorded_at").first()

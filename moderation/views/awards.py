@@ -3,24 +3,28 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from applications import rules as agency_rules
-from applications.selectors import open_application_of
+from applications.selectors.submissions import open_application_of
 from qualitymark.audit.services import record_event
-from qualitymark.core.forms import apply_errors, posted
+from qualitymark.core.forms import posted, submit_form
 from qualitymark.core.permissions import agency_user_required, staff_required
 from qualitymark.files.storage import file_response
 
-from .. import selectors
 from ..forms.awards import AwardReasonForm, PublishAwardForm, StaffAwardFilterForm
-from ..models import AwardStatus
+from ..models.awards import AwardStatus
+from ..selectors.awards import (
+    action_plan,
+    award_for_member,
+    award_for_staff,
+    award_history,
+    awards_for_staff,
+    certificate_of,
+)
 from ..selectors.dashboard import AWARD_EXPIRY_FILTERS, award_expiry_filter
 from ..services import awards as award_services
 from .register import STATUS_TAGS
@@ -59,7 +63,7 @@ def _decorate(award):
 def staff_award_list(request):
     form = StaffAwardFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    awards = selectors.awards_for_staff(
+    awards = awards_for_staff(
         request.user,
         query=(filters.get("query") or "").strip(),
         status=filters.get("status") or "",
@@ -79,7 +83,7 @@ def staff_award_list(request):
 
 @staff_required
 def staff_award_detail(request, pk):
-    award = _decorate(selectors.award_for_staff(request.user, pk))
+    award = _decorate(award_for_staff(request.user, pk))
     return render(
         request,
         "moderation/awards/staff_detail.html",
@@ -90,7 +94,7 @@ def staff_award_detail(request, pk):
             ),
             "history": [
                 (HISTORY_LABELS.get(event.action, event.action), event)
-                for event in selectors.award_history(award)
+                for event in award_history(award)
             ],
             "replaces": award.replaces.all(),
             "can_publish": not award.is_published and award.shown_status == AwardStatus.CURRENT,
@@ -152,19 +156,23 @@ STAFF_ACTIONS = {
 
 
 def _staff_action(request, pk, action: str):
-    award = _decorate(selectors.award_for_staff(request.user, pk))
+    award = _decorate(award_for_staff(request.user, pk))
     spec = STAFF_ACTIONS[action]
     form = AwardReasonForm(
         posted(request), label=spec["label"], hint=spec["hint"], submit_label=spec["submit"]
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            spec["service"](actor=request.user, award=award, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, spec["done"])
-            return redirect("staff:award", award.pk)
+    if done := submit_form(
+        request,
+        form,
+        lambda: spec["service"](
+            actor=request.user,
+            award=award,
+            reason=form.cleaned_data["reason"],
+        ),
+        success=spec["done"],
+        then=reverse("staff:award", args=[award.pk]),
+    ):
+        return done
     return render(
         request,
         "moderation/awards/staff_action.html",
@@ -205,22 +213,23 @@ def staff_certificate_regenerate(request, pk):
 @staff_required
 @GET_AND_POST
 def staff_award_publish(request, pk):
-    award = _decorate(selectors.award_for_staff(request.user, pk))
+    award = _decorate(award_for_staff(request.user, pk))
     form = PublishAwardForm(posted(request))
     if request.method == "POST" and award.is_published:  # a second click
         return redirect("staff:award", award.pk)
-    if request.method == "POST" and form.is_valid():
-        try:
-            award_services.publish_award(
-                actor=request.user, award=award, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            award.refresh_from_db()
-            if award.is_published:  # a concurrent click got there first
-                return redirect("staff:award", award.pk)
-            apply_errors(form, error)
-        else:
-            messages.success(request, f"{award.agency.name} is now on the public register.")
+    if done := submit_form(
+        request,
+        form,
+        lambda: award_services.publish_award(
+            actor=request.user, award=award, reason=form.cleaned_data["reason"]
+        ),
+        success=f"{award.agency.name} is now on the public register.",
+        then=reverse("staff:award", args=[award.pk]),
+    ):
+        return done
+    if request.method == "POST":
+        award.refresh_from_db()
+        if award.is_published:  # a concurrent click got there first
             return redirect("staff:award", award.pk)
     return render(
         request,
@@ -238,17 +247,8 @@ def staff_award_publish(request, pk):
 
 @staff_required
 def staff_certificate_download(request, pk, version):
-    award = selectors.award_for_staff(request.user, pk)
-    certificate = selectors.certificate_of(award, version)
-    if certificate is None:
-        raise Http404
-    record_event(actor=request.user, action="certificate.downloaded", target=award,
-                 changes={"version": certificate.version})
-    return file_response(
-        certificate.storage_key,
-        download_name=certificate.download_name,
-        content_type="application/pdf",
-    )
+    award = award_for_staff(request.user, pk)
+    return _certificate_response(request, award, certificate_of(award, version))
 
 
 # --- The agency -----------------------------------------------------------------------------
@@ -256,18 +256,16 @@ def staff_certificate_download(request, pk, version):
 
 @agency_user_required
 def agency_award(request, slug, pk):
-    award = _decorate(selectors.award_for_member(request.user, slug, pk))
+    award = _decorate(award_for_member(request.user, slug, pk))
     agency = award.agency
-    is_lead = agency_rules.is_lead_of_agency(request.user, agency)
     return render(
         request,
         "moderation/awards/agency_award.html",
         {
             "award": award,
             "agency": agency,
-            "certificate": selectors.certificate_of(award),
-            "action_plan": selectors.action_plan(award) if award.is_working_towards else [],
-            "is_lead": is_lead,
+            "certificate": certificate_of(award),
+            "action_plan": action_plan(award) if award.is_working_towards else [],
             "open_application": open_application_of(agency),
             "offer_upgrade": award.is_working_towards and award.is_live,
             "start_url": reverse("agency:application_start", args=[agency.slug]),
@@ -278,8 +276,12 @@ def agency_award(request, slug, pk):
 
 @agency_user_required
 def agency_certificate_download(request, slug, pk):
-    award = selectors.award_for_member(request.user, slug, pk)
-    certificate = selectors.certificate_of(award)
+    award = award_for_member(request.user, slug, pk)
+    return _certificate_response(request, award, certificate_of(award))
+
+
+def _certificate_response(request, award, certificate):
+    """A certificate PDF as an attachment, for Coram staff and the agency alike."""
     if certificate is None:
         raise Http404
     record_event(actor=request.user, action="certificate.downloaded", target=award,

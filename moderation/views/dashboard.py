@@ -4,14 +4,15 @@ the decisions month by month. Each figure links to the list behind it."""
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from applications.models import Agency, Invitation
+from applications.models.agencies import Agency, Invitation
 from qualitymark.core.permissions import staff_required
 from qualitymark.users.models import User
 
-from .. import charts, selectors
-from ..models import Recommendation
+from .. import charts
+from ..models.workflow import Recommendation
 from ..selectors.dashboard import staff_dashboard
 from ..selectors.outcomes import OUTCOME_ORDER, outcomes_by_month
+from ..selectors.profiles import active_moderators
 
 
 def _outcome_chart(months) -> charts.Chart:
@@ -46,7 +47,7 @@ def dashboard(request):
             "time_chart": _time_chart(months),
             "agency_count": Agency.objects.filter(is_active=True).count(),
             "pending_invitation_count": Invitation.objects.pending().count(),
-            "moderator_count": selectors.active_moderators().count(),
+            "moderator_count": active_moderators().count(),
             "people_count": User.objects.filter(is_active=True).count(),
         },
     )

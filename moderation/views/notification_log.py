@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from applications.forms import gds_helper
+from qualitymark.core.forms import gds_helper
 from qualitymark.core.permissions import staff_required
 from qualitymark.notifications.models import EmailStatus, SentEmail
 from qualitymark.notifications.services import resend_email

@@ -7,43 +7,47 @@ for Coram staff. Anyone else gets 404."""
 
 from dataclasses import dataclass
 
+import rules
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from applications.lifecycle import TransitionNotAllowed
-from applications.models import Level
+from applications.models.submissions import Level
 from qualitymark.core.forms import apply_errors, posted
-from qualitymark.core.permissions import require_rule, staff_required
-from qualitymark.users import rules as role_rules
+from qualitymark.core.permissions import chair_or_staff_required
 from qualitymark.users.roles import roles_of
 
-from .. import selectors, services
 from ..access import is_conflicted_on
 from ..consolidation import rating_label, rule_facts, suggest_outcome
-from ..forms import DecisionForm, MeetingDetailsForm, MeetingForm, feedback_initial
-from ..models import Decision, PanelMeeting, Recommendation
-from ..rules import can_chair_panel
+from ..forms.panel import DecisionForm, feedback_initial
+from ..models.workflow import Decision, PanelMeeting, Recommendation
+from ..selectors.panel import application_for_chair, consolidation_for, panel_applications_for
+from ..selectors.workflow import information_exchange, reviews_visible_to, reviews_with_ratings
+from ..services import panel as panel_services
+from ..services.panel import current_decision, quorum_members
 from .reviewer import _history as review_history
 
 GET_AND_POST = require_http_methods(["GET", "POST"])
-chair_or_staff_required = require_rule(role_rules.is_coram_staff | role_rules.is_panel_chair)
 
 RECORDED_SESSION_KEY = "moderation_recorded_decision"
 RECENT_DECISIONS = 20
 
 
 def _may_decide(user, application) -> bool:
-    return application.status == "panel" and bool(can_chair_panel(user, application))
+    return application.status == "panel" and rules.has_perm(
+        "moderation.chair_panel", user, application
+    )
 
 
 def _may_correct(user, application) -> bool:
-    return application.status == "decided" and bool(can_chair_panel(user, application))
+    return application.status == "decided" and rules.has_perm(
+        "moderation.chair_panel", user, application
+    )
 
 
 # --- Applications at panel --------------------------------------------------------------------
@@ -52,7 +56,7 @@ def _may_correct(user, application) -> bool:
 @chair_or_staff_required
 def panel_list(request):
     applications = (
-        selectors.panel_applications_for(request.user)
+        panel_applications_for(request.user)
         .prefetch_related("panel_meetings")
         .order_by("submitted_at")
     )
@@ -100,11 +104,11 @@ def _matrix(consolidation) -> list[MatrixRow]:
 
 @chair_or_staff_required
 def consolidation(request, pk):
-    application = selectors.application_for_chair(request.user, pk)
-    result = selectors.consolidation_for(application)
+    application = application_for_chair(request.user, pk)
+    result = consolidation_for(application)
     columns = [(assignment, result.reviews.get(assignment.pk)) for assignment in result.assignments]
-    reviews = selectors.reviews_with_ratings(
-        selectors.reviews_visible_to(request.user, application)
+    reviews = reviews_with_ratings(
+        reviews_visible_to(request.user, application)
         .filter(submitted_at__isnull=False)
         .prefetch_related("revisions")
     )
@@ -129,12 +133,12 @@ def consolidation(request, pk):
             "descriptor_count": len(result.lines),
             "capped": uncapped != suggested,
             "rule": rule_facts(len(result.lines)),
-            "information_requests": selectors.information_exchange(
+            "information_requests": information_exchange(
                 application, answered_only=True
             ),
             "may_decide": _may_decide(request.user, application),
             "decision": (
-                services.current_decision(application) if application.status == "decided" else None
+                current_decision(application) if application.status == "decided" else None
             ),
         },
     )
@@ -144,7 +148,7 @@ def consolidation(request, pk):
 
 
 def _quorum_label(meeting: PanelMeeting, application) -> str:
-    counted = len(services.quorum_members(meeting, application))
+    counted = len(quorum_members(meeting, application))
     needed = settings.PANEL_QUORUM
     state = "quorate" if counted >= needed else "not quorate"
     return (
@@ -156,12 +160,12 @@ def _quorum_label(meeting: PanelMeeting, application) -> str:
 @chair_or_staff_required
 @GET_AND_POST
 def record_decision(request, pk):
-    application = selectors.application_for_chair(request.user, pk)
+    application = application_for_chair(request.user, pk)
     if application.status == "decided":
         return _decision_recorded(request, application)
     if not _may_decide(request.user, application):
         raise Http404
-    result = selectors.consolidation_for(application)
+    result = consolidation_for(application)
     suggested = result.suggested_outcome
     descriptors = [line.descriptor for line in result.lines]
     meetings = list(
@@ -170,8 +174,8 @@ def record_decision(request, pk):
         .order_by("-held_on", "-pk")
     )
     labels = {meeting.pk: _quorum_label(meeting, application) for meeting in meetings}
-    reviews = selectors.reviews_with_ratings(
-        selectors.reviews_visible_to(request.user, application)
+    reviews = reviews_with_ratings(
+        reviews_visible_to(request.user, application)
         .filter(submitted_at__isnull=False)
         .prefetch_related("revisions")
     )
@@ -189,7 +193,7 @@ def record_decision(request, pk):
     if request.method == "POST" and meetings and form.is_valid():
         data = form.cleaned_data
         try:
-            decision = services.record_decision(
+            decision = panel_services.record_decision(
                 actor=request.user,
                 application=application,
                 meeting=data["meeting"],
@@ -252,10 +256,10 @@ def _is_superseded(decision, decisions) -> bool:
 @chair_or_staff_required
 @GET_AND_POST
 def correct_decision(request, pk):
-    application = selectors.application_for_chair(request.user, pk)
+    application = application_for_chair(request.user, pk)
     if not _may_correct(request.user, application):
         raise Http404
-    current = services.current_decision(application)
+    current = current_decision(application)
     if current is None:
         raise Http404
     feedback = {row.descriptor_id: row for row in current.feedback.all()}
@@ -279,7 +283,7 @@ def correct_decision(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            correction = services.correct_decision(
+            correction = panel_services.correct_decision(
                 actor=request.user,
                 decision=current,
                 outcome=data["outcome"],
@@ -304,127 +308,5 @@ def correct_decision(request, pk):
             "form": form,
             "suggested_label": Recommendation(current.suggested_outcome).label,
             "back_url": reverse("moderation:decide", args=[application.pk]),
-        },
-    )
-
-
-# --- Panel meetings (Coram staff) ------------------------------------------------------------
-
-
-@staff_required
-def meeting_list(request):
-    meetings = (
-        PanelMeeting.objects.select_related("chair__user")
-        .annotate(
-            member_count=Count("members_present", distinct=True),
-            agenda_count=Count("agenda", distinct=True),
-        )
-        .order_by("-held_on", "-pk")
-    )
-    return render(
-        request,
-        "moderation/panel/meeting_list.html",
-        {"meetings": meetings, "quorum": settings.PANEL_QUORUM},
-    )
-
-
-@staff_required
-@GET_AND_POST
-def meeting_create(request):
-    form = MeetingForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = services.create_meeting(
-                actor=request.user,
-                held_on=form.cleaned_data["held_on"],
-                chair=form.cleaned_data["chair"],
-                title=form.cleaned_data["title"],
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(
-                request, f"{meeting} has been arranged. Now add the members and the agenda."
-            )
-            return redirect("staff:meeting", meeting.pk)
-    return render(
-        request,
-        "applications/form_page.html",
-        {
-            "form": form,
-            "title": "Arrange a panel meeting",
-            "caption": "Panel meetings",
-            "intro": "Choose the date and the chair. You add the members present and the "
-            "applications on the agenda next.",
-            "back_url": reverse("staff:meetings"),
-        },
-    )
-
-
-@dataclass
-class AgendaItem:
-    application: object
-    counted: list
-    conflicted: list
-    quorate: bool
-    decision: Decision | None
-
-
-@staff_required
-@GET_AND_POST
-def meeting_detail(request, meeting_pk):
-    meeting = get_object_or_404(PanelMeeting.objects.select_related("chair__user"), pk=meeting_pk)
-    present = list(meeting.members_present.select_related("user"))
-    agenda = list(meeting.agenda.select_related("agency").order_by("reference"))
-    form = MeetingDetailsForm(
-        posted(request),
-        meeting=meeting,
-        initial={
-            "members_present": present or [meeting.chair],
-            "agenda": agenda,
-            "notes": meeting.notes,
-        },
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.set_meeting_details(
-                actor=request.user,
-                meeting=meeting,
-                members_present=form.cleaned_data["members_present"],
-                agenda=form.cleaned_data["agenda"],
-                notes=form.cleaned_data["notes"],
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "The meeting's details have been saved.")
-            return redirect("staff:meeting", meeting.pk)
-    decisions = {
-        decision.application_id: decision
-        for decision in Decision.objects.filter(application__in=agenda, superseded_by__isnull=True)
-    }
-    items = []
-    for application in agenda:
-        counted = services.quorum_members(meeting, application)
-        counted_ids = {member.pk for member in counted}
-        items.append(
-            AgendaItem(
-                application=application,
-                counted=counted,
-                conflicted=[member for member in present if member.pk not in counted_ids],
-                quorate=len(counted) >= settings.PANEL_QUORUM,
-                decision=decisions.get(application.pk),
-            )
-        )
-    return render(
-        request,
-        "moderation/panel/meeting_detail.html",
-        {
-            "meeting": meeting,
-            "present": present,
-            "items": items,
-            "quorum": settings.PANEL_QUORUM,
-            "form": form,
-            "back_url": reverse("staff:meetings"),
         },
     )

@@ -1,25 +1,34 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from applications.forms import ConfirmForm
-from applications.models import Agency, Invitation
-from qualitymark.core.forms import apply_errors, posted
+from applications.models.agencies import Agency, Invitation
+from qualitymark.core.forms import ConfirmForm, posted, submit_form
 from qualitymark.core.permissions import moderator_required, staff_required
 from qualitymark.users.models import User
 
-from .. import selectors, services
-from ..forms import (
+from ..forms.profiles import (
     AffiliatedAgenciesForm,
     ModeratorFilterForm,
     ModeratorProfileForm,
     RegionFilterForm,
 )
-from ..models import ModeratorProfile
+from ..models.profiles import ModeratorProfile
+from ..selectors.profiles import (
+    active_moderators,
+    moderator_profiles_visible_to,
+    own_moderator_profile,
+)
+from ..services.profiles import (
+    deactivate_moderator,
+    reactivate_moderator,
+    set_affiliated_agencies,
+    set_panel_chair,
+    update_moderator_profile,
+)
 
 GET_AND_POST = require_http_methods(["GET", "POST"])
 
@@ -28,7 +37,7 @@ GET_AND_POST = require_http_methods(["GET", "POST"])
 
 
 def _own_profile(request) -> ModeratorProfile:
-    profile = selectors.own_moderator_profile(request.user)
+    profile = own_moderator_profile(request.user)
     if profile is None:
         raise Http404
     return profile
@@ -46,14 +55,18 @@ def profile(request):
             "biography": own.biography,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_moderator_profile(actor=request.user, profile=own, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "Your moderator profile has been saved.")
-            return redirect("moderation:profile")
+    if done := submit_form(
+        request,
+        form,
+        lambda: update_moderator_profile(
+            actor=request.user,
+            profile=own,
+            **form.cleaned_data,
+        ),
+        success="Your moderator profile has been saved.",
+        then="moderation:profile",
+    ):
+        return done
     return render(
         request,
         "moderation/profile.html",
@@ -73,7 +86,7 @@ def profile_agencies(request):
     region = region_form.cleaned_data.get("region", "") if region_form.is_valid() else ""
     form = AffiliatedAgenciesForm(posted(request), profile=own, region=region)
     if request.method == "POST" and form.is_valid():
-        services.set_affiliated_agencies(
+        set_affiliated_agencies(
             actor=request.user, profile=own, agencies=form.cleaned_data["agencies"]
         )
         messages.success(request, "The agencies you are linked to have been saved.")
@@ -96,7 +109,7 @@ def staff_home(request):
         {
             "agency_count": Agency.objects.filter(is_active=True).count(),
             "pending_invitation_count": Invitation.objects.pending().count(),
-            "moderator_count": selectors.active_moderators().count(),
+            "moderator_count": active_moderators().count(),
             "people_count": User.objects.filter(is_active=True).count(),
         },
     )
@@ -106,7 +119,7 @@ def staff_home(request):
 def staff_moderator_list(request):
     form = ModeratorFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    profiles = selectors.moderator_profiles_visible_to(
+    profiles = moderator_profiles_visible_to(
         request.user,
         query=(filters.get("query") or "").strip(),
         expertise=filters.get("expertise") or "",
@@ -119,7 +132,7 @@ def staff_moderator_list(request):
 
 
 def _staff_profile(request, pk) -> ModeratorProfile:
-    return get_object_or_404(selectors.moderator_profiles_visible_to(request.user), pk=pk)
+    return get_object_or_404(moderator_profiles_visible_to(request.user), pk=pk)
 
 
 @staff_required
@@ -138,14 +151,14 @@ def staff_moderator_detail(request, pk):
 def _confirm(request, *, moderator, title, paragraphs, button_label, action, warning=False):
     back_url = reverse("staff:moderator_detail", args=[moderator.pk])
     form = ConfirmForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            message = action()
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, message)
-            return redirect(back_url)
+    if done := submit_form(
+        request,
+        form,
+        action,
+        success=lambda message: message,
+        then=back_url,
+    ):
+        return done
     return render(
         request,
         "applications/confirm_page.html",
@@ -169,7 +182,7 @@ def staff_moderator_chair(request, pk):
     if moderator.is_chair:
 
         def remove():
-            services.set_panel_chair(actor=request.user, profile=moderator, is_chair=False)
+            set_panel_chair(actor=request.user, profile=moderator, is_chair=False)
             return f"{name} is no longer a panel chair."
 
         return _confirm(
@@ -186,7 +199,7 @@ def staff_moderator_chair(request, pk):
         )
 
     def give():
-        services.set_panel_chair(actor=request.user, profile=moderator, is_chair=True)
+        set_panel_chair(actor=request.user, profile=moderator, is_chair=True)
         return f"{name} is now a panel chair."
 
     return _confirm(
@@ -211,7 +224,7 @@ def staff_moderator_deactivate(request, pk):
     name = moderator.user.get_full_name()
 
     def deactivate():
-        services.deactivate_moderator(actor=request.user, profile=moderator)
+        deactivate_moderator(actor=request.user, profile=moderator)
         return f"{name} has been taken off the panel."
 
     return _confirm(
@@ -238,7 +251,7 @@ def staff_moderator_reactivate(request, pk):
     name = moderator.user.get_full_name()
 
     def reactivate():
-        services.reactivate_moderator(actor=request.user, profile=moderator)
+        reactivate_moderator(actor=request.user, profile=moderator)
         return f"{name} is back on the panel."
 
     return _confirm(

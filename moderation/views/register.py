@@ -26,9 +26,11 @@ from django.utils.http import urlencode
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
+from qualitymark.core.spreadsheets import spreadsheet_cell
+
 from ..cache import cached_public_page
 from ..forms.awards import RegisterFilterForm
-from ..models import LIVE_AWARD_STATUSES, AwardStatus
+from ..models.awards import LIVE_AWARD_STATUSES, AwardStatus
 from ..selectors import register as register_selectors
 
 PAGE_SIZE = 25
@@ -183,14 +185,6 @@ def _download_headers(response, filename: str) -> HttpResponse:
     return response
 
 
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_safe(value: str) -> str:
-    """Stop a spreadsheet from reading a name as a formula."""
-    return f"'{value}" if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES) else value
-
-
 @login_not_required
 @require_safe
 @cached_public_page("register-csv", key_parts=_filters_key)
@@ -200,7 +194,7 @@ def register_csv(request):
     writer = csv.DictWriter(buffer, fieldnames=names, lineterminator="\r\n")
     writer.writeheader()
     for row in _rows(request):
-        writer.writerow({name: _csv_safe(row[name]) for name in names})
+        writer.writerow({name: spreadsheet_cell(row[name]) for name in names})
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     return _download_headers(response, "quality-mark-register.csv")
 

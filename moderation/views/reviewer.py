@@ -10,44 +10,42 @@ Before a moderator has answered the conflict declaration, every page about
 the application sends them to the declaration; once they declare a conflict
 the application is not there for them (404)."""
 
-import csv
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import wraps
-from urllib.parse import urlencode
 
+import rules
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
 from applications.middleware import pop_rescued_draft
 from applications.sections import FEE
-from applications.selectors import application_overview, descriptors_for
-from applications.services import record_download
-from qualitymark.audit.services import record_event
+from applications.selectors.submissions import application_overview, descriptors_for
 from qualitymark.core.forms import apply_errors, posted
 from qualitymark.core.permissions import moderator_required
-from qualitymark.files.storage import file_response
-from qualitymark.users.roles import roles_of
 
-from .. import rules, selectors, services
-from ..conflicts import related_agencies
 from ..consolidation import rating_label
-from ..forms import (
-    AmendReviewForm,
-    DeclarationForm,
-    QueueFilterForm,
-    ReviewerQuestionsForm,
-    ReviewForm,
-)
 from ..forms.review_locking import expected_version, show_conflict
-from ..models import Assignment, Recommendation, Review
-from ..services.reviews import EDITABLE_STATUSES, ReviewEditConflict
+from ..forms.reviews import AmendReviewForm, ReviewForm
+from ..models.workflow import Assignment, Recommendation, Review
+from ..selectors.workflow import (
+    assignment_for_reviewer,
+    information_exchange,
+    reviews_visible_to,
+    reviews_with_ratings,
+)
+from ..services import reviews as reviews_services
+from ..services.reviews import (
+    EDITABLE_STATUSES,
+    ReviewEditConflict,
+    review_for,
+    save_review_draft,
+    submit_review,
+)
 
 GET_AND_POST = require_http_methods(["GET", "POST"])
 
@@ -61,7 +59,7 @@ def reviewer_page(view):
     @moderator_required
     @wraps(view)
     def guarded(request, pk, *args, **kwargs):
-        assignment = selectors.assignment_for_reviewer(request.user, pk)
+        assignment = assignment_for_reviewer(request.user, pk)
         if not assignment.has_declared:
             return redirect("moderation:declare", pk)
         if assignment.declared_conflict:
@@ -76,8 +74,8 @@ def reviewer_page(view):
 
 def _own_review(user, assignment: Assignment) -> Review | None:
     """The person's own review, read through the independence rule like any other."""
-    reviews = selectors.reviews_with_ratings(
-        selectors.reviews_visible_to(user, assignment.application).filter(assignment=assignment)
+    reviews = reviews_with_ratings(
+        reviews_visible_to(user, assignment.application).filter(assignment=assignment)
     )
     return _labelled(reviews)[0] if reviews else None
 
@@ -120,7 +118,9 @@ def _can_amend(assignment: Assignment, review: Review | None) -> bool:
 def _can_ask(user, application) -> bool:
     # The lifecycle only allows a new request while the application is in
     # review: one request is open at a time.
-    return application.status == "in_review" and rules.can_request_information(user, application)
+    return application.status == "in_review" and rules.has_perm(
+        "moderation.request_information", user, application
+    )
 
 
 @dataclass
@@ -182,7 +182,7 @@ def _render_reading(request, assignment, *, form=None, review=None, status=200):
     if form is None and editable:
         descriptors = [row.section.descriptor for row in overview.rows if row.section.descriptor]
         form = ReviewForm(descriptors=descriptors, review=review)
-    exchange = selectors.information_exchange(application)
+    exchange = information_exchange(application)
     return render(
         request,
         "moderation/review/application.html",
@@ -256,99 +256,6 @@ def _changes(before: dict, after: dict) -> list[str]:
     return changes
 
 
-# --- The queue ------------------------------------------------------------------------------
-
-QUEUE_COLUMNS = {
-    # column: (the sort a click chooses, the sort a second click chooses)
-    "agency": ("agency", "agency"),
-    "due": ("due", "-due"),
-    "assigned": ("assigned", "assigned"),
-}
-
-
-def _queue_headers(sort: str, status: str) -> dict[str, dict]:
-    """Links for the sortable column headers, keeping the status filter."""
-    headers = {}
-    for column, (first, second) in QUEUE_COLUMNS.items():
-        current = sort in (first, second)
-        target = second if sort == first else first
-        if not current:
-            aria = "none"
-        elif sort == "-due" or sort == "assigned":
-            aria = "descending"  # "assigned" lists the newest first
-        else:
-            aria = "ascending"
-        query = {"sort": target, **({"status": status} if status else {})}
-        headers[column] = {"url": f"?{urlencode(query)}", "aria_sort": aria, "current": current}
-    return headers
-
-
-@moderator_required
-@require_GET
-def queue(request):
-    form = QueueFilterForm(request.GET or None)
-    status = form.cleaned_data.get("status", "") if form.is_valid() else ""
-    sort = request.GET.get("sort", "due")
-    if sort not in selectors.QUEUE_SORTS:
-        sort = "due"
-    items = selectors.moderator_queue(request.user, sort=sort, status=status)
-    return render(
-        request,
-        "moderation/queue.html",
-        {
-            "items": items,
-            "filter_form": form,
-            "status": status,
-            "sort": sort,
-            "headers": _queue_headers(sort, status),
-            "is_chair": roles_of(request.user).panel_chair,
-        },
-    )
-
-
-# --- The conflict declaration ---------------------------------------------------------------
-
-
-@moderator_required
-@GET_AND_POST
-def declare_conflict(request, pk):
-    """Before any content: the agency's name and type, and one question."""
-    assignment = selectors.assignment_for_reviewer(request.user, pk)
-    if assignment.has_declared:
-        return redirect("moderation:application", pk)
-    application = assignment.application
-    form = DeclarationForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.declare_conflict(
-                actor=request.user,
-                assignment=assignment,
-                has_conflict=form.cleaned_data["has_conflict"],
-                details=form.cleaned_data.get("details", ""),
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            if form.cleaned_data["has_conflict"]:
-                return render(
-                    request,
-                    "moderation/review/conflict_declared.html",
-                    {"agency": application.agency},
-                )
-            messages.success(request, "Thank you. You can now read the application.")
-            return redirect("moderation:application", pk)
-    agency = application.agency
-    partners = sorted(
-        (other for other in related_agencies(agency) if other.pk != agency.pk),
-        key=lambda other: other.name,
-    )
-    return render(
-        request,
-        "moderation/review/declare.html",
-        {"form": form, "agency": agency, "partners": partners, "assignment": assignment},
-    )
-
-
 # --- Reading and reviewing ------------------------------------------------------------------
 
 
@@ -394,13 +301,13 @@ def review(request, assignment):
     if request.method == "POST" and form.is_valid():
         submitting = request.POST.get("action") == "submit"
         if not submitting or form.check_complete():
-            draft = services.review_for(assignment)
+            draft = review_for(assignment)
             values = {**form.review_values(), "expected_version": expected_version(form)}
             try:
                 if submitting:
-                    services.submit_review(actor=request.user, review=draft, **values)
+                    submit_review(actor=request.user, review=draft, **values)
                 else:
-                    services.save_review_draft(actor=request.user, review=draft, **values)
+                    save_review_draft(actor=request.user, review=draft, **values)
             except ValidationError as error:
                 if isinstance(error, ReviewEditConflict):
                     show_conflict(form, error.review)
@@ -443,7 +350,7 @@ def amend_review(request, assignment):
     form = AmendReviewForm(posted(request), descriptors=descriptors_for(application), review=own)
     if request.method == "POST" and form.is_valid() and form.check_complete():
         try:
-            services.amend_review(
+            reviews_services.amend_review(
                 actor=request.user,
                 review=own,
                 reason=form.cleaned_data["reason"],
@@ -465,177 +372,4 @@ def amend_review(request, assignment):
             "history": _history(own),
             "rating_scale": _rating_scale(),
         },
-    )
-
-
-# --- Others' reviews ------------------------------------------------------------------------
-
-
-@reviewer_page
-@require_GET
-def other_reviews(request, assignment):
-    application = assignment.application
-    visible = _labelled(
-        selectors.reviews_with_ratings(selectors.reviews_visible_to(request.user, application))
-    )
-    own = next((item for item in visible if item.assignment_id == assignment.pk), None)
-    others = [item for item in visible if item.assignment_id != assignment.pk]
-    own_submitted = own is not None and own.is_submitted
-    # Who is still to submit: shown only once the person's own review is in.
-    waiting = []
-    if own_submitted:
-        waiting = [
-            other
-            for other in selectors.active_assignments(application)
-            if other.pk != assignment.pk and not _submitted(other)
-        ]
-    descriptors = descriptors_for(application) if others else []
-    columns = ([own] if own is not None else []) + others
-    matrix = [
-        (
-            descriptor,
-            [
-                next(
-                    (
-                        rating
-                        for rating in item.ratings.all()
-                        if rating.descriptor_id == descriptor.pk
-                    ),
-                    None,
-                )
-                for item in columns
-            ],
-        )
-        for descriptor in descriptors
-    ]
-    return render(
-        request,
-        "moderation/review/reviews.html",
-        {
-            "application": application,
-            "assignment": assignment,
-            "own": own,
-            "own_submitted": own_submitted,
-            "others": others,
-            "columns": columns,
-            "matrix": matrix,
-            "waiting": waiting,
-        },
-    )
-
-
-CSV_COLUMNS = [
-    "moderator",
-    "role",
-    "submitted_at",
-    "recommendation",
-    "descriptor",
-    "rating",
-    "strengths",
-    "areas_to_develop",
-    "summary",
-]
-
-
-def _csv_cell(value) -> str:
-    """Keep spreadsheet programs from running a cell as a formula."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-@reviewer_page
-@require_GET
-def reviews_export(request, assignment):
-    """The reviews this person may see, one row per descriptor rating."""
-    application = assignment.application
-    visible = selectors.reviews_with_ratings(
-        selectors.reviews_visible_to(request.user, application)
-    )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    filename = f"reviews-{application.reference or application.pk}.csv"
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["Cache-Control"] = "private, no-store"
-    response.write("\ufeff")  # so spreadsheet programs read it as UTF-8
-    writer = csv.writer(response)
-    writer.writerow(CSV_COLUMNS)
-    for item in visible:
-        moderator = item.assignment.moderator.user
-        for rating in item.ratings.all():
-            writer.writerow(
-                [
-                    _csv_cell(value)
-                    for value in (
-                        moderator.get_full_name() or moderator.email,
-                        item.assignment.get_role_display(),
-                        item.submitted_at.isoformat() if item.submitted_at else "",
-                        item.get_recommendation_display() if item.recommendation else "",
-                        rating.descriptor.code,
-                        rating_label(rating.rating) if rating.rating is not None else "",
-                        rating.strengths,
-                        rating.areas_to_develop,
-                        item.summary,
-                    )
-                ]
-            )
-    record_event(
-        actor=request.user,
-        action="reviews.exported",
-        target=application,
-        changes={"reviews": [item.pk for item in visible]},
-    )
-    return response
-
-
-# --- Files and information requests ---------------------------------------------------------
-
-
-@moderator_required
-@require_GET
-def evidence_download(request, pk, file_pk):
-    """An evidence file as an attachment, for an assigned moderator who has
-    declared no conflict. Every download is audited."""
-    evidence = selectors.evidence_for_reviewer(request.user, pk, file_pk)
-    response = file_response(
-        evidence.storage_key,
-        download_name=evidence.original_name,
-        content_type=evidence.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    record_download(actor=request.user, evidence=evidence)
-    return response
-
-
-@reviewer_page
-@GET_AND_POST
-def request_information(request, assignment):
-    application = assignment.application
-    back_url = reverse("moderation:application", args=[application.pk])
-    if not _can_ask(request.user, application):
-        return render(
-            request,
-            "moderation/review/information_unavailable.html",
-            {
-                "application": application,
-                "open_request": selectors.open_information_request(application),
-                "back_url": back_url,
-            },
-        )
-    form = ReviewerQuestionsForm(posted(request), descriptors=descriptors_for(application))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.request_information(
-                actor=request.user,
-                application=application,
-                questions=form.questions,
-                due_on=form.cleaned_data["due_on"],
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "Your questions have been sent to the agency.")
-            return redirect(f"{back_url}#information-requests")
-    return render(
-        request,
-        "moderation/review/request_information.html",
-        {"application": application, "form": form, "back_url": back_url},
     )

@@ -3,276 +3,15 @@ type, and one person per role with a documented local-only password.
 
 Every function is idempotent: running the seed twice changes nothing."""
 
-from dataclasses import dataclass
-
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import transaction
 
-from applications.models import Agency, AgencyType, Membership, Region
+from applications.models.agencies import Agency, Membership
 from descriptors.services import ensure_working_framework
-from moderation.models import ModeratorProfile
+from moderation.models.profiles import ModeratorProfile
 from qualitymark.users.models import User
 
-DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - documented, local only
-# A fixed authenticator secret for the demo moderators and staff, so a new user
-# can sign in without enrolling a phone: `manage.py demo_totp_code` prints codes.
-DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105
-
-DEMO_AGENCIES = [
-    (
-        "Tyneside Vale Council Adoption Service",
-        AgencyType.LOCAL_AUTHORITY,
-        Region.NORTH_EAST,
-        "SC400101",
-        "tynesidevale.gov.uk",
-    ),
-    (
-        "Adopt North Pennines",
-        AgencyType.REGIONAL,
-        Region.NORTH_EAST,
-        "SC400102",
-        "adoptnorthpennines.org.uk",
-    ),
-    (
-        "Mersey Estuary Adoption",
-        AgencyType.REGIONAL,
-        Region.NORTH_WEST,
-        "SC400103",
-        "merseyestuaryadoption.org.uk",
-    ),
-    (
-        "Lakeland Families Adoption Society",
-        AgencyType.VOLUNTARY,
-        Region.NORTH_WEST,
-        "SC400104",
-        "lakelandfamilies.org.uk",
-    ),
-    (
-        "Calder and Aire Adoption",
-        AgencyType.REGIONAL,
-        Region.YORKSHIRE,
-        "SC400105",
-        "calderaire-adoption.org.uk",
-    ),
-    (
-        "Humber Coast Council Adoption Service",
-        AgencyType.LOCAL_AUTHORITY,
-        Region.YORKSHIRE,
-        "SC400106",
-        "humbercoast.gov.uk",
-    ),
-    (
-        "Trent Valley Adoption",
-        AgencyType.REGIONAL,
-        Region.EAST_MIDLANDS,
-        "SC400107",
-        "trentvalleyadoption.org.uk",
-    ),
-    (
-        "Charnwood Edge Children's Charity",
-        AgencyType.VOLUNTARY,
-        Region.EAST_MIDLANDS,
-        "SC400108",
-        "charnwoodedge.org.uk",
-    ),
-    (
-        "Severn Heart Adoption",
-        AgencyType.REGIONAL,
-        Region.WEST_MIDLANDS,
-        "SC400109",
-        "severnheart.org.uk",
-    ),
-    (
-        "Black Country Borough Adoption Service",
-        AgencyType.LOCAL_AUTHORITY,
-        Region.WEST_MIDLANDS,
-        "SC400110",
-        "blackcountryborough.gov.uk",
-    ),
-    (
-        "Fenland and Broads Adoption",
-        AgencyType.REGIONAL,
-        Region.EAST,
-        "SC400111",
-        "fenlandbroads.org.uk",
-    ),
-    (
-        "Thameside Borough Adoption Service",
-        AgencyType.LOCAL_AUTHORITY,
-        Region.LONDON,
-        "SC400112",
-        "thamesideborough.gov.uk",
-    ),
-    (
-        "Capital Early Families",
-        AgencyType.VOLUNTARY,
-        Region.LONDON,
-        "SC400113",
-        "capitalearlyfamilies.org.uk",
-    ),
-    (
-        "Downs and Weald Adoption",
-        AgencyType.REGIONAL,
-        Region.SOUTH_EAST,
-        "SC400114",
-        "downsweald.org.uk",
-    ),
-    (
-        "Wessex Shore Adoption",
-        AgencyType.REGIONAL,
-        Region.SOUTH_WEST,
-        "SC400115",
-        "wessexshore.org.uk",
-    ),
-    (
-        "Cotswold Hills Council Adoption Service",
-        AgencyType.LOCAL_AUTHORITY,
-        Region.SOUTH_WEST,
-        "SC400116",
-        "cotswoldhills.gov.uk",
-    ),
-]
-DEMO_PARTNERSHIP = (
-    "South West Early Permanence Partnership",
-    Region.SOUTH_WEST,
-    ["Wessex Shore Adoption", "Cotswold Hills Council Adoption Service"],
-)
-
-
-@dataclass(frozen=True)
-class DemoPerson:
-    email: str
-    full_name: str
-    job_title: str
-    role: str
-
-
-DEMO_PEOPLE = [
-    DemoPerson("lead@wessexshore.org.uk", "Priya Lawrence", "Head of Service", "Agency lead"),
-    DemoPerson(
-        "member@wessexshore.org.uk",
-        "Tom Ashdown",
-        "Early permanence social worker",
-        "Agency member",
-    ),
-    DemoPerson(
-        "moderator@qualitymark.example",
-        "Dr Helen Marsh",
-        "Independent moderator (academic)",
-        "Moderator",
-    ),
-    DemoPerson(
-        "moderator2@qualitymark.example", "Gareth Olu", "Independent moderator (legal)", "Moderator"
-    ),
-    DemoPerson("chair@qualitymark.example", "Margaret Ellison", "Panel chair", "Panel chair"),
-    DemoPerson("staff@coram.example", "Sam Whitfield", "Quality Mark coordinator", "Coram staff"),
-]
-
-
-def _website(domain: str) -> str:
-    return f"https://www.{domain}"
-
-
-def seed_agencies() -> dict[str, Agency]:
-    agencies = {}
-    for name, agency_type, region, urn, domain in DEMO_AGENCIES:
-        agency, _ = Agency.objects.get_or_create(
-            name=name,
-            defaults={
-                "agency_type": agency_type,
-                "region": region,
-                "ofsted_urn": urn,
-                "website": _website(domain),
-                "email_domain": domain,
-                "public_email": f"adoption@{domain}",
-                "public_phone": "0300 123 4567",
-            },
-        )
-        agencies[name] = agency
-    name, region, member_names = DEMO_PARTNERSHIP
-    partnership, created = Agency.objects.get_or_create(
-        name=name,
-        defaults={
-            "agency_type": AgencyType.PARTNERSHIP,
-            "region": region,
-            "website": _website("swepartnership.org.uk"),
-            "email_domain": "swepartnership.org.uk",
-        },
-    )
-    if created:
-        partnership.partnership_members.set(agencies[member] for member in member_names)
-    agencies[name] = partnership
-    return agencies
-
-
-def _person(person: DemoPerson, **flags) -> User:
-    user, created = User.objects.get_or_create(
-        email=person.email,
-        defaults={"full_name": person.full_name, "job_title": person.job_title, **flags},
-    )
-    if created:
-        user.set_password(DEMO_PASSWORD)
-        user.save(update_fields=["password"])
-    EmailAddress.objects.get_or_create(
-        user=user, email=user.email, defaults={"verified": True, "primary": True}
-    )
-    return user
-
-
-def _give_demo_authenticator(user: User) -> None:
-    from allauth.mfa.models import Authenticator
-    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-    from allauth.mfa.totp.internal.auth import TOTP
-
-    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
-        TOTP.activate(user, DEMO_TOTP_SECRET)
-    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.RECOVERY_CODES).exists():
-        RecoveryCodes.activate(user)
-
-
-DEMO_MODERATORS = {
-    # e-mail: (expertise, chair rights, regions where they work or have worked)
-    "moderator@qualitymark.example": (["academic"], False, [Region.NORTH_WEST]),
-    "moderator2@qualitymark.example": (["legal"], False, [Region.EAST_MIDLANDS]),
-    "chair@qualitymark.example": (["legal", "practice"], True, [Region.LONDON]),
-}
-
-
-def seed_people(agencies: dict[str, Agency]) -> dict[str, User]:
-    """Everyone in DEMO_PEOPLE, keyed by e-mail and also by role (the first
-    person with each role)."""
-    by_email = {
-        person.email: _person(
-            person,
-            **(
-                {"is_coram_staff": True, "is_staff": True, "is_superuser": True}
-                if person.role == "Coram staff"
-                else {}
-            ),
-        )
-        for person in DEMO_PEOPLE
-    }
-    people = dict(by_email)
-    for person in DEMO_PEOPLE:
-        people.setdefault(person.role, by_email[person.email])
-
-    home_agency = agencies["Wessex Shore Adoption"]
-    Membership.objects.get_or_create(
-        user=people["Agency lead"], agency=home_agency, defaults={"role": Membership.Role.LEAD}
-    )
-    Membership.objects.get_or_create(
-        user=people["Agency member"], agency=home_agency, defaults={"role": Membership.Role.MEMBER}
-    )
-    for email, (expertise, is_chair, regions) in DEMO_MODERATORS.items():
-        ModeratorProfile.objects.get_or_create(
-            user=by_email[email],
-            defaults={"expertise": expertise, "is_chair": is_chair, "affiliated_regions": regions},
-        )
-    for user in by_email.values():
-        if user.is_coram_staff or hasattr(user, "moderator_profile"):
-            _give_demo_authenticator(user)
-    return people
+from .demo_people import DemoPerson, _person, seed_agencies, seed_people
 
 
 @transaction.atomic
@@ -369,10 +108,14 @@ def complete_and_submit(application, *, lead: User, answers_for, name: str, role
     """Answer every section through its form (so the answers are checked as the
     pages check them), sign the declaration and submit, as the agency's lead.
     answers_for(section_key) gives the posted values for a section."""
-    from applications import services as application_services
-    from applications.models import SectionAnswer
-    from applications.sections import form_kwargs
-    from applications.selectors import application_overview
+    from applications.models.submissions import SectionAnswer
+    from applications.section_list import form_kwargs
+    from applications.selectors.submissions import application_overview
+    from applications.services.submissions import (
+        save_section,
+        sign_declaration,
+        submit_application,
+    )
 
     for row in application_overview(application).rows:
         form = row.section.form_class(
@@ -382,7 +125,7 @@ def complete_and_submit(application, *, lead: User, answers_for, name: str, role
         )
         if not form.is_valid():
             raise ValueError(f"The answers for {row.key} are not valid: {form.errors}")
-        application_services.save_section(
+        save_section(
             actor=lead,
             application=application,
             key=row.key,
@@ -390,14 +133,14 @@ def complete_and_submit(application, *, lead: User, answers_for, name: str, role
             state=SectionAnswer.State.COMPLETED,
             expected_version=0,
         )
-    application_services.sign_declaration(actor=lead, application=application, name=name, role=role)
-    return application_services.submit_application(actor=lead, application=application)
+    sign_declaration(actor=lead, application=application, name=name, role=role)
+    return submit_application(actor=lead, application=application)
 
 
 def _demo_submitted_application(agency: Agency, level: str, lead: User):
-    from applications import services as application_services
+    from applications.services.submissions import start_application
 
-    application = application_services.start_application(
+    application = start_application(
         actor=lead, agency=agency, level_sought=level, kind="new"
     )
     return complete_and_submit(
@@ -414,16 +157,21 @@ def _screen_and_assign(application, staff, reviewers):
 
     from django.utils import timezone
 
-    from moderation import services as moderation_services
-    from moderation.models import Assignment
+    from moderation.models.workflow import Assignment
+    from moderation.services.assignments import assign_moderator
+    from moderation.services.screening import (
+        accept_for_moderation,
+        record_eligibility,
+        record_fee_paid,
+    )
 
     today = timezone.localdate()
-    moderation_services.record_fee_paid(
+    record_fee_paid(
         actor=staff, application=application, paid_on=today, invoice_number="INV-DEMO"
     )
-    moderation_services.record_eligibility(actor=staff, application=application, eligible=True)
+    record_eligibility(actor=staff, application=application, eligible=True)
     assignments = [
-        moderation_services.assign_moderator(
+        assign_moderator(
             actor=staff,
             application=application,
             moderator=profile,
@@ -432,16 +180,17 @@ def _screen_and_assign(application, staff, reviewers):
         )
         for index, profile in enumerate(reviewers)
     ]
-    application = moderation_services.accept_for_moderation(actor=staff, application=application)
+    application = accept_for_moderation(actor=staff, application=application)
     return application, assignments
 
 
 def _demo_decided_application(agency: Agency, level: str, lead: User, people: dict):
     from django.utils import timezone
 
-    from moderation import services as moderation_services
-    from moderation.models import Recommendation
-    from moderation.selectors import consolidation_for
+    from moderation.models.workflow import Recommendation
+    from moderation.selectors.panel import consolidation_for
+    from moderation.services.panel import create_meeting, record_decision, set_meeting_details
+    from moderation.services.reviews import declare_conflict, review_for, submit_review
 
     staff = people["Coram staff"]
     panel_chair = ModeratorProfile.objects.get(user=people["Panel chair"])
@@ -463,28 +212,28 @@ def _demo_decided_application(agency: Agency, level: str, lead: User, people: di
     recommendation = Recommendation.for_level(level)
     for assignment in assignments:
         moderator_user = assignment.moderator.user
-        moderation_services.declare_conflict(
+        declare_conflict(
             actor=moderator_user, assignment=assignment, has_conflict=False
         )
-        moderation_services.submit_review(
+        submit_review(
             actor=moderator_user,
-            review=moderation_services.review_for(assignment),
+            review=review_for(assignment),
             ratings=_demo_ratings(feedback, level, assignment.role),
             recommendation=recommendation,
             summary="A well-evidenced application with a clear commitment to early permanence.",
         )
     application.refresh_from_db()
-    meeting = moderation_services.create_meeting(
+    meeting = create_meeting(
         actor=staff, held_on=today, chair=panel_chair, title=f"Demo panel: {agency.name}"
     )
-    moderation_services.set_meeting_details(
+    set_meeting_details(
         actor=staff,
         meeting=meeting,
         members_present=[panel_chair, *reviewers],
         agenda=[application],
     )
     suggested = consolidation_for(application).suggested_outcome
-    return moderation_services.record_decision(
+    return record_decision(
         actor=panel_chair.user,
         application=application,
         meeting=meeting,
@@ -518,8 +267,8 @@ def _demo_ratings(feedback: dict, level: str, role: str) -> dict:
 def seed_awards(agencies: dict[str, Agency], people: dict[str, User]) -> list:
     """One Full and one Working Towards award, published. Skips an agency that
     already has an award or any application, so running twice changes nothing."""
-    from moderation.models import Award
-    from moderation.services import publish_award
+    from moderation.models.awards import Award
+    from moderation.services.awards import publish_award
 
     awards = []
     for agency_name, level, (email, full_name, job_title) in DEMO_AWARDS:
@@ -599,17 +348,19 @@ def _advance_demo_review(application, assignments, stage: str, people: dict) -> 
 
     from django.utils import timezone
 
-    from moderation import services as moderation_services
+    from moderation.services.information import request_information
+    from moderation.services.panel import create_meeting, set_meeting_details
+    from moderation.services.reviews import declare_conflict, review_for, submit_review
 
     if stage == "in_review":
         return
     for assignment in assignments:
-        moderation_services.declare_conflict(
+        declare_conflict(
             actor=assignment.moderator.user, assignment=assignment, has_conflict=False
         )
     today = timezone.localdate()
     if stage == "information_requested":
-        moderation_services.request_information(
+        request_information(
             actor=assignments[0].moderator.user,
             application=application,
             questions=[(None, "How many early permanence carers did you approve last year?")],
@@ -624,22 +375,22 @@ def _advance_demo_review(application, assignments, stage: str, people: dict) -> 
         for descriptor in application.framework.descriptors.order_by("number")
     }
     for assignment in assignments:
-        moderation_services.submit_review(
+        submit_review(
             actor=assignment.moderator.user,
-            review=moderation_services.review_for(assignment),
+            review=review_for(assignment),
             ratings=_demo_ratings(feedback, "full", assignment.role),
             recommendation="full",
             summary="Consistent early permanence practice, well evidenced.",
         )
     application.refresh_from_db()  # the last review took it to panel
     chair = ModeratorProfile.objects.get(user=people["Panel chair"])
-    meeting = moderation_services.create_meeting(
+    meeting = create_meeting(
         actor=people["Coram staff"],
         held_on=today + timedelta(days=14),
         chair=chair,
         title="Demo panel: next meeting",
     )
-    moderation_services.set_meeting_details(
+    set_meeting_details(
         actor=people["Coram staff"],
         meeting=meeting,
         members_present=[chair, *_demo_reviewers()],

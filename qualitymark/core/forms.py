@@ -1,6 +1,11 @@
 """Small helpers shared by every app's views for working with forms."""
 
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Layout
+from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
 
 
 def posted(request):
@@ -17,3 +22,38 @@ def apply_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def gds_helper(*fields, submit_label="Save", method="post") -> FormHelper:
+    helper = FormHelper()
+    helper.form_method = method
+    if method == "get":
+        helper.disable_csrf = True
+    helper.layout = Layout(*fields, Button("submit", submit_label))
+    return helper
+
+
+class ConfirmForm(forms.Form):
+    """A form with no questions, so a confirmation page can show errors in the
+    usual error summary."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+
+
+def submit_form(request, form, action, *, success, then):
+    """The form page's POST: when the form is valid, call `action()` (a service);
+    a ValidationError it raises is shown on the form; otherwise flash `success`
+    and redirect to `then`. Each of `success` and `then` may be a function of
+    what the action returned. Returns the redirect, or None to show the page again.
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = action()
+    except ValidationError as error:
+        apply_errors(form, error)
+        return None
+    messages.success(request, success(result) if callable(success) else success)
+    return redirect(then(result) if callable(then) else then)

@@ -1,4 +1,5 @@
-"""Downloads that open in spreadsheet programs: CSV streamed row by row and
+"""The one guard against formula injection, for every CSV and workbook the service
+writes, and the downloads that open in spreadsheet programs: CSV streamed row by row and
 XLSX written in openpyxl's write-only mode, both formula-safe (a text cell
 that a spreadsheet would run as a formula starts with an apostrophe)."""
 
@@ -20,6 +21,11 @@ def formula_safe(value):
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return f"'{value}"
     return value
+
+
+def spreadsheet_cell(value) -> str:
+    """The value as CSV text that a spreadsheet program will not run as a formula."""
+    return formula_safe("" if value is None else str(value))
 
 
 def _plain(value):

@@ -1,5 +1,6 @@
 """What roles a person holds, read once per request and cached on the user."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -35,32 +36,35 @@ class Roles:
         return names
 
 
+# Which app reads which part of a person's roles. The apps that hold the role
+# records register here from their AppConfig.ready, so this package imports no app;
+# the "users.E001" start-up check fails when a part of Roles has no reader.
+_role_readers: dict[str, Callable] = {}
+READ_BY_APPS = ("moderator", "panel_chair", "agency_ids", "lead_agency_ids")
+
+
+def register_role_reader(reader: Callable, *, fields: tuple[str, ...]) -> None:
+    """`reader(user)` returns a dict with the given Roles fields."""
+    for name in fields:
+        if name not in READ_BY_APPS:
+            raise ValueError(f"Roles has no app-read field {name!r}")
+        _role_readers[name] = reader
+
+
+def unread_role_fields() -> list[str]:
+    return [name for name in READ_BY_APPS if name not in _role_readers]
+
+
 def roles_of(user) -> Roles:
     if not getattr(user, "is_authenticated", False):
         return Roles()
     cached = getattr(user, "_qualitymark_roles", None)
     if cached is not None:
         return cached
-    from applications.models import Membership
-    from moderation.models import ModeratorProfile
-
-    memberships = list(
-        Membership.objects.filter(user=user, is_active=True).values_list("agency_id", "role")
-    )
-    profile = (
-        ModeratorProfile.objects.filter(user=user, is_active=True)
-        .values_list("is_chair", flat=True)
-        .first()
-    )
-    roles = Roles(
-        coram_staff=user.is_coram_staff,
-        moderator=profile is not None,
-        panel_chair=bool(profile),
-        agency_ids=frozenset(agency_id for agency_id, _ in memberships),
-        lead_agency_ids=frozenset(
-            agency_id for agency_id, role in memberships if role == Membership.Role.LEAD
-        ),
-    )
+    values = {"coram_staff": user.is_coram_staff}
+    for reader in dict.fromkeys(_role_readers.values()):
+        values.update(reader(user))
+    roles = Roles(**values)
     user._qualitymark_roles = roles
     return roles
 

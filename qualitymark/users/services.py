@@ -2,14 +2,14 @@
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from qualitymark.audit.services import record_event
+from qualitymark.core.permissions import require_perm
 
 from .models import User
 from .roles import forget_roles
-from .rules import is_coram_staff
 
 
 @transaction.atomic
@@ -65,8 +65,11 @@ def grant_coram_staff(*, actor, user) -> User:
 def revoke_coram_staff(*, actor, user) -> User:
     """Take away Coram staff rights. Nobody can take their own away, so the
     scheme cannot be left without anyone able to run it by accident."""
-    if not is_coram_staff(actor):
-        raise PermissionDenied("Only Coram staff can change Coram staff rights.")
+    require_perm(
+        actor,
+        "users.change_staff_rights",
+        message="Only Coram staff can change Coram staff rights.",
+    )
     if actor.pk == user.pk:
         raise ValidationError("You cannot remove your own Coram staff rights.")
     user = User.objects.select_for_update().get(pk=user.pk)

@@ -48,8 +48,8 @@ def section_answers(section_key: str) -> dict:
 def cleaned_answers(application, key: str) -> dict:
     """The answers for one section as the section's form stores them (numbers
     as numbers), for tests that save through the service."""
-    from applications.sections import form_kwargs, sections_for
-    from applications.selectors import descriptors_for
+    from applications.section_list import form_kwargs, sections_for
+    from applications.selectors.submissions import descriptors_for
 
     section = next(
         item for item in sections_for(application, descriptors_for(application)) if item.key == key
@@ -64,16 +64,16 @@ def cleaned_answers(application, key: str) -> dict:
 
 
 def section_keys(application) -> list[str]:
-    from applications.sections import sections_for
-    from applications.selectors import descriptors_for
+    from applications.section_list import sections_for
+    from applications.selectors.submissions import descriptors_for
 
     return [section.key for section in sections_for(application, descriptors_for(application))]
 
 
 def complete_every_section(application, actor, *, state: str = "completed") -> None:
     """Answer every section through the service, as `actor`."""
-    from applications.models import SectionAnswer
-    from applications.services import save_section
+    from applications.models.submissions import SectionAnswer
+    from applications.services.submissions import save_section
 
     for key in section_keys(application):
         version = (

@@ -49,6 +49,6 @@ def member_client(member):
 @pytest.fixture
 def draft(lead, agency):
     """A new draft application for Full, started by the lead."""
-    from applications.services import start_application
+    from applications.services.submissions import start_application
 
     return start_application(actor=lead, agency=agency, level_sought="full", kind="new")

@@ -15,8 +15,9 @@ import pytest
 from django.urls import reverse
 from lxml import html as lxml_html
 
-from applications import services
-from applications.models import Application, EvidenceFile, SectionAnswer
+from applications.models.evidence import EvidenceFile
+from applications.models.submissions import Application, SectionAnswer
+from applications.services.submissions import start_application
 from qualitymark.files.storage import open_private_file
 from tests.factories import MembershipFactory
 
@@ -31,7 +32,7 @@ NARRATIVE = (
 
 @pytest.fixture
 def draft(lead, agency) -> Application:
-    return services.start_application(actor=lead, agency=agency, level_sought="full", kind="new")
+    return start_application(actor=lead, agency=agency, level_sought="full", kind="new")
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import re
 
 from django.core import mail
 
-from applications.models import Membership
+from applications.models.agencies import Membership
 from tests.factories import (
     AgencyFactory,
     MembershipFactory,

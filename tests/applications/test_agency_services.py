@@ -2,8 +2,14 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from applications import services
-from applications.models import Agency, AgencyType, Invitation, PartnershipMember, Region
+from applications.models.agencies import Agency, AgencyType, Invitation, PartnershipMember, Region
+from applications.services.agencies import (
+    create_agency,
+    deactivate_agency,
+    reactivate_agency,
+    update_agency,
+)
+from applications.services.invitations import send_invitation
 from qualitymark.audit.models import AuditEvent
 from tests.applications.helpers import make_lead, make_member, make_staff
 from tests.factories import AgencyFactory
@@ -14,7 +20,7 @@ pytestmark = pytest.mark.django_db
 def test_staff_create_an_agency_and_the_creation_is_audited():
     staff = make_staff()
 
-    agency = services.create_agency(
+    agency = create_agency(
         actor=staff,
         name="  Bristol Adoption Service ",
         agency_type=AgencyType.LOCAL_AUTHORITY,
@@ -35,7 +41,7 @@ def test_staff_create_an_agency_and_the_creation_is_audited():
 
 def test_only_staff_create_agencies():
     with pytest.raises(PermissionDenied):
-        services.create_agency(
+        create_agency(
             actor=make_lead(),
             name="Another",
             agency_type=AgencyType.VOLUNTARY,
@@ -45,7 +51,7 @@ def test_only_staff_create_agencies():
 
 def test_an_invalid_ofsted_urn_is_refused():
     with pytest.raises(ValidationError) as error:
-        services.create_agency(
+        create_agency(
             actor=make_staff(),
             name="Bad URN",
             agency_type=AgencyType.VOLUNTARY,
@@ -57,7 +63,7 @@ def test_an_invalid_ofsted_urn_is_refused():
 
 def test_slugs_never_collide_with_fixed_urls():
     staff = make_staff()
-    agency = services.create_agency(
+    agency = create_agency(
         actor=staff, name="New", agency_type=AgencyType.VOLUNTARY, region=Region.LONDON
     )
     assert agency.slug == "new-2"
@@ -67,7 +73,7 @@ def test_a_partnership_needs_two_individual_member_agencies():
     staff = make_staff()
     first, second = AgencyFactory(), AgencyFactory()
 
-    partnership = services.create_agency(
+    partnership = create_agency(
         actor=staff,
         name="South West Partnership",
         agency_type=AgencyType.PARTNERSHIP,
@@ -81,7 +87,7 @@ def test_a_partnership_needs_two_individual_member_agencies():
 
 def test_a_partnership_with_one_member_is_refused():
     with pytest.raises(ValidationError) as error:
-        services.create_agency(
+        create_agency(
             actor=make_staff(),
             name="Too small",
             agency_type=AgencyType.PARTNERSHIP,
@@ -94,7 +100,7 @@ def test_a_partnership_with_one_member_is_refused():
 def test_a_partnership_cannot_contain_another_partnership():
     inner = AgencyFactory(agency_type=AgencyType.PARTNERSHIP)
     with pytest.raises(ValidationError) as error:
-        services.create_agency(
+        create_agency(
             actor=make_staff(),
             name="Nested",
             agency_type=AgencyType.PARTNERSHIP,
@@ -108,7 +114,7 @@ def test_a_partnership_cannot_be_its_own_member():
     staff = make_staff()
     partnership = AgencyFactory(agency_type=AgencyType.PARTNERSHIP)
     with pytest.raises(ValidationError) as error:
-        services.update_agency(
+        update_agency(
             actor=staff,
             agency=partnership,
             partnership_members=[partnership, AgencyFactory(), AgencyFactory()],
@@ -124,7 +130,7 @@ def test_the_database_refuses_a_partnership_that_contains_itself():
 
 def test_only_partnerships_have_members():
     with pytest.raises(ValidationError) as error:
-        services.create_agency(
+        create_agency(
             actor=make_staff(),
             name="Plain",
             agency_type=AgencyType.LOCAL_AUTHORITY,
@@ -137,7 +143,7 @@ def test_only_partnerships_have_members():
 def test_a_member_of_a_partnership_cannot_become_a_partnership():
     staff = make_staff()
     member, other = AgencyFactory(), AgencyFactory()
-    services.create_agency(
+    create_agency(
         actor=staff,
         name="Partnership",
         agency_type=AgencyType.PARTNERSHIP,
@@ -145,7 +151,7 @@ def test_a_member_of_a_partnership_cannot_become_a_partnership():
         partnership_members=[member, other],
     )
     with pytest.raises(ValidationError) as error:
-        services.update_agency(
+        update_agency(
             actor=staff,
             agency=member,
             agency_type=AgencyType.PARTNERSHIP,
@@ -158,7 +164,7 @@ def test_a_lead_updates_contact_details_with_field_level_audit():
     agency = AgencyFactory(website="")
     lead = make_lead(agency)
 
-    services.update_agency(
+    update_agency(
         actor=lead,
         agency=agency,
         website="https://example.gov.uk/adoption",
@@ -177,14 +183,14 @@ def test_a_lead_updates_contact_details_with_field_level_audit():
 
 def test_an_update_that_changes_nothing_is_not_audited():
     agency = AgencyFactory(website="https://example.org")
-    services.update_agency(actor=make_lead(agency), agency=agency, website="https://example.org")
+    update_agency(actor=make_lead(agency), agency=agency, website="https://example.org")
     assert not AuditEvent.objects.filter(action="agency.updated").exists()
 
 
 def test_a_lead_cannot_rename_their_agency():
     agency = AgencyFactory(name="Original")
     with pytest.raises(PermissionDenied):
-        services.update_agency(actor=make_lead(agency), agency=agency, name="Renamed")
+        update_agency(actor=make_lead(agency), agency=agency, name="Renamed")
     agency.refresh_from_db()
     assert agency.name == "Original"
 
@@ -192,9 +198,9 @@ def test_a_lead_cannot_rename_their_agency():
 def test_a_member_or_a_lead_of_another_agency_cannot_update_it():
     agency = AgencyFactory()
     with pytest.raises(PermissionDenied):
-        services.update_agency(actor=make_member(agency), agency=agency, website="https://x.org")
+        update_agency(actor=make_member(agency), agency=agency, website="https://x.org")
     with pytest.raises(PermissionDenied):
-        services.update_agency(actor=make_lead(), agency=agency, website="https://x.org")
+        update_agency(actor=make_lead(), agency=agency, website="https://x.org")
 
 
 def test_a_lead_of_a_partnership_changes_its_members():
@@ -203,7 +209,7 @@ def test_a_lead_of_a_partnership_changes_its_members():
     partnership.partnership_members.set([first, second])
     lead = make_lead(partnership)
 
-    services.update_agency(actor=lead, agency=partnership, partnership_members=[second, third])
+    update_agency(actor=lead, agency=partnership, partnership_members=[second, third])
 
     assert set(partnership.partnership_members.all()) == {second, third}
     event = AuditEvent.objects.get(action="agency.updated")
@@ -215,7 +221,7 @@ def test_a_lead_of_a_partnership_changes_its_members():
 
 def test_staff_rename_an_agency():
     agency = AgencyFactory(name="Old name")
-    services.update_agency(actor=make_staff(), agency=agency, name="New name")
+    update_agency(actor=make_staff(), agency=agency, name="New name")
     agency.refresh_from_db()
     assert agency.name == "New name"
     assert AuditEvent.objects.get(action="agency.updated").changes["name"] == [
@@ -227,11 +233,11 @@ def test_staff_rename_an_agency():
 def test_deactivating_an_agency_revokes_its_pending_invitations():
     staff = make_staff()
     agency = AgencyFactory()
-    invitation = services.send_invitation(
+    invitation = send_invitation(
         actor=staff, email="lead@example.org", role=Invitation.Role.AGENCY_LEAD, agency=agency
     )
 
-    services.deactivate_agency(actor=staff, agency=agency)
+    deactivate_agency(actor=staff, agency=agency)
 
     agency.refresh_from_db()
     invitation.refresh_from_db()
@@ -239,7 +245,7 @@ def test_deactivating_an_agency_revokes_its_pending_invitations():
     assert invitation.revoked_at is not None
     assert AuditEvent.objects.filter(action="agency.deactivated").count() == 1
 
-    services.reactivate_agency(actor=staff, agency=agency)
+    reactivate_agency(actor=staff, agency=agency)
     agency.refresh_from_db()
     assert agency.is_active
 
@@ -247,5 +253,5 @@ def test_deactivating_an_agency_revokes_its_pending_invitations():
 def test_only_staff_deactivate_agencies():
     agency = AgencyFactory()
     with pytest.raises(PermissionDenied):
-        services.deactivate_agency(actor=make_lead(agency), agency=agency)
+        deactivate_agency(actor=make_lead(agency), agency=agency)
     assert Agency.objects.get(pk=agency.pk).is_active

@@ -1,7 +1,7 @@
 import pytest
 from django.core import mail
 
-from applications.models import AgencyType, Invitation, Membership
+from applications.models.agencies import AgencyType, Invitation, Membership
 from qualitymark.audit.models import AuditEvent
 from tests.applications.helpers import make_lead, make_member, make_staff, token_from_outbox
 from tests.factories import AgencyFactory, MembershipFactory, UserFactory

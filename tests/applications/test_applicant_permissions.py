@@ -7,8 +7,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from applications.models import SectionAnswer
-from applications.services import save_section, sign_declaration, submit_application
+from applications.models.submissions import SectionAnswer
+from applications.services.submissions import save_section, sign_declaration, submit_application
 from tests.factories import MembershipFactory
 
 from .application_data import Page, complete_every_section

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from applications.models import Application, SectionAnswer
+from applications.models.submissions import Application, SectionAnswer
 from qualitymark.audit.models import AuditEvent
 from qualitymark.notifications.models import SentEmail
 

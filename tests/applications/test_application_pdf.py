@@ -8,8 +8,9 @@ from django.urls import reverse
 from pypdf import PdfReader
 from weasyprint import HTML
 
-from applications import services
-from applications.models import Application, SectionAnswer
+from applications.models.submissions import Application, SectionAnswer
+from applications.services.evidence import add_evidence_file
+from applications.services.submissions import sign_declaration
 from qualitymark.audit.models import AuditEvent
 from tests.factories import MembershipFactory
 
@@ -55,13 +56,13 @@ def submitted(lead_client, lead, draft, django_capture_on_commit_callbacks):
     for key in KEYS:
         _complete(lead_client, draft, key)
     with django_capture_on_commit_callbacks(execute=True):
-        services.add_evidence_file(
+        add_evidence_file(
             actor=lead,
             application=draft,
             section_key="q2",
             uploaded_file=SimpleUploadedFile(DOCUMENT_NAME, small_pdf(), "application/pdf"),
         )
-    services.sign_declaration(
+    sign_declaration(
         actor=lead, application=draft, name="Pat Lead", role="Head of Service"
     )
     with django_capture_on_commit_callbacks(execute=True):

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications import tasks
-from applications.models import EvidenceFile
+from applications.models.evidence import EvidenceFile
 from applications.services import evidence as evidence_services
 from qualitymark.audit.models import AuditEvent
 from qualitymark.files.storage import private_storage

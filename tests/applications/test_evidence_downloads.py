@@ -8,8 +8,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from applications import services
-from applications.models import EvidenceFile, Membership
+from applications.models.agencies import Membership
+from applications.models.evidence import EvidenceFile
+from applications.services.evidence import add_evidence_file, check_evidence, remove_evidence_file
+from applications.services.submissions import start_application
 from qualitymark.audit.models import AuditEvent
 from qualitymark.users.roles import forget_roles
 from tests.factories import AgencyFactory, MembershipFactory, UserFactory
@@ -45,13 +47,13 @@ def no_scanner(settings):
 
 
 def add_checked_file(actor, application, name="policy.pdf", data=DOCUMENT, key=SECTION):
-    evidence = services.add_evidence_file(
+    evidence = add_evidence_file(
         actor=actor,
         application=application,
         section_key=key,
         uploaded_file=SimpleUploadedFile(name, data),
     )
-    services.check_evidence(evidence.pk)
+    check_evidence(evidence.pk)
     evidence.refresh_from_db()
     assert evidence.scan_status == "not_scanned"
     return evidence
@@ -222,7 +224,7 @@ def test_a_user_with_no_role_gets_not_found(client, evidence):
 
 
 def test_a_removed_file_is_not_found(lead, lead_client, evidence):
-    services.remove_evidence_file(actor=lead, evidence=evidence)
+    remove_evidence_file(actor=lead, evidence=evidence)
     assert lead_client.get(download_url(evidence)).status_code == 404
     assert downloads() == 0
 
@@ -234,7 +236,7 @@ def test_a_file_of_another_application_is_not_found_under_this_ones_url(
     other_agency = AgencyFactory()
     MembershipFactory(agency=other_agency, user=lead, role=Membership.Role.LEAD)
     forget_roles(lead)
-    other = services.start_application(
+    other = start_application(
         actor=lead, agency=other_agency, level_sought="full", kind="new"
     )
     theirs = add_checked_file(lead, other, name="theirs.pdf")
@@ -297,7 +299,7 @@ def test_with_s3_a_removed_file_is_deleted_from_the_bucket(
 ):
     evidence = add_checked_file(lead, draft)
     with django_capture_on_commit_callbacks(execute=True):
-        services.remove_evidence_file(actor=lead, evidence=evidence)
+        remove_evidence_file(actor=lead, evidence=evidence)
     listing = s3_storage.client.list_objects_v2(Bucket=s3_storage.bucket)
     assert listing.get("KeyCount", 0) == 0
 

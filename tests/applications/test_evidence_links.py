@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from applications.models import EvidenceFile
+from applications.models.evidence import EvidenceFile
 from applications.services.evidence import page_of_file
 
 

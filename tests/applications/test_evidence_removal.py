@@ -6,8 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from applications import services
-from applications.models import EvidenceFile
+from applications.models.evidence import EvidenceFile
+from applications.services.evidence import add_evidence_file, check_evidence, remove_evidence_file
 from qualitymark.audit.models import AuditEvent
 from qualitymark.files.storage import private_storage
 from tests.factories import MembershipFactory
@@ -35,13 +35,13 @@ member_client = support.member_client
 def evidence(settings, lead, draft):
     settings.CLAMD_SOCKET = ""
     settings.CLAMD_HOST = ""
-    uploaded = services.add_evidence_file(
+    uploaded = add_evidence_file(
         actor=lead,
         application=draft,
         section_key=SECTION,
         uploaded_file=SimpleUploadedFile("policy.pdf", text_pdf()),
     )
-    return services.check_evidence(uploaded.pk)
+    return check_evidence(uploaded.pk)
 
 
 def lock(application):
@@ -117,13 +117,13 @@ def test_files_cannot_be_removed_after_submission(lead_client, lead, draft, evid
     assert private_storage().exists(evidence.storage_key)
     assert not AuditEvent.objects.filter(action="evidence.removed").exists()
     with pytest.raises(PermissionDenied):
-        services.remove_evidence_file(actor=lead, evidence=evidence)
+        remove_evidence_file(actor=lead, evidence=evidence)
 
 
 def test_files_cannot_be_added_after_submission(lead, draft):
     lock(draft)
     with pytest.raises(PermissionDenied):
-        services.add_evidence_file(
+        add_evidence_file(
             actor=lead,
             application=draft,
             section_key=SECTION,
@@ -165,13 +165,13 @@ def test_removal_deletes_the_extracted_text_and_cached_findings_and_the_log_has_
     settings.CLAMD_HOST = ""
     name = "Amelia Jones case study.txt"
     with django_capture_on_commit_callbacks(execute=True):
-        evidence = services.add_evidence_file(
+        evidence = add_evidence_file(
             actor=lead,
             application=draft,
             section_key=SECTION,
             uploaded_file=SimpleUploadedFile(name, b"Baby Amelia was placed.", "text/plain"),
         )
-    services.check_evidence(evidence.pk)
+    check_evidence(evidence.pk)
     evidence.refresh_from_db()
     assert "Amelia" in evidence.extracted_text
     identifier_findings(draft)  # the check scans the file and caches what it found
@@ -179,7 +179,7 @@ def test_removal_deletes_the_extracted_text_and_cached_findings_and_the_log_has_
     assert len(cache.get_many(keys)) == 2  # for its text and for its name
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.remove_evidence_file(actor=lead, evidence=evidence)
+        remove_evidence_file(actor=lead, evidence=evidence)
     evidence.refresh_from_db()
     assert evidence.extracted_text == ""
     assert cache.get_many(keys) == {}

@@ -7,8 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
 from django.urls import reverse
 
-from applications import services
-from applications.models import EvidenceFile
+from applications.models.evidence import EvidenceFile
+from applications.services.evidence import add_evidence_file, remove_evidence_file
 from qualitymark.audit.models import AuditEvent
 from qualitymark.files.validation import UploadRejected
 from tests.files import samples
@@ -235,7 +235,7 @@ def test_the_service_itself_refuses_paths_and_control_characters(lead, draft, na
     uploaded = SimpleUploadedFile("placeholder.pdf", text_pdf())
     uploaded._name = name  # UploadedFile.name= would strip the path
     with pytest.raises(UploadRejected, match=reason.replace("\\", "\\\\")):
-        services.add_evidence_file(
+        add_evidence_file(
             actor=lead, application=draft, section_key=SECTION, uploaded_file=uploaded
         )
     assert not EvidenceFile.objects.exists()
@@ -298,7 +298,7 @@ def test_removed_files_do_not_count_towards_the_limits(lead, lead_client, draft,
     settings.EVIDENCE_MAX_APPLICATION_BYTES = 2000
     settings.EVIDENCE_MAX_FILES_PER_SECTION = 1
     upload_on_page(lead_client, draft, "one.txt", b"a" * 1500)
-    services.remove_evidence_file(actor=lead, evidence=EvidenceFile.objects.get())
+    remove_evidence_file(actor=lead, evidence=EvidenceFile.objects.get())
     response = upload_on_page(lead_client, draft, "two.txt", b"b" * 1500)
     assert response.status_code == 302
     assert EvidenceFile.objects.current().get().original_name == "two.txt"
@@ -420,7 +420,7 @@ def test_files_can_only_be_added_to_descriptor_sections(lead, draft):
 
     for key in ("about", "fee", "q99", "../q1"):
         with pytest.raises(PermissionDenied):
-            services.add_evidence_file(
+            add_evidence_file(
                 actor=lead,
                 application=draft,
                 section_key=key,
@@ -446,7 +446,7 @@ def test_a_file_that_cannot_be_recorded_is_deleted_from_storage(lead, draft, mon
     monkeypatch.setattr(evidence_services.storage, "store_private_file", store)
     monkeypatch.setattr(evidence_services.EvidenceFile.objects, "create", fail)
     with pytest.raises(RuntimeError):
-        services.add_evidence_file(
+        add_evidence_file(
             actor=lead,
             application=draft,
             section_key=SECTION,

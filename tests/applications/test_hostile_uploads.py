@@ -9,7 +9,7 @@ import tracemalloc
 
 import pytest
 
-from applications.models import EvidenceFile
+from applications.models.evidence import EvidenceFile
 from tests.files import hostile, samples
 
 from . import evidence_support as support

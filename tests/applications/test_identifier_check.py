@@ -14,17 +14,20 @@ from docx import Document
 from pypdf import PdfWriter
 from weasyprint import HTML
 
-from applications import services
-from applications.models import (
-    AgencyType,
-    Application,
-    IdentifierConfirmation,
-    PartnershipMember,
-    ScanStatus,
-    SectionAnswer,
+from applications.models.agencies import AgencyType, PartnershipMember
+from applications.models.evidence import IdentifierConfirmation, ScanStatus
+from applications.models.submissions import Application, SectionAnswer
+from applications.selectors import identifiers as selectors
+from applications.selectors.submissions import application_overview
+from applications.services.evidence import add_evidence_file, check_evidence, remove_evidence_file
+from applications.services.submissions import (
+    NotReadyToSubmit,
+    confirm_not_identifying,
+    save_section,
+    sign_declaration,
+    start_application,
+    submit_application,
 )
-from applications.selectors import submissions as selectors
-from applications.services.evidence import check_evidence
 from qualitymark.audit.models import AuditEvent
 from tests.factories import AgencyFactory
 
@@ -117,7 +120,7 @@ def save(actor, application, key, data, *, completed=True):
         .first()
         or 0
     )
-    return services.save_section(
+    return save_section(
         actor=actor,
         application=application,
         key=key,
@@ -130,7 +133,7 @@ def save(actor, application, key, data, *, completed=True):
 def upload(actor, application, key, name, data, capture):
     content_type = "application/pdf" if name.endswith(".pdf") else "application/octet-stream"
     with capture(execute=True):
-        evidence = services.add_evidence_file(
+        evidence = add_evidence_file(
             actor=actor,
             application=application,
             section_key=key,
@@ -143,7 +146,7 @@ def upload(actor, application, key, name, data, capture):
 
 
 def sign(actor, application):
-    services.sign_declaration(
+    sign_declaration(
         actor=actor, application=application, name="Pat Lead", role="Head of Service"
     )
 
@@ -194,7 +197,7 @@ def agency(agency):
 def application(lead, agency, django_capture_on_commit_callbacks):
     """A complete, declared application with identifiers planted in two sections and in a
     Word document (Q3) and a PDF (Q5)."""
-    application = services.start_application(
+    application = start_application(
         actor=lead, agency=agency, level_sought="full", kind="new"
     )
     for key in KEYS:
@@ -249,7 +252,7 @@ def test_the_planted_identifiers_are_found_and_nothing_else(application, expecte
 def test_the_page_lists_findings_per_section_and_per_document(lead_client, application):
     content = page(lead_client, application)
     by_caption = tables(content)
-    overview = selectors.application_overview(application)
+    overview = application_overview(application)
     q3_title, q5_title = overview.row("q3").section.title, overview.row("q5").section.title
     assert q3_title.startswith("Q3") and q5_title.startswith("Q5")
     assert list(by_caption) == [
@@ -316,8 +319,8 @@ def test_submission_is_refused_while_findings_are_unresolved(
     application.refresh_from_db()
     assert application.status == "draft"
     assert application.reference is None
-    with pytest.raises(services.NotReadyToSubmit):
-        services.submit_application(actor=application.created_by, application=application)
+    with pytest.raises(NotReadyToSubmit):
+        submit_application(actor=application.created_by, application=application)
 
 
 # --- Who may confirm -----------------------------------------------------------------------
@@ -405,7 +408,7 @@ def test_fixing_the_text_makes_the_finding_disappear(lead_client, application):
 
 
 def test_removing_a_document_removes_its_findings(lead, application):
-    services.remove_evidence_file(actor=lead, evidence=application.docx)
+    remove_evidence_file(actor=lead, evidence=application.docx)
     assert not any(
         source == f"file:{application.docx.pk}" for source, _, _ in unresolved(application)
     )
@@ -452,7 +455,7 @@ def test_confirmations_cannot_be_made_on_a_submitted_application(
         confirm(lead_client, application, source, kind, text)
     sign(lead, application)
     with django_capture_on_commit_callbacks(execute=True):
-        services.submit_application(actor=lead, application=application)
+        submit_application(actor=lead, application=application)
     count = IdentifierConfirmation.objects.count()
     application.refresh_from_db()
 
@@ -461,7 +464,7 @@ def test_confirmations_cannot_be_made_on_a_submitted_application(
     response = confirm(lead_client, application, "q1", "person_name", "Someone")
     assert response.status_code == 404
     with pytest.raises(PermissionDenied):
-        services.confirm_not_identifying(
+        confirm_not_identifying(
             actor=lead, application=application, source="q1", kind="person_name", text="Other"
         )
     assert IdentifierConfirmation.objects.count() == count

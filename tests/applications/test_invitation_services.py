@@ -9,11 +9,22 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from applications import services
-from applications.models import Invitation, Membership
+from applications.models.agencies import Invitation, Membership
 from applications.rules import invitable_roles, may_invite
-from applications.selectors import invitation_for_token
-from moderation.models import ModeratorProfile
+from applications.selectors.agencies import invitation_for_token
+from applications.services.invitations import (
+    InvitationForAnotherAccount,
+    InvitationNeedsSignIn,
+    InvitationUnusable,
+    accept_invitation,
+    accept_invitation_as_new_user,
+    invitation_problem,
+    resend_invitation,
+    revoke_invitation,
+    send_invitation,
+)
+from applications.services.memberships import remove_membership
+from moderation.models.profiles import ModeratorProfile
 from qualitymark.audit.models import AuditEvent
 from qualitymark.users.models import User
 from qualitymark.users.roles import roles_of
@@ -32,7 +43,7 @@ ROLE = Invitation.Role
 
 
 def invite(actor, email="new.person@example.org", role=ROLE.AGENCY_MEMBER, agency=None):
-    return services.send_invitation(actor=actor, email=email, role=role, agency=agency)
+    return send_invitation(actor=actor, email=email, role=role, agency=agency)
 
 
 def send_and_get_token(django_capture_on_commit_callbacks, **kwargs):
@@ -196,8 +207,8 @@ def test_inviting_again_revokes_the_earlier_invitation(django_capture_on_commit_
     first.refresh_from_db()
     assert first.revoked_at is not None
     assert second.is_pending
-    assert services.invitation_problem(invitation_for_token(first_token)) == "revoked"
-    assert services.invitation_problem(invitation_for_token(second_token)) is None
+    assert invitation_problem(invitation_for_token(first_token)) == "revoked"
+    assert invitation_problem(invitation_for_token(second_token)) is None
 
 
 def test_a_different_role_or_agency_is_a_separate_invitation():
@@ -218,7 +229,7 @@ def test_resending_gives_a_new_link_and_kills_the_old_one(django_capture_on_comm
     )
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.resend_invitation(actor=staff, invitation=invitation)
+        resend_invitation(actor=staff, invitation=invitation)
 
     new_token = token_from_outbox()
     assert new_token != old_token
@@ -233,7 +244,7 @@ def test_resending_an_expired_invitation_renews_it(django_capture_on_commit_call
     with time_machine.travel(timezone.now() + timedelta(days=30)):
         assert invitation.status == Invitation.Status.EXPIRED
         with django_capture_on_commit_callbacks(execute=True):
-            services.resend_invitation(actor=staff, invitation=invitation)
+            resend_invitation(actor=staff, invitation=invitation)
         invitation.refresh_from_db()
         assert invitation.status == Invitation.Status.PENDING
 
@@ -241,9 +252,9 @@ def test_resending_an_expired_invitation_renews_it(django_capture_on_commit_call
 def test_a_revoked_invitation_cannot_be_resent():
     staff = make_staff()
     invitation = invite(staff, role=ROLE.MODERATOR)
-    services.revoke_invitation(actor=staff, invitation=invitation)
+    revoke_invitation(actor=staff, invitation=invitation)
     with pytest.raises(ValidationError):
-        services.resend_invitation(actor=staff, invitation=invitation)
+        resend_invitation(actor=staff, invitation=invitation)
 
 
 def test_a_lead_manages_only_their_own_agencys_invitations():
@@ -251,10 +262,10 @@ def test_a_lead_manages_only_their_own_agencys_invitations():
     lead = make_lead(agency)
     invitation = invite(lead, agency=agency)
     with pytest.raises(PermissionDenied):
-        services.revoke_invitation(actor=make_lead(), invitation=invitation)
+        revoke_invitation(actor=make_lead(), invitation=invitation)
     with pytest.raises(PermissionDenied):
-        services.revoke_invitation(actor=make_member(agency), invitation=invitation)
-    services.revoke_invitation(actor=lead, invitation=invitation)
+        revoke_invitation(actor=make_member(agency), invitation=invitation)
+    revoke_invitation(actor=lead, invitation=invitation)
     invitation.refresh_from_db()
     assert invitation.status == Invitation.Status.REVOKED
 
@@ -271,7 +282,7 @@ def test_a_new_person_accepts_and_gets_a_verified_account_and_the_role(
         django_capture_on_commit_callbacks, actor=lead, role=ROLE.AGENCY_LEAD, agency=agency
     )
 
-    invitation, user = services.accept_invitation_as_new_user(
+    invitation, user = accept_invitation_as_new_user(
         invitation=invitation_for_token(token),
         full_name="Sam Carter",
         password="a long and unusual passphrase",
@@ -289,7 +300,7 @@ def test_a_new_person_accepts_and_gets_a_verified_account_and_the_role(
 def test_password_rules_apply_to_new_accounts():
     invitation = invite(make_staff(), role=ROLE.MODERATOR)
     with pytest.raises(ValidationError):
-        services.accept_invitation_as_new_user(
+        accept_invitation_as_new_user(
             invitation=invitation, full_name="Sam Carter", password="password"
         )
     assert not User.objects.filter(email="new.person@example.org").exists()
@@ -302,9 +313,9 @@ def test_an_invitation_can_be_accepted_only_once():
     invitation = invite(make_staff(), agency=agency)
     existing = UserFactory(email="new.person@example.org")
 
-    services.accept_invitation(invitation=invitation, user=existing)
-    with pytest.raises(services.InvitationUnusable) as error:
-        services.accept_invitation(invitation=invitation, user=existing)
+    accept_invitation(invitation=invitation, user=existing)
+    with pytest.raises(InvitationUnusable) as error:
+        accept_invitation(invitation=invitation, user=existing)
 
     assert error.value.reason == "accepted"
     assert AuditEvent.objects.filter(action="invitation.accepted").count() == 1
@@ -315,11 +326,11 @@ def test_a_double_click_on_the_new_account_form_creates_one_account():
     invitation = invite(make_staff(), role=ROLE.MODERATOR)
     stale_copy = Invitation.objects.get(pk=invitation.pk)
 
-    services.accept_invitation_as_new_user(
+    accept_invitation_as_new_user(
         invitation=invitation, full_name="Sam Carter", password="a long and unusual passphrase"
     )
-    with pytest.raises(services.InvitationUnusable):
-        services.accept_invitation_as_new_user(
+    with pytest.raises(InvitationUnusable):
+        accept_invitation_as_new_user(
             invitation=stale_copy,
             full_name="Sam Carter",
             password="a long and unusual passphrase",
@@ -332,9 +343,9 @@ def test_an_expired_invitation_cannot_be_accepted():
     person = UserFactory(email="new.person@example.org")
     with (
         time_machine.travel(invitation.expires_at + timedelta(seconds=1)),
-        pytest.raises(services.InvitationUnusable) as error,
+        pytest.raises(InvitationUnusable) as error,
     ):
-        services.accept_invitation(invitation=invitation, user=person)
+        accept_invitation(invitation=invitation, user=person)
     assert error.value.reason == "expired"
     assert not ModeratorProfile.objects.filter(user=person).exists()
 
@@ -342,9 +353,9 @@ def test_an_expired_invitation_cannot_be_accepted():
 def test_a_revoked_invitation_cannot_be_accepted():
     staff = make_staff()
     invitation = invite(staff, role=ROLE.MODERATOR)
-    services.revoke_invitation(actor=staff, invitation=invitation)
-    with pytest.raises(services.InvitationUnusable) as error:
-        services.accept_invitation(
+    revoke_invitation(actor=staff, invitation=invitation)
+    with pytest.raises(InvitationUnusable) as error:
+        accept_invitation(
             invitation=invitation, user=UserFactory(email="new.person@example.org")
         )
     assert error.value.reason == "revoked"
@@ -353,8 +364,8 @@ def test_a_revoked_invitation_cannot_be_accepted():
 def test_a_different_account_cannot_accept():
     invitation = invite(make_staff(), role=ROLE.CORAM_STAFF)
     someone_else = UserFactory(email="someone.else@example.org")
-    with pytest.raises(services.InvitationForAnotherAccount):
-        services.accept_invitation(invitation=invitation, user=someone_else)
+    with pytest.raises(InvitationForAnotherAccount):
+        accept_invitation(invitation=invitation, user=someone_else)
     someone_else.refresh_from_db()
     assert not someone_else.is_coram_staff
     invitation.refresh_from_db()
@@ -364,15 +375,15 @@ def test_a_different_account_cannot_accept():
 def test_a_new_account_cannot_be_made_when_the_address_already_has_one():
     invitation = invite(make_staff(), role=ROLE.MODERATOR)
     UserFactory(email="New.Person@example.org".lower())
-    with pytest.raises(services.InvitationNeedsSignIn):
-        services.accept_invitation_as_new_user(
+    with pytest.raises(InvitationNeedsSignIn):
+        accept_invitation_as_new_user(
             invitation=invitation, full_name="X Y", password="a long and unusual passphrase"
         )
 
 
 def test_unknown_tokens_find_nothing():
     assert invitation_for_token("not-a-real-token") is None
-    assert services.invitation_problem(None) == "unknown"
+    assert invitation_problem(None) == "unknown"
 
 
 # --- Granting each role -----------------------------------------------------------------
@@ -381,7 +392,7 @@ def test_unknown_tokens_find_nothing():
 def accept_as_existing(role, agency=None, email="new.person@example.org"):
     invitation = invite(make_staff(), email=email, role=role, agency=agency)
     person = User.objects.filter(email=email).first() or UserFactory(email=email)
-    services.accept_invitation(invitation=invitation, user=person)
+    accept_invitation(invitation=invitation, user=person)
     person.refresh_from_db()
     return person
 
@@ -434,11 +445,11 @@ def test_row_locks_work_on_postgresql(django_capture_on_commit_callbacks):
     agency = AgencyFactory()
     invitation = invite(staff, role=ROLE.AGENCY_LEAD, agency=agency)
     with django_capture_on_commit_callbacks(execute=True):
-        services.resend_invitation(actor=staff, invitation=invitation)
+        resend_invitation(actor=staff, invitation=invitation)
     person = UserFactory(email="new.person@example.org")
-    services.accept_invitation(invitation=invitation, user=person)
+    accept_invitation(invitation=invitation, user=person)
     other = invite(staff, email="other@example.org", role=ROLE.MODERATOR)
-    services.revoke_invitation(actor=staff, invitation=other)
+    revoke_invitation(actor=staff, invitation=other)
     membership = Membership.objects.get(user=person, agency=agency)
     with pytest.raises(ValidationError):
-        services.remove_membership(actor=staff, membership=membership)
+        remove_membership(actor=staff, membership=membership)

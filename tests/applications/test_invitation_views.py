@@ -4,9 +4,9 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from applications import services
-from applications.models import AGENCY_INVITATION_ROLES, Invitation, Membership
-from moderation.models import ModeratorProfile
+from applications.models.agencies import AGENCY_INVITATION_ROLES, Invitation, Membership
+from applications.services import invitations as invitations_services
+from moderation.models.profiles import ModeratorProfile
 from qualitymark.users.models import User
 from tests.applications.helpers import accept_url, make_lead, make_staff, token_from_outbox
 from tests.factories import AgencyFactory, UserFactory
@@ -27,7 +27,7 @@ def send(django_capture_on_commit_callbacks):
             agency = AgencyFactory()
         actor = make_lead(agency) if agency else make_staff()
         with django_capture_on_commit_callbacks(execute=True):
-            invitation = services.send_invitation(
+            invitation = invitations_services.send_invitation(
                 actor=actor, email=email, role=role, agency=agency
             )
         return invitation, token_from_outbox()

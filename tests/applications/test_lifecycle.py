@@ -43,8 +43,8 @@ def test_a_move_from_the_wrong_state_or_not_in_the_table_is_refused():
 def test_every_move_of_a_whole_workflow_is_audited_with_its_status_change():
     from django.utils import timezone
 
-    from moderation import services
-    from moderation.models import Recommendation
+    from moderation.models.workflow import Recommendation
+    from moderation.services.panel import create_meeting, record_decision, set_meeting_details
     from tests.moderation.builders import ratings_for
 
     application, assignments = screened_application()
@@ -53,14 +53,14 @@ def test_every_move_of_a_whole_workflow_is_audited_with_its_status_change():
     application.refresh_from_db()
     panel_chair = chair()
     staff = staff_user()
-    meeting = services.create_meeting(actor=staff, held_on=timezone.localdate(), chair=panel_chair)
-    services.set_meeting_details(
+    meeting = create_meeting(actor=staff, held_on=timezone.localdate(), chair=panel_chair)
+    set_meeting_details(
         actor=staff,
         meeting=meeting,
         members_present=[panel_chair, moderator(), moderator()],
         agenda=[application],
     )
-    services.record_decision(
+    record_decision(
         actor=panel_chair.user,
         application=application,
         meeting=meeting,

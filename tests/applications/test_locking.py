@@ -4,8 +4,8 @@ first; the second person is told, shown both versions, and can save again."""
 import pytest
 from django.urls import reverse
 
-from applications.models import SectionAnswer
-from applications.services import EditConflict, save_section
+from applications.models.submissions import SectionAnswer
+from applications.services.submissions import EditConflict, save_section
 from qualitymark.audit.models import AuditEvent
 
 from .application_data import EP_DATA, Page

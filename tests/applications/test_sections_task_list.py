@@ -5,8 +5,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from applications.models import SectionAnswer
-from applications.services import save_section, sign_declaration, start_application
+from applications.models.submissions import SectionAnswer
+from applications.services.submissions import save_section, sign_declaration, start_application
 from qualitymark.audit.models import AuditEvent
 from tests.factories import MembershipFactory
 
@@ -244,7 +244,7 @@ def test_submitting_locks_the_application_numbers_it_and_emails_everyone(
 
 
 def test_references_count_up_across_agencies(lead, draft, framework):
-    from applications.services import submit_application
+    from applications.services.submissions import submit_application
 
     complete_every_section(draft, lead)
     sign(draft, lead)

@@ -4,8 +4,9 @@ to the field) and beside the field, and what was typed is shown again."""
 import pytest
 from django.urls import reverse
 
-from applications.models import AgencyType, SectionAnswer
-from applications.services import start_application
+from applications.models.agencies import AgencyType
+from applications.models.submissions import SectionAnswer
+from applications.services.submissions import start_application
 from tests.factories import AgencyFactory, MembershipFactory
 
 from .application_data import ABOUT, EP_DATA, FEE, NARRATIVE, Page, complete_every_section
@@ -471,7 +472,7 @@ def test_completed_section_reopened_shows_yes_and_its_answers(lead_client, lead,
 def test_a_file_chosen_but_sent_with_save_and_continue_is_uploaded_not_dropped(lead_client, draft):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from applications.models import EvidenceFile
+    from applications.models.evidence import EvidenceFile
 
     notes = SimpleUploadedFile(
         "tracking-notes.txt", b"Minutes of the tracking meeting.\n", content_type="text/plain"

@@ -8,8 +8,8 @@ from django.contrib.sessions.models import Session
 from django.urls import reverse
 
 from applications.middleware import RESCUE_KEY
-from applications.models import SectionAnswer
-from applications.services import save_section
+from applications.models.submissions import SectionAnswer
+from applications.services.submissions import save_section
 from tests.accounts.helpers import sign_in
 from tests.factories import PASSWORD, MembershipFactory
 

@@ -1,7 +1,7 @@
 import pytest
 from django.core import mail
 
-from applications.models import Agency, AgencyType, Invitation, Membership, Region
+from applications.models.agencies import Agency, AgencyType, Invitation, Membership, Region
 from tests.applications.helpers import make_lead, make_member, make_moderator, make_staff
 from tests.factories import AgencyFactory, UserFactory
 

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.lifecycle import ReasonRequired, TransitionNotAllowed
-from applications.models import Application, SectionAnswer
-from applications.services import (
+from applications.models.submissions import Application, SectionAnswer
+from applications.services.submissions import (
     sign_declaration,
     start_application,
     submit_application,
@@ -305,7 +305,7 @@ def test_a_lead_withdraws_a_draft(lead_client, lead, draft, agency, mailoutbox):
 
 
 def test_a_refused_withdrawal_uses_no_reference_number(lead, draft):
-    from applications.models import ReferenceSequence
+    from applications.models.submissions import ReferenceSequence
 
     with pytest.raises(ReasonRequired):
         withdraw_application(actor=lead, application=draft, reason=" ")

@@ -9,8 +9,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from applications.models import EvidenceFile, ScanStatus
-from applications.services import sign_declaration, start_application, submit_application
+from applications.models.evidence import EvidenceFile, ScanStatus
+from applications.services.submissions import (
+    sign_declaration,
+    start_application,
+    submit_application,
+)
 
 from .application_data import complete_every_section, section_keys
 

@@ -3,7 +3,7 @@ has already quarantined is not reported as uploaded."""
 
 import pytest
 
-from applications.models import EvidenceFile
+from applications.models.evidence import EvidenceFile
 from tests.files import conftest as files_conftest
 
 from . import evidence_support as support

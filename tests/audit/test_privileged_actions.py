@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
-from moderation.models import Recommendation
+from moderation.models.workflow import Recommendation
 from qualitymark.audit.models import AuditEvent
 from tests.accounts.helpers import sign_in, totp_code
 from tests.factories import MembershipFactory, ModeratorProfileFactory, UserFactory, enrol_totp

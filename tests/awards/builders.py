@@ -2,11 +2,19 @@
 
 from django.utils import timezone
 
-from applications import services as application_services
-from applications.models import Agency, Application, Membership
+from applications.models.agencies import Agency, Membership
+from applications.models.submissions import Application
+from applications.services.submissions import start_application
 from descriptors.services import ensure_working_framework
-from moderation import services
-from moderation.models import Award, Recommendation
+from moderation.models.awards import Award
+from moderation.models.workflow import Recommendation
+from moderation.services.awards import publish_award
+from moderation.services.panel import (
+    correct_decision,
+    create_meeting,
+    record_decision,
+    set_meeting_details,
+)
 from tests.factories import AgencyFactory, MembershipFactory
 from tests.moderation.builders import (
     chair,
@@ -32,7 +40,7 @@ def submitted_application_of_kind(*, agency: Agency, kind: str, level: str) -> A
     """Like tests.moderation.builders.submitted_application, for a renewal or upgrade."""
     ensure_working_framework()
     lead = _lead_of(agency)
-    application = application_services.start_application(
+    application = start_application(
         actor=lead, agency=agency, level_sought=level, kind=kind
     )
     return complete_and_submit(application, lead=lead)
@@ -66,13 +74,13 @@ class Panel:
         for assignment in assignments:
             submit_review(assignment, value=MEETS)
         application.refresh_from_db()
-        meeting = services.create_meeting(
+        meeting = create_meeting(
             actor=self.staff, held_on=timezone.localdate(), chair=self.chair
         )
-        services.set_meeting_details(
+        set_meeting_details(
             actor=self.staff, meeting=meeting, members_present=self.members, agenda=[application]
         )
-        return services.record_decision(
+        return record_decision(
             actor=self.chair.user,
             application=application,
             meeting=meeting,
@@ -83,7 +91,7 @@ class Panel:
         )
 
     def correct(self, decision, *, outcome: str, reason: str = "Recorded the wrong outcome."):
-        return services.correct_decision(
+        return correct_decision(
             actor=self.chair.user,
             decision=decision,
             outcome=outcome,
@@ -98,4 +106,4 @@ class Panel:
 
     def published_award(self, **kwargs) -> Award:
         award = self.award(**kwargs)
-        return services.publish_award(actor=self.staff, award=award)
+        return publish_award(actor=self.staff, award=award)

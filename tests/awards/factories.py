@@ -6,7 +6,8 @@ import itertools
 from datetime import date
 
 from descriptors.services import ensure_working_framework
-from moderation.models import Award, AwardStatus, Decision
+from moderation.models.awards import Award, AwardStatus
+from moderation.models.workflow import Decision
 from tests.factories import AgencyFactory, UserFactory
 
 _numbers = itertools.count(9000)
@@ -22,7 +23,7 @@ def make_award(
     expires_on: date = date(2029, 3, 9),
     **agency_fields,
 ) -> Award:
-    from applications.models import Application
+    from applications.models.submissions import Application
 
     n = next(_numbers)
     agency = agency or AgencyFactory(**agency_fields)

@@ -4,7 +4,8 @@ import pytest
 from django.template import Context, Template
 from django.urls import reverse
 
-from moderation.models import AwardStatus, Certificate, Recommendation
+from moderation.models.awards import AwardStatus, Certificate
+from moderation.models.workflow import Recommendation
 from moderation.services.awards import generate_certificate
 from qualitymark.audit.models import AuditEvent
 from tests.factories import MembershipFactory

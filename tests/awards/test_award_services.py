@@ -6,9 +6,17 @@ from datetime import date
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from moderation import services
 from moderation.cache import register_version
-from moderation.models import Award, AwardStatus, Recommendation
+from moderation.models.awards import Award, AwardStatus
+from moderation.models.workflow import Recommendation
+from moderation.services import awards as award_services
+from moderation.services.awards import (
+    publish_award,
+    reinstate_award,
+    suspend_award,
+    unpublish_award,
+    withdraw_award,
+)
 from qualitymark.audit.models import AuditEvent
 from tests.factories import AgencyFactory, UserFactory
 
@@ -69,7 +77,7 @@ def test_a_correction_with_the_same_outcome_keeps_the_award(panel):
 
 def test_a_correction_to_another_level_reissues_and_keeps_the_old_award(panel):
     decision = panel.decide(outcome=Recommendation.FULL)
-    old = services.publish_award(actor=panel.staff, award=decision.award)
+    old = publish_award(actor=panel.staff, award=decision.award)
     correction = panel.correct(
         decision, outcome=Recommendation.WORKING_TOWARDS, reason="Q5 was misread."
     )
@@ -88,7 +96,7 @@ def test_a_correction_to_another_level_reissues_and_keeps_the_old_award(panel):
 
 def test_a_correction_of_a_suspended_award_keeps_it_suspended(panel):
     decision = panel.decide(outcome=Recommendation.FULL)
-    services.suspend_award(actor=panel.staff, award=decision.award, reason="Under review.")
+    suspend_award(actor=panel.staff, award=decision.award, reason="Under review.")
     correction = panel.correct(decision, outcome=Recommendation.WORKING_TOWARDS)
     assert correction.award.status == AwardStatus.SUSPENDED
     assert correction.award.status_reason == "Under review."
@@ -147,7 +155,7 @@ def test_the_database_allows_one_live_award_per_agency():
 )
 def test_staff_suspend_and_withdraw_with_a_reason(panel, action, status_after, audit):
     award = panel.award()
-    service = getattr(services, action)
+    service = getattr(award_services, action)
     with pytest.raises(ValidationError):
         service(actor=panel.staff, award=award, reason="  ")
     with pytest.raises(PermissionDenied):
@@ -161,19 +169,19 @@ def test_staff_suspend_and_withdraw_with_a_reason(panel, action, status_after, a
 def test_publish_unpublish_and_reinstate(panel):
     award = panel.award()
     with pytest.raises(PermissionDenied):
-        services.publish_award(actor=panel.chair.user, award=award)
-    award = services.publish_award(actor=panel.staff, award=award)
+        publish_award(actor=panel.chair.user, award=award)
+    award = publish_award(actor=panel.staff, award=award)
     assert award.is_published and award.published_at and award.first_published_at
     with pytest.raises(ValidationError):
-        services.publish_award(actor=panel.staff, award=award)
+        publish_award(actor=panel.staff, award=award)
     with pytest.raises(ValidationError):
-        services.unpublish_award(actor=panel.staff, award=award, reason="")
-    award = services.unpublish_award(actor=panel.staff, award=award, reason="Published early.")
+        unpublish_award(actor=panel.staff, award=award, reason="")
+    award = unpublish_award(actor=panel.staff, award=award, reason="Published early.")
     assert not award.is_published
-    award = services.suspend_award(actor=panel.staff, award=award, reason="Complaint.")
+    award = suspend_award(actor=panel.staff, award=award, reason="Complaint.")
     with pytest.raises(ValidationError):
-        services.publish_award(actor=panel.staff, award=award)
-    award = services.reinstate_award(actor=panel.staff, award=award, reason="Resolved.")
+        publish_award(actor=panel.staff, award=award)
+    award = reinstate_award(actor=panel.staff, award=award, reason="Resolved.")
     assert award.status == AwardStatus.CURRENT
     history = AuditEvent.objects.filter(target_type="moderation.award", target_id=str(award.pk))
     assert [event.action for event in history.order_by("id")] == [
@@ -186,8 +194,8 @@ def test_publish_unpublish_and_reinstate(panel):
 
 
 def test_a_withdrawn_award_cannot_be_reinstated_or_withdrawn_again(panel):
-    award = services.withdraw_award(actor=panel.staff, award=panel.award(), reason="Gone.")
-    for action in (services.reinstate_award, services.withdraw_award, services.suspend_award):
+    award = withdraw_award(actor=panel.staff, award=panel.award(), reason="Gone.")
+    for action in (reinstate_award, withdraw_award, suspend_award):
         with pytest.raises(ValidationError):
             action(actor=panel.staff, award=award, reason="Try.")
 
@@ -195,8 +203,8 @@ def test_a_withdrawn_award_cannot_be_reinstated_or_withdrawn_again(panel):
 def test_every_award_change_makes_cached_register_pages_stale(panel):
     award = panel.award()
     before = register_version()
-    services.publish_award(actor=panel.staff, award=award)
+    publish_award(actor=panel.staff, award=award)
     after_publish = register_version()
     assert after_publish != before
-    services.suspend_award(actor=panel.staff, award=award, reason="Complaint.")
+    suspend_award(actor=panel.staff, award=award, reason="Complaint.")
     assert register_version() != after_publish

@@ -12,10 +12,9 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from pypdf import PdfReader
 
-from moderation import services
 from moderation.certificates import certificate_context, render_certificate_pdf
-from moderation.models import Certificate
-from moderation.services.awards import certificate_key, generate_certificate
+from moderation.models.awards import Certificate
+from moderation.services.awards import certificate_key, generate_certificate, regenerate_certificate
 from moderation.tasks import generate_award_certificate
 from qualitymark.files.pdf import qr_code_svg_data_uri
 from qualitymark.files.storage import open_private_file
@@ -121,7 +120,7 @@ def test_regenerating_makes_a_new_version_and_keeps_the_old(
     award = make_award()
     generate_certificate(award_id=award.pk)
     with django_capture_on_commit_callbacks(execute=True):
-        services.regenerate_certificate(
+        regenerate_certificate(
             actor=panel.staff, award=award, reason="The agency changed its name."
         )
     # The same request delivered again changes nothing.

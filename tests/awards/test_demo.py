@@ -3,8 +3,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from applications.models import Agency
-from moderation.models import Award, AwardStatus
+from applications.models.agencies import Agency
+from moderation.models.awards import Award, AwardStatus
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from moderation.models import AwardStatus
+from moderation.models.awards import AwardStatus
 from moderation.services.awards import add_months, reminder_stage
 from moderation.tasks import run_award_expiry
 from qualitymark.audit.models import AuditEvent

@@ -13,9 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from moderation import services
-from moderation.models import AwardStatus
+from moderation.models.awards import AwardStatus
 from moderation.selectors.register import REGISTER_FIELDS
+from moderation.services.awards import publish_award, withdraw_award
 from tests.factories import AgencyFactory
 
 from .factories import make_award
@@ -123,8 +123,8 @@ def test_summary_counts_current_awards_by_region_and_type(client):
 
 def test_the_agency_page_shows_its_award_history(client, panel):
     agency = AgencyFactory(name="Kestrel Adoption")
-    first = services.publish_award(actor=panel.staff, award=panel.award(agency=agency))
-    renewal = services.publish_award(
+    first = publish_award(actor=panel.staff, award=panel.award(agency=agency))
+    renewal = publish_award(
         actor=panel.staff, award=panel.award(agency=agency, kind="renewal")
     )
     response = client.get(reverse("public:agency", args=[agency.slug]))
@@ -185,7 +185,7 @@ def test_json_fields_and_filters(client):
 
 
 def test_the_feed_of_new_awards(client, panel):
-    award = services.publish_award(actor=panel.staff, award=panel.award())
+    award = publish_award(actor=panel.staff, award=panel.award())
     panel.award()  # not published: not in the feed
     response = client.get(reverse("public:feed"))
     assert response.status_code == 200
@@ -351,12 +351,12 @@ def test_pages_are_cached_until_an_award_changes(client, panel):
     assert len(queries) == 0
     assert again.content == first.content
 
-    services.publish_award(actor=panel.staff, award=award)
+    publish_award(actor=panel.staff, award=award)
     published = client.get(REGISTER)
     assert published["X-Register-Cache"] == "miss"
     assert award.agency.name in published.content.decode()
 
-    services.withdraw_award(actor=panel.staff, award=award, reason="Closed.")
+    withdraw_award(actor=panel.staff, award=award, reason="Closed.")
     page = client.get(reverse("public:verify", args=[award.verification_token])).content
     assert b"This award has been withdrawn" in page
     assert award.agency.name in client.get(REGISTER).content.decode()  # still listed

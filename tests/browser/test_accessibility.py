@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from applications import services
-from applications.selectors import application_overview
+from applications.selectors.submissions import application_overview
+from applications.services.submissions import sign_declaration, start_application
 from descriptors.services import ensure_working_framework
 from tests.applications.application_data import section_answers
 from tests.factories import MembershipFactory
@@ -30,7 +30,7 @@ def complete_and_submit(application, lead):
             },
         )
         assert response.status_code == 302, row.key
-    services.sign_declaration(
+    sign_declaration(
         actor=lead, application=application, name="Pat Lead", role="Head of Service"
     )
     response = client.post(reverse("agency:check_answers", args=[application.pk]))
@@ -40,7 +40,7 @@ def complete_and_submit(application, lead):
 def test_key_applicant_pages_pass_the_smoke_check(page, sign_in, checks):
     ensure_working_framework()
     lead = MembershipFactory(role="lead").user
-    application = services.start_application(
+    application = start_application(
         actor=lead, agency=lead.memberships.get().agency, level_sought="full", kind="new"
     )
     sign_in(page, lead)

@@ -5,7 +5,8 @@ import re
 import pytest
 from weasyprint import HTML
 
-from applications.models import Application, EvidenceFile
+from applications.models.evidence import EvidenceFile
+from applications.models.submissions import Application
 from descriptors.services import ensure_working_framework
 from tests.applications.application_data import ABOUT, EP_DATA, FEE, NARRATIVE
 from tests.factories import MembershipFactory

@@ -3,7 +3,7 @@ verification page, with Coram staff publishing in a real browser."""
 
 import pytest
 
-from moderation.models import Recommendation
+from moderation.models.workflow import Recommendation
 from tests.accounts.helpers import totp_code
 from tests.awards.builders import Panel
 from tests.factories import AgencyFactory, UserFactory, enrol_totp

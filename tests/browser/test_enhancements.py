@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from applications import services
-from applications.models import Application, SectionAnswer
+from applications.models.submissions import Application, SectionAnswer
+from applications.services.submissions import save_section, start_application
 from descriptors.services import ensure_working_framework
 from tests.factories import MembershipFactory
 
@@ -27,7 +27,7 @@ PAUSE_MS = 600  # the word count waits for this pause (static/js/modules/word-co
 def application():
     ensure_working_framework()
     lead = MembershipFactory(role="lead").user
-    return services.start_application(
+    return start_application(
         actor=lead,
         agency=lead.memberships.get().agency,
         level_sought="full",
@@ -150,7 +150,7 @@ def test_unsaved_text_is_kept_in_the_browser_and_offered_back(section_page, appl
 def test_autosave_stops_when_someone_else_saves_the_section(section_page, application):
     page = section_page
     colleague = MembershipFactory(agency=application.agency).user
-    services.save_section(
+    save_section(
         actor=colleague,
         application=application,
         key="q1",

@@ -12,8 +12,10 @@ from urllib.parse import urlsplit
 import pytest
 from django.utils import timezone
 
-from moderation import services
-from moderation.models import Assignment, Decision, PanelMeeting, Recommendation
+from moderation.models.workflow import Assignment, Decision, PanelMeeting, Recommendation
+from moderation.services.assignments import assign_moderator
+from moderation.services.reviews import declare_conflict
+from moderation.services.screening import accept_for_moderation, record_eligibility, record_fee_paid
 from tests.accounts.helpers import totp_code
 from tests.factories import AgencyFactory, ModeratorProfileFactory, UserFactory, enrol_totp
 from tests.moderation.builders import moderator, submit_review, submitted_application
@@ -53,27 +55,27 @@ def application_awaiting_one_review(people: People):
     conflict and submitted a review, the lead has not opened it yet."""
     application = submitted_application(agency=AgencyFactory(name=AGENCY_NAME))
     staff = people.staff
-    services.record_fee_paid(
+    record_fee_paid(
         actor=staff, application=application, paid_on=timezone.localdate(), invoice_number="INV-7"
     )
-    services.record_eligibility(actor=staff, application=application, eligible=True)
+    record_eligibility(actor=staff, application=application, eligible=True)
     due_on = timezone.localdate() + timedelta(days=21)
-    services.assign_moderator(
+    assign_moderator(
         actor=staff,
         application=application,
         moderator=people.first,
         role=Assignment.Role.LEAD,
         due_on=due_on,
     )
-    second = services.assign_moderator(
+    second = assign_moderator(
         actor=staff,
         application=application,
         moderator=people.second,
         role=Assignment.Role.SECOND,
         due_on=due_on,
     )
-    application = services.accept_for_moderation(actor=staff, application=application)
-    services.declare_conflict(actor=people.second.user, assignment=second, has_conflict=False)
+    application = accept_for_moderation(actor=staff, application=application)
+    declare_conflict(actor=people.second.user, assignment=second, has_conflict=False)
     submit_review(second, value=3, recommendation=Recommendation.FULL)
     application.refresh_from_db()
     assert application.status == "in_review"

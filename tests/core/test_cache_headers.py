@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from applications import services
+from applications.services.submissions import start_application
 from descriptors.services import ensure_working_framework
 from tests.factories import MembershipFactory, UserFactory, enrol_totp
 
@@ -17,7 +17,7 @@ def lead_client(client):
     ensure_working_framework()
     membership = MembershipFactory(role="lead")
     client.force_login(membership.user)
-    client.application = services.start_application(
+    client.application = start_application(
         actor=membership.user, agency=membership.agency, level_sought="full", kind="new"
     )
     return client

@@ -24,7 +24,7 @@ def assert_links_land(html: str):
 
 def test_section_page_radios_and_text(client):
     application = submitted_application()
-    from moderation.services import return_to_agency
+    from moderation.services.screening import return_to_agency
 
     return_to_agency(actor=staff_user(), application=application, reason="Add data.")
     lead = application.agency.memberships.get(role="lead").user
@@ -39,7 +39,7 @@ def test_section_page_radios_and_text(client):
 def test_start_page(client):
     application = submitted_application()
     lead = application.agency.memberships.get(role="lead").user
-    from applications.services import withdraw_application
+    from applications.services.submissions import withdraw_application
 
     withdraw_application(actor=lead, application=application, reason="Start again.")
     client.force_login(lead)
@@ -53,7 +53,7 @@ def test_moderator_declaration_page(client):
     application, assignments = screened_application()
     assignment = assignments[0]
     assignment.declared_at = None
-    from moderation.models import Assignment
+    from moderation.models.workflow import Assignment
 
     Assignment.objects.filter(pk=assignment.pk).update(declared_at=None)
     client.force_login(assignment.moderator.user)

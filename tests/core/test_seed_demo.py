@@ -5,8 +5,8 @@ from django.apps import apps
 from django.core.management import call_command
 from django.test import Client
 
-from applications.models import AgencyType, Region
-from qualitymark.core.demo import DEMO_PASSWORD, DEMO_PEOPLE
+from applications.models.agencies import AgencyType, Region
+from qualitymark.core.demo_people import DEMO_PASSWORD, DEMO_PEOPLE
 from qualitymark.users.models import User
 from qualitymark.users.roles import roles_of
 
@@ -31,7 +31,7 @@ def test_seed_demo_twice_changes_nothing():
 
 def test_demo_covers_every_region_and_agency_type():
     call_command("seed_demo", stdout=StringIO())
-    from applications.models import Agency
+    from applications.models.agencies import Agency
 
     assert set(Agency.objects.values_list("region", flat=True)) == set(Region.values)
     assert set(Agency.objects.values_list("agency_type", flat=True)) == set(AgencyType.values)

@@ -3,11 +3,8 @@ from datetime import date
 
 import pytest
 
-from descriptors.io import (
-    FrameworkFileError,
-    format_for_filename,
-    parse_framework_file,
-)
+from descriptors.framework_data import FrameworkFileError
+from descriptors.io import format_for_filename, parse_framework_file
 
 from .samples import framework_json, framework_yaml, line_of, remove_line, replace_line
 

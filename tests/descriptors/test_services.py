@@ -4,7 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from descriptors import services
-from descriptors.io import FrameworkFileError, parse_framework_file, read_framework_file
+from descriptors.framework_data import FrameworkFileError
+from descriptors.io import parse_framework_file, read_framework_file
 from descriptors.models import Descriptor, Framework, FrameworkLockedError, Marker
 from descriptors.selectors import current_framework
 from qualitymark.audit.models import AuditEvent

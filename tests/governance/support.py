@@ -10,7 +10,8 @@ from dateutil.relativedelta import relativedelta
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from applications.models import EvidenceFile, SectionAnswer
+from applications.models.evidence import EvidenceFile
+from applications.models.submissions import SectionAnswer
 from qualitymark.files import storage
 
 T0 = datetime(2027, 1, 10, 12, 0, tzinfo=timezone.get_fixed_timezone(0))

@@ -8,7 +8,8 @@ from allauth.mfa.models import Authenticator
 from django.test import Client
 from django.urls import reverse
 
-from applications.models import Application, Invitation
+from applications.models.agencies import Invitation
+from applications.models.submissions import Application
 from qualitymark.audit.models import AuditEvent, AuditEventPersonal
 from qualitymark.audit.services import record_event
 from qualitymark.notifications.models import SentEmail

@@ -5,9 +5,11 @@ and one just inside it."""
 import pytest
 from django.core.management import call_command
 
-from applications import services as application_services
-from applications.models import Application, EvidenceFile, Invitation
-from moderation.models import Recommendation
+from applications.models.agencies import Invitation
+from applications.models.evidence import EvidenceFile
+from applications.models.submissions import Application
+from applications.services.submissions import save_section, start_application, withdraw_application
+from moderation.models.workflow import Recommendation
 from qualitymark.audit.models import AuditEvent, AuditEventPersonal
 from qualitymark.audit.services import record_event
 from qualitymark.governance.models import ContentView, RetentionRule
@@ -85,13 +87,13 @@ def award_ends_at(day):
 def test_withdrawn_applications_lose_their_content_after_a_year(framework):
     with at(T0):
         early = submitted_application()
-        application_services.withdraw_application(
+        withdraw_application(
             actor=early.created_by, application=early, reason="Not ready"
         )
         early_file = stored_evidence(early, by=early.created_by)
     with at(after(T0, 2)):
         late = submitted_application()
-        application_services.withdraw_application(
+        withdraw_application(
             actor=late.created_by, application=late, reason="Not ready"
         )
     still_open = submitted_application()
@@ -107,17 +109,17 @@ def test_withdrawn_applications_lose_their_content_after_a_year(framework):
 def test_abandoned_drafts_are_deleted_a_year_after_their_last_change(framework):
     with at(T0):
         abandoned_lead = MembershipFactory(role="lead").user
-        abandoned = application_services.start_application(
+        abandoned = start_application(
             actor=abandoned_lead, agency=abandoned_lead.memberships.get().agency,
             level_sought="full", kind="new",
         )
         abandoned_file = stored_evidence(abandoned, by=abandoned_lead)
         lead = MembershipFactory(role="lead").user
-        worked_on = application_services.start_application(
+        worked_on = start_application(
             actor=lead, agency=lead.memberships.get().agency, level_sought="full", kind="new"
         )
     with at(after(T0, 3)):
-        application_services.save_section(
+        save_section(
             actor=lead, application=worked_on, key="q1",
             data={"narrative": "Our tracking meeting."}, state="in_progress", expected_version=0,
         )
@@ -230,7 +232,7 @@ def _world_due_under_every_rule():
         decided = panel.decide(outcome=Recommendation.NOT_AWARDED).application
         stored_evidence(decided, by=panel.staff)
         lead = MembershipFactory(role="lead").user
-        draft = application_services.start_application(
+        draft = start_application(
             actor=lead, agency=lead.memberships.get().agency, level_sought="full", kind="new"
         )
         record_event(actor=None, action="auth.sign_in_failed", ip_address="203.0.113.5")
@@ -293,7 +295,7 @@ def test_nothing_is_touched_before_its_time(framework):
 
 
 def _snapshot():
-    from applications.models import SectionAnswer
+    from applications.models.submissions import SectionAnswer
     from qualitymark.users.models import User
 
     return {

@@ -4,11 +4,14 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from applications import services as application_services
-from applications.models import Application
+from applications.models.submissions import Application
+from applications.services.submissions import start_application
 from descriptors.services import ensure_working_framework
-from moderation import services
-from moderation.models import Assignment, Recommendation
+from moderation.models.workflow import Assignment, Recommendation
+from moderation.services import reviews as reviews_services
+from moderation.services.assignments import assign_moderator
+from moderation.services.reviews import declare_conflict, review_for
+from moderation.services.screening import accept_for_moderation, record_eligibility, record_fee_paid
 from qualitymark.core import demo
 from tests.applications.application_data import section_answers
 from tests.factories import (
@@ -40,7 +43,7 @@ def submitted_application(*, agency=None, level="full") -> Application:
     ensure_working_framework()
     agency = agency or AgencyFactory()
     lead = MembershipFactory(agency=agency, role="lead").user
-    application = application_services.start_application(
+    application = start_application(
         actor=lead, agency=agency, level_sought=level, kind="new"
     )
     return complete_and_submit(application, lead=lead)
@@ -62,13 +65,13 @@ def screened_application(*, staff=None, moderators=None, **kwargs) -> tuple[Appl
 def screen(application, *, staff=None, moderators=None) -> tuple[Application, list]:
     """Accept a submitted application for moderation, as screened_application does."""
     staff = staff or staff_user()
-    services.record_fee_paid(
+    record_fee_paid(
         actor=staff, application=application, paid_on=timezone.localdate(), invoice_number="INV-1"
     )
-    services.record_eligibility(actor=staff, application=application, eligible=True)
+    record_eligibility(actor=staff, application=application, eligible=True)
     moderators = moderators or [moderator(), moderator(expertise=["legal"])]
     assignments = [
-        services.assign_moderator(
+        assign_moderator(
             actor=staff,
             application=application,
             moderator=profile,
@@ -77,9 +80,9 @@ def screen(application, *, staff=None, moderators=None) -> tuple[Application, li
         )
         for index, profile in enumerate(moderators)
     ]
-    application = services.accept_for_moderation(actor=staff, application=application)
+    application = accept_for_moderation(actor=staff, application=application)
     for assignment in assignments:
-        services.declare_conflict(
+        declare_conflict(
             actor=assignment.moderator.user, assignment=assignment, has_conflict=False
         )
     return application, assignments
@@ -97,8 +100,8 @@ def ratings_for(application, value: int) -> dict:
 
 
 def submit_review(assignment, value: int = 2, recommendation=Recommendation.FULL):
-    review = services.review_for(assignment)
-    return services.submit_review(
+    review = review_for(assignment)
+    return reviews_services.submit_review(
         actor=assignment.moderator.user,
         review=review,
         ratings=ratings_for(assignment.application, value),

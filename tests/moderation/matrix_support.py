@@ -14,31 +14,30 @@ from datetime import timedelta
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from applications.models import (
-    Agency,
-    Application,
-    EvidenceFile,
-    Membership,
-    ScanStatus,
-)
-from moderation import services
-from moderation.models import (
+from applications.models.agencies import Agency, Membership
+from applications.models.evidence import EvidenceFile, ScanStatus
+from applications.models.submissions import Application
+from moderation.models.awards import Award, Certificate
+from moderation.models.profiles import ModeratorProfile
+from moderation.models.workflow import (
     Assignment,
-    Award,
-    Certificate,
     Decision,
     DescriptorFeedback,
     DescriptorRating,
     InformationQuestion,
     InformationRequest,
-    ModeratorProfile,
     PanelMeeting,
     Recommendation,
     Review,
     ReviewRevision,
     Screening,
 )
+from moderation.services.assignments import assign_moderator
 from moderation.services.awards import generate_certificate
+from moderation.services.information import request_information, respond_to_information_request
+from moderation.services.panel import create_meeting, record_decision, set_meeting_details
+from moderation.services.reviews import declare_conflict
+from moderation.services.screening import accept_for_moderation, record_eligibility, record_fee_paid
 from qualitymark.audit.models import AuditEvent
 from qualitymark.files.storage import store_private_file
 from tests.factories import AgencyFactory, MembershipFactory
@@ -131,10 +130,10 @@ def feedback_for(application) -> dict:
 
 
 def quorate_meeting(*, staff, panel_chair, members, application) -> PanelMeeting:
-    meeting = services.create_meeting(
+    meeting = create_meeting(
         actor=staff, held_on=timezone.localdate(), chair=panel_chair, title="Matrix panel"
     )
-    services.set_meeting_details(
+    set_meeting_details(
         actor=staff, meeting=meeting, members_present=[panel_chair, *members], agenda=[application]
     )
     return meeting
@@ -187,7 +186,7 @@ def build_world() -> World:
     decided_meeting = quorate_meeting(
         staff=staff, panel_chair=profiles["chair"], members=panel_members, application=decided
     )
-    services.record_decision(
+    record_decision(
         actor=profiles["chair"].user,
         application=decided,
         meeting=decided_meeting,
@@ -205,35 +204,35 @@ def build_world() -> World:
     # Agency A, now: in review. The assigned moderator declared, asked a
     # question the agency answered, and submitted; the second has not declared.
     in_review = submitted_application(agency=agencies["a"])
-    services.record_fee_paid(
+    record_fee_paid(
         actor=staff, application=in_review, paid_on=today, invoice_number="INV-R"
     )
-    services.record_eligibility(actor=staff, application=in_review, eligible=True)
-    assigned = services.assign_moderator(
+    record_eligibility(actor=staff, application=in_review, eligible=True)
+    assigned = assign_moderator(
         actor=staff,
         application=in_review,
         moderator=profiles["assigned"],
         role=Assignment.Role.LEAD,
         due_on=today + timedelta(days=21),
     )
-    services.assign_moderator(
+    assign_moderator(
         actor=staff,
         application=in_review,
         moderator=profiles["undeclared"],
         role=Assignment.Role.SECOND,
         due_on=today + timedelta(days=21),
     )
-    in_review = services.accept_for_moderation(actor=staff, application=in_review)
-    services.declare_conflict(
+    in_review = accept_for_moderation(actor=staff, application=in_review)
+    declare_conflict(
         actor=profiles["assigned"].user, assignment=assigned, has_conflict=False
     )
-    information_request = services.request_information(
+    information_request = request_information(
         actor=profiles["assigned"].user,
         application=in_review,
         questions=[(None, "Who chairs your tracking meeting?")],
         due_on=today + timedelta(days=14),
     )
-    services.respond_to_information_request(
+    respond_to_information_request(
         actor=member,
         request=information_request,
         answers={
@@ -271,18 +270,18 @@ def build_world() -> World:
     # Agency A3: submitted and screened (fee paid, eligible, two moderators),
     # ready for Coram staff to accept or return.
     submitted = submitted_application(agency=agencies["a3"])
-    services.record_fee_paid(
+    record_fee_paid(
         actor=staff, application=submitted, paid_on=today, invoice_number="INV-S"
     )
-    services.record_eligibility(actor=staff, application=submitted, eligible=True)
-    submitted_lead = services.assign_moderator(
+    record_eligibility(actor=staff, application=submitted, eligible=True)
+    submitted_lead = assign_moderator(
         actor=staff,
         application=submitted,
         moderator=profiles["sub_lead"],
         role=Assignment.Role.LEAD,
         due_on=today + timedelta(days=21),
     )
-    services.assign_moderator(
+    assign_moderator(
         actor=staff,
         application=submitted,
         moderator=profiles["sub_second"],

@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from applications.models import EvidenceFile
-from moderation import services
-from moderation.models import InformationRequest, Recommendation
-from moderation.selectors import information_requests_of
+from applications.models.evidence import EvidenceFile
+from moderation.models.workflow import InformationRequest, Recommendation
+from moderation.selectors.workflow import information_requests_of
+from moderation.services.information import request_information
 from qualitymark.audit.models import AuditEvent
 from tests.applications.evidence_support import text_pdf
 from tests.factories import MembershipFactory
@@ -41,7 +41,7 @@ def asked():
     """An application in review whose lead moderator has asked two questions."""
     application, assignments = screened_application()
     descriptors = application.framework.descriptors
-    request = services.request_information(
+    request = request_information(
         actor=assignments[0].moderator.user,
         application=application,
         questions=[
@@ -196,7 +196,7 @@ def test_people_outside_the_agency_get_404_on_the_request(client, asked):
         assert client.post(request_url(application, request), answers(request)).status_code == 404
     # A request of another application is not found through this one.
     other, other_assignments = screened_application()
-    other_request = services.request_information(
+    other_request = request_information(
         actor=other_assignments[0].moderator.user,
         application=other,
         questions=[(None, "Anything else?")],

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from moderation.models import Assignment, PanelMeeting
+from moderation.models.workflow import Assignment, PanelMeeting
 from qualitymark.users.models import User
 
 from .builders import moderator, staff_user

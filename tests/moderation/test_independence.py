@@ -14,9 +14,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from moderation import services
-from moderation.models import Recommendation
-from moderation.selectors import reviews_visible_to
+from moderation.models.workflow import Recommendation
+from moderation.selectors.workflow import reviews_visible_to
+from moderation.services.reviews import review_for, save_review_draft, submit_review
 from tests.factories import ModeratorProfileFactory
 
 from .builders import chair, moderator, ratings_for, screened_application, staff_user
@@ -52,9 +52,9 @@ def submit_secret_review(assignment):
     for entry in ratings.values():
         entry["strengths"] = f"{SECRET} strengths."
         entry["areas_to_develop"] = f"{SECRET} areas."
-    return services.submit_review(
+    return submit_review(
         actor=assignment.moderator.user,
-        review=services.review_for(assignment),
+        review=review_for(assignment),
         ratings=ratings,
         recommendation=Recommendation.NOT_AWARDED,
         summary=f"{SECRET} summary.",
@@ -142,9 +142,9 @@ def test_after_submitting_a_moderator_sees_the_others_submitted_reviews(panel):
     a_user, b_user = panel["a"].moderator.user, panel["b"].moderator.user
     client = client_for(a_user)
     # The chair has a draft: drafts stay private even after A submits.
-    services.save_review_draft(
+    save_review_draft(
         actor=panel["chair"].moderator.user,
-        review=services.review_for(panel["chair"]),
+        review=review_for(panel["chair"]),
         ratings={},
         recommendation="",
         summary="Chair's private draft.",
@@ -216,9 +216,9 @@ def test_csv_cells_cannot_run_as_formulas(panel):
     ratings = ratings_for(application, 2)
     for entry in ratings.values():
         entry["strengths"] = '=HYPERLINK("http://example.com")'
-    services.submit_review(
+    submit_review(
         actor=panel["a"].moderator.user,
-        review=services.review_for(panel["a"]),
+        review=review_for(panel["a"]),
         ratings=ratings,
         recommendation=Recommendation.FULL,
         summary="+1 overall",

@@ -5,7 +5,7 @@ it, nothing is sent until an agency lead has checked them."""
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from moderation.models import InformationRequest
+from moderation.models.workflow import InformationRequest
 from qualitymark.audit.models import AuditEvent
 from tests.factories import MembershipFactory
 

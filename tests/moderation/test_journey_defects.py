@@ -9,14 +9,15 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from applications import services as application_services
-from applications.models import SectionAnswer
+from applications.models.submissions import SectionAnswer
 from applications.sections import form_kwargs
-from applications.selectors import application_overview
+from applications.selectors.submissions import application_overview
+from applications.services.submissions import save_section, start_application
 from descriptors.services import ensure_working_framework
-from moderation import services
-from moderation.models import PanelMeeting, Recommendation
+from moderation.models.workflow import PanelMeeting, Recommendation
 from moderation.services.meetings import cancel_meeting
+from moderation.services.panel import create_meeting
+from moderation.services.reviews import amend_review
 from qualitymark.audit.models import AuditEvent
 from qualitymark.notifications.models import SentEmail
 from tests.applications.application_data import section_answers
@@ -51,7 +52,7 @@ def test_a_decided_application_shows_as_decided_in_the_queue_and_under_its_filte
 def test_the_chairs_panel_page_shows_each_reviews_amendments():
     application, (first, second) = screened_application()
     review = submit_review(first, value=1, recommendation=Recommendation.WORKING_TOWARDS)
-    services.amend_review(
+    amend_review(
         actor=first.moderator.user,
         review=review,
         ratings=ratings_for(application, 2),
@@ -90,7 +91,7 @@ def test_a_meeting_dated_in_the_past_is_refused():
     assert "The date of the meeting must be today or in the future" in response.content.decode()
     assert not PanelMeeting.objects.exists()
     with pytest.raises(ValidationError):
-        services.create_meeting(actor=staff, held_on=date(2020, 1, 1), chair=panel_chair)
+        create_meeting(actor=staff, held_on=date(2020, 1, 1), chair=panel_chair)
     response = client.post(
         reverse("staff:meeting_create"), _meeting_form(timezone.localdate(), panel_chair)
     )
@@ -99,7 +100,7 @@ def test_a_meeting_dated_in_the_past_is_refused():
 
 def test_a_meeting_is_cancelled_with_a_reason_unless_a_decision_was_recorded_at_it():
     staff, panel_chair = staff_user(), chair()
-    meeting = services.create_meeting(
+    meeting = create_meeting(
         actor=staff, held_on=timezone.localdate(), chair=panel_chair, title="Spring panel"
     )
     client = client_for(staff)
@@ -135,7 +136,7 @@ def test_every_section_done_but_no_declaration_says_what_is_left():
     ensure_working_framework()
     agency = AgencyFactory()
     lead = MembershipFactory(agency=agency, role="lead").user
-    application = application_services.start_application(
+    application = start_application(
         actor=lead, agency=agency, level_sought="full", kind="new"
     )
     rows = application_overview(application).rows
@@ -146,7 +147,7 @@ def test_every_section_done_but_no_declaration_says_what_is_left():
             **form_kwargs(row.section),
         )
         assert form.is_valid(), form.errors
-        application_services.save_section(
+        save_section(
             actor=lead,
             application=application,
             key=row.key,

@@ -1,9 +1,15 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from applications.models import Region
-from moderation import services
-from moderation.models import ModeratorProfile
+from applications.models.agencies import Region
+from moderation.models.profiles import ModeratorProfile
+from moderation.services.profiles import (
+    deactivate_moderator,
+    reactivate_moderator,
+    set_affiliated_agencies,
+    set_panel_chair,
+    update_moderator_profile,
+)
 from qualitymark.audit.models import AuditEvent
 from qualitymark.users.roles import roles_of
 from tests.applications.helpers import make_lead, make_moderator, make_staff
@@ -18,7 +24,7 @@ pytestmark = pytest.mark.django_db
 def test_a_moderator_updates_their_profile_with_field_level_audit():
     profile = make_moderator(expertise=["practice"])
 
-    services.update_moderator_profile(
+    update_moderator_profile(
         actor=profile.user,
         profile=profile,
         expertise=["legal", "practice"],
@@ -37,7 +43,7 @@ def test_a_moderator_updates_their_profile_with_field_level_audit():
 def test_unknown_expertise_or_regions_are_refused():
     profile = make_moderator()
     with pytest.raises(ValidationError):
-        services.update_moderator_profile(
+        update_moderator_profile(
             actor=profile.user,
             profile=profile,
             expertise=["astrology"],
@@ -45,7 +51,7 @@ def test_unknown_expertise_or_regions_are_refused():
             biography="",
         )
     with pytest.raises(ValidationError):
-        services.update_moderator_profile(
+        update_moderator_profile(
             actor=profile.user,
             profile=profile,
             expertise=["legal"],
@@ -58,7 +64,7 @@ def test_nobody_else_edits_a_moderators_profile():
     profile = make_moderator()
     for actor in (make_moderator().user, make_lead()):
         with pytest.raises(PermissionDenied):
-            services.update_moderator_profile(
+            update_moderator_profile(
                 actor=actor,
                 profile=profile,
                 expertise=["legal"],
@@ -72,7 +78,7 @@ def test_affiliated_agencies_are_replaced_and_audited():
     first, second = AgencyFactory(name="Alpha"), AgencyFactory(name="Beta")
     profile.affiliated_agencies.set([first])
 
-    services.set_affiliated_agencies(actor=profile.user, profile=profile, agencies=[second])
+    set_affiliated_agencies(actor=profile.user, profile=profile, agencies=[second])
 
     assert list(profile.affiliated_agencies.all()) == [second]
     event = AuditEvent.objects.get(action="moderator.affiliations_updated")
@@ -83,12 +89,12 @@ def test_staff_toggle_chair_rights():
     staff = make_staff()
     profile = make_moderator()
 
-    services.set_panel_chair(actor=staff, profile=profile, is_chair=True)
+    set_panel_chair(actor=staff, profile=profile, is_chair=True)
     profile.refresh_from_db()
     assert profile.is_chair
     assert roles_of(type(profile.user).objects.get(pk=profile.user_id)).panel_chair
 
-    services.set_panel_chair(actor=staff, profile=profile, is_chair=False)
+    set_panel_chair(actor=staff, profile=profile, is_chair=False)
     profile.refresh_from_db()
     assert not profile.is_chair
     assert AuditEvent.objects.filter(action="moderator.chair_changed").count() == 2
@@ -97,25 +103,25 @@ def test_staff_toggle_chair_rights():
 def test_only_staff_change_chair_rights_or_deactivate():
     profile = make_moderator()
     with pytest.raises(PermissionDenied):
-        services.set_panel_chair(actor=profile.user, profile=profile, is_chair=True)
+        set_panel_chair(actor=profile.user, profile=profile, is_chair=True)
     with pytest.raises(PermissionDenied):
-        services.deactivate_moderator(actor=profile.user, profile=profile)
+        deactivate_moderator(actor=profile.user, profile=profile)
 
 
 def test_deactivating_takes_away_the_role_and_chair_rights():
     staff = make_staff()
     profile = make_moderator(is_chair=True)
 
-    services.deactivate_moderator(actor=staff, profile=profile)
+    deactivate_moderator(actor=staff, profile=profile)
 
     profile.refresh_from_db()
     assert not profile.is_active and not profile.is_chair
     fresh_user = type(profile.user).objects.get(pk=profile.user_id)
     assert not roles_of(fresh_user).moderator
     with pytest.raises(ValidationError):
-        services.set_panel_chair(actor=staff, profile=profile, is_chair=True)
+        set_panel_chair(actor=staff, profile=profile, is_chair=True)
 
-    services.reactivate_moderator(actor=staff, profile=profile)
+    reactivate_moderator(actor=staff, profile=profile)
     profile.refresh_from_db()
     assert profile.is_active and not profile.is_chair
 

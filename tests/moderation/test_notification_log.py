@@ -124,7 +124,7 @@ def test_the_log_is_for_coram_staff_only():
 def test_an_invitation_is_logged_without_its_link_and_resent_from_the_invitations_page(
     django_capture_on_commit_callbacks,
 ):
-    from applications.services import send_invitation
+    from applications.services.invitations import send_invitation
 
     staff = staff_user()
     with django_capture_on_commit_callbacks(execute=True):

@@ -10,9 +10,15 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from lxml import html as lxml_html
 
-from moderation import services
-from moderation.models import Decision, Recommendation
-from moderation.selectors import consolidation_for
+from moderation.models.workflow import Decision, Recommendation
+from moderation.selectors.panel import consolidation_for
+from moderation.services.panel import (
+    create_meeting,
+    current_decision,
+    record_decision,
+    set_meeting_details,
+)
+from moderation.services.reviews import review_for, submit_review
 from qualitymark.audit.models import AuditEvent
 from tests.factories import MembershipFactory
 
@@ -37,9 +43,9 @@ def submit_ratings(assignment, overrides=None, *, default=MEETS, recommendation=
         if who:
             entry["strengths"] = f"{who} found strong practice on {descriptor.code}."
             entry["areas_to_develop"] = f"{who} suggests developing {descriptor.code}."
-    return services.submit_review(
+    return submit_review(
         actor=assignment.moderator.user,
-        review=services.review_for(assignment),
+        review=review_for(assignment),
         ratings=ratings,
         recommendation=recommendation or Recommendation.FULL,
         summary=f"Summary by {who or 'a moderator'}.",
@@ -61,10 +67,10 @@ def meeting_for(application, *, panel_chair, members=None, staff=None):
     """A quorate meeting (the chair and two more) with the application on its agenda."""
     staff = staff or staff_user()
     members = members if members is not None else [panel_chair, moderator(), moderator()]
-    meeting = services.create_meeting(
+    meeting = create_meeting(
         actor=staff, held_on=timezone.localdate(), chair=panel_chair, title="Spring panel"
     )
-    services.set_meeting_details(
+    set_meeting_details(
         actor=staff, meeting=meeting, members_present=members, agenda=[application]
     )
     return meeting
@@ -98,7 +104,7 @@ def decided_application(*, outcome=Recommendation.FULL, **kwargs):
         for descriptor in application.framework.descriptors.all()
     }
     suggested = consolidation_for(application).suggested_outcome
-    decision = services.record_decision(
+    decision = record_decision(
         actor=panel_chair.user,
         application=application,
         meeting=meeting,
@@ -327,7 +333,7 @@ def test_staff_arrange_a_meeting_and_the_quorum_leaves_out_conflicted_members(cl
     assert application.status == "panel"
 
     # One more member without a conflict makes it quorate.
-    services.set_meeting_details(
+    set_meeting_details(
         actor=staff_user(),
         meeting=meeting,
         members_present=[panel_chair, colleague, linked, moderator()],
@@ -503,7 +509,7 @@ def test_a_decision_is_final_and_a_correction_is_a_new_audited_record(client):
         ),
     )
     assert response.status_code == 302
-    correction = services.current_decision(application)
+    correction = current_decision(application)
     assert correction.pk != decision.pk
     assert correction.supersedes == decision
     assert correction.feedback.get(descriptor=q3).strengths == (

@@ -10,7 +10,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from moderation import services
+from moderation.services.assignments import assign_moderator
+from moderation.services.information import request_information, respond_to_information_request
 from moderation.tasks import send_moderation_reminders
 from qualitymark.audit.models import AuditEvent
 from qualitymark.notifications.models import SentEmail
@@ -32,7 +33,7 @@ def review_reminders():
 
 
 def ask(application, assignments, *, due_in=10):
-    return services.request_information(
+    return request_information(
         actor=assignments[0].moderator.user,
         application=application,
         questions=[(None, "How do you track unborn babies?")],
@@ -43,7 +44,7 @@ def ask(application, assignments, *, due_in=10):
 def answer(application, request):
     lead = application.agency.memberships.get(role="lead").user
     question = request.questions.get()
-    services.respond_to_information_request(
+    respond_to_information_request(
         actor=lead, request=request, answers={question.pk: "Weekly pre-birth tracking meeting."}
     )
 
@@ -91,7 +92,7 @@ def test_a_submitted_review_keeps_its_date_and_a_late_assignment_counts_from_its
         clock.move_to(at(2))
         request = ask(application, assignments)
         clock.move_to(at(6))
-        late = services.assign_moderator(
+        late = assign_moderator(
             actor=staff_user(),
             application=application,
             moderator=moderator(),

@@ -204,6 +204,11 @@ COVERED_ELSEWHERE: dict[str, str] = {
     "staff:email_preview": (
         "tests/moderation/test_notification_log.py::test_the_log_is_for_coram_staff_only"
     ),
+    "staff:people_list": "tests/users/test_people.py::test_people_pages_are_404_outside_staff",
+    "staff:people_detail": "tests/users/test_people.py::test_people_pages_are_404_outside_staff",
+    "staff:people_remove_staff": (
+        "tests/users/test_people.py::test_people_pages_are_404_outside_staff"
+    ),
 }
 
 

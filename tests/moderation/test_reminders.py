@@ -6,7 +6,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from moderation import services
+from moderation.services.assignments import change_due_date
+from moderation.services.information import request_information
 from moderation.tasks import send_moderation_reminders
 from qualitymark.notifications.models import SentEmail
 
@@ -53,7 +54,7 @@ def test_a_new_due_date_earns_a_new_reminder():
 
     new_due = assignment.due_on + timedelta(days=14)
     staff = application.screening.updated_by
-    services.change_due_date(actor=staff, assignment=assignment, due_on=new_due)
+    change_due_date(actor=staff, assignment=assignment, due_on=new_due)
     run_job_on(new_due - timedelta(days=1))
     run_job_on(new_due - timedelta(days=1))
     assert len(sent("review_due_soon")) == 3
@@ -62,7 +63,7 @@ def test_a_new_due_date_earns_a_new_reminder():
 def test_information_request_reminders_go_to_the_agency_once():
     application, assignments = screened_application()
     due = timezone.localdate() + timedelta(days=10)
-    services.request_information(
+    request_information(
         actor=assignments[0].moderator.user,
         application=application,
         questions=[(None, "How do you track unborn babies?")],

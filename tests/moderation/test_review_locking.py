@@ -8,7 +8,7 @@ from django.contrib.sessions.models import Session
 from django.urls import reverse
 from lxml import html as lxml_html
 
-from moderation.models import Review
+from moderation.models.workflow import Review
 from tests.accounts.helpers import sign_in, totp_code
 from tests.factories import ModeratorProfileFactory, enrol_totp
 

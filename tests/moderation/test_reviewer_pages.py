@@ -16,11 +16,14 @@ from django.urls import reverse
 from django.utils import timezone
 from lxml import html as lxml_html
 
-from applications import services as application_services
-from applications.models import Application, EvidenceFile, ScanStatus
+from applications.models.evidence import EvidenceFile, ScanStatus
+from applications.models.submissions import Application
+from applications.services.submissions import start_application
 from descriptors.services import ensure_working_framework
-from moderation import services
-from moderation.models import Assignment, InformationRequest, Recommendation, Review
+from moderation.models.workflow import Assignment, InformationRequest, Recommendation, Review
+from moderation.services.assignments import assign_moderator
+from moderation.services.information import respond_to_information_request
+from moderation.services.screening import accept_for_moderation, record_eligibility, record_fee_paid
 from qualitymark.audit.models import AuditEvent
 from qualitymark.files.storage import store_private_file
 from tests.applications.application_data import NARRATIVE
@@ -125,13 +128,13 @@ def undeclared_application(moderators=None):
     """Accepted for moderation; the moderators have not yet declared."""
     application = submitted_application()
     staff = staff_user()
-    services.record_fee_paid(
+    record_fee_paid(
         actor=staff, application=application, paid_on=timezone.localdate(), invoice_number="INV-2"
     )
-    services.record_eligibility(actor=staff, application=application, eligible=True)
+    record_eligibility(actor=staff, application=application, eligible=True)
     moderators = moderators or [moderator(), moderator()]
     assignments = [
-        services.assign_moderator(
+        assign_moderator(
             actor=staff,
             application=application,
             moderator=profile,
@@ -140,7 +143,7 @@ def undeclared_application(moderators=None):
         )
         for index, profile in enumerate(moderators)
     ]
-    application = services.accept_for_moderation(actor=staff, application=application)
+    application = accept_for_moderation(actor=staff, application=application)
     return application, assignments
 
 
@@ -290,7 +293,7 @@ def quick_assignment(profile, *, agency_name=None, due_in=21, status="in_review"
     framework = ensure_working_framework()
     agency = AgencyFactory(**({"name": agency_name} if agency_name else {}))
     lead = MembershipFactory(agency=agency, role="lead").user
-    application = application_services.start_application(
+    application = start_application(
         actor=lead, agency=agency, level_sought="full", kind="new"
     )
     Application.objects.filter(pk=application.pk).update(
@@ -722,7 +725,7 @@ def test_a_moderator_asks_the_agency_questions_with_a_due_date():
     evidence = add_evidence(
         application, section_key=request.evidence_section_key, name="tracker.pdf"
     )
-    services.respond_to_information_request(
+    respond_to_information_request(
         actor=lead,
         request=request,
         answers={item.pk: f"Answer to {item.position}" for item in request.questions.all()},

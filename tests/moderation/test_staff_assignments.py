@@ -8,8 +8,9 @@ from django.core import mail
 from django.utils import timezone
 from lxml import html as lxml_html
 
-from moderation import services
-from moderation.models import Assignment
+from moderation.models.workflow import Assignment
+from moderation.services.assignments import assign_moderator, default_due_date, remove_assignment
+from moderation.views import assignments as assignment_views
 from qualitymark.audit.models import AuditEvent
 from tests.factories import UserFactory
 
@@ -68,13 +69,13 @@ def test_the_assign_page_defaults_the_due_date_and_the_role(staff_client, applic
     tree = lxml_html.fromstring(
         staff_client.get(url("assign", application), {"moderator": candidate.pk}).content
     )
-    default = services.default_due_date()
+    default = default_due_date()
     assert tree.xpath("//input[@name='due_on_0']/@value") == [str(default.day)]
     assert tree.xpath("//input[@name='due_on_2']/@value") == [str(default.year)]
     assert tree.xpath("//input[@name='role'][@checked]/@value") == ["lead"]
     assert tree.xpath("//input[@name='moderator'][@checked]/@value") == [str(candidate.pk)]
 
-    services.assign_moderator(
+    assign_moderator(
         actor=staff, application=application, moderator=candidate, role="lead"
     )
     tree = lxml_html.fromstring(staff_client.get(url("assign", application)).content)
@@ -165,7 +166,7 @@ def test_the_assign_form_shows_what_is_wrong(staff_client, application, staff):
 
 def test_there_is_only_one_lead_and_nobody_is_assigned_twice(staff_client, application, staff):
     lead, other = moderator(), moderator()
-    services.assign_moderator(actor=staff, application=application, moderator=lead, role="lead")
+    assign_moderator(actor=staff, application=application, moderator=lead, role="lead")
 
     summary, beside = errors(
         staff_client.post(url("assign", application), assign_data(other, "lead"))
@@ -190,7 +191,7 @@ def test_a_service_refusal_is_shown_on_the_form(staff_client, application, staff
     def refuse(**kwargs):
         raise ValidationError("This moderator is not active.")
 
-    monkeypatch.setattr(services, "assign_moderator", refuse)
+    monkeypatch.setattr(assignment_views, "assign_moderator", refuse)
     summary, _ = errors(staff_client.post(url("assign", application), assign_data(profile)))
     assert summary == ["This moderator is not active."]
 
@@ -289,7 +290,7 @@ def test_staff_remove_a_moderator_with_a_reason_and_they_are_told(
 def test_after_removing_a_moderator_the_suggestion_offers_a_replacement(staff_client, staff):
     application, assignments = screened_application(staff=staff)
     replacement = moderator()
-    services.remove_assignment(actor=staff, assignment=assignments[0], reason="Unwell.")
+    remove_assignment(actor=staff, assignment=assignments[0], reason="Unwell.")
 
     tree = lxml_html.fromstring(staff_client.get(url("application", application)).content)
     suggestion = " ".join(tree.xpath("string(//*[@id='suggestion'])").split())
@@ -301,7 +302,7 @@ def test_after_removing_a_moderator_the_suggestion_offers_a_replacement(staff_cl
         {
             "moderator": replacement.pk,
             "role": "lead",
-            **date_fields("due_on", services.default_due_date()),
+            **date_fields("due_on", default_due_date()),
         },
     )
     assert response.status_code == 302

@@ -12,9 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from moderation import services
-from moderation.models import Award
+from moderation.models.awards import Award
 from moderation.services.awards import add_months, expire_awards
+from moderation.services.information import request_information
+from moderation.services.panel import create_meeting
 from qualitymark.users.models import User
 
 from .builders import chair, screened_application, staff_user, submitted_application
@@ -52,7 +53,7 @@ def test_late_and_unpaid_work_is_counted_and_each_figure_links_to_its_list():
         unpaid = submitted_application()
         late, late_assignments = screened_application(staff=staff)
         paused, paused_assignments = screened_application(staff=staff)
-        asked = services.request_information(
+        asked = request_information(
             actor=paused_assignments[0].moderator.user,
             application=paused,
             questions=[(None, "Your tracking figures?")],
@@ -145,10 +146,10 @@ def test_next_panel_meetings_with_their_agenda():
     panel_chair = chair()
     today = timezone.localdate()
     with time_machine.travel(morning(today - timedelta(days=20)), tick=False):
-        services.create_meeting(
+        create_meeting(
             actor=staff, held_on=today - timedelta(days=10), chair=panel_chair
         )
-    services.create_meeting(
+    create_meeting(
         actor=staff, held_on=today + timedelta(days=10), chair=panel_chair, title="Spring panel"
     )
     html = client_for(staff).get(HOME).content.decode()

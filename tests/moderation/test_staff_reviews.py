@@ -7,8 +7,10 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from moderation import services
-from moderation.models import InformationQuestion, InformationRequest, Recommendation
+from moderation.models.workflow import InformationQuestion, InformationRequest, Recommendation
+from moderation.services.assignments import remove_assignment
+from moderation.services.information import request_information, respond_to_information_request
+from moderation.services.reviews import amend_review, review_for, save_review_draft
 from qualitymark.audit.models import AuditEvent
 from tests.factories import ModeratorProfileFactory
 
@@ -34,7 +36,7 @@ def test_staff_see_every_review_including_drafts_and_amendments(staff_client, st
     application, assignments = screened_application(staff=staff)
     first, second = assignments
     review = submit_review(first, value=1, recommendation=Recommendation.WORKING_TOWARDS)
-    services.amend_review(
+    amend_review(
         actor=first.moderator.user,
         review=review,
         ratings=ratings_for(application, 2),
@@ -42,8 +44,8 @@ def test_staff_see_every_review_including_drafts_and_amendments(staff_client, st
         summary="Re-read Q4: it is met.",
         reason="Missed the carer support policy.",
     )
-    draft = services.review_for(second)
-    services.save_review_draft(
+    draft = review_for(second)
+    save_review_draft(
         actor=second.moderator.user,
         review=draft,
         ratings={},
@@ -134,7 +136,7 @@ def test_staff_move_an_application_to_panel_once_every_review_is_in(staff_client
     assert application.status == "in_review"
 
     # The third moderator cannot finish: taking them off leaves two submitted reviews.
-    services.remove_assignment(actor=staff, assignment=assignments[2], reason="Unwell.")
+    remove_assignment(actor=staff, assignment=assignments[2], reason="Unwell.")
     response = staff_client.post(url("open_panel", application))
     assert response.status_code == 302
     application.refresh_from_db()
@@ -145,7 +147,7 @@ def test_staff_move_an_application_to_panel_once_every_review_is_in(staff_client
 def test_too_few_moderators_is_explained(staff_client, staff):
     application, assignments = screened_application(staff=staff)
     submit_review(assignments[0])
-    services.remove_assignment(actor=staff, assignment=assignments[1], reason="Conflict found.")
+    remove_assignment(actor=staff, assignment=assignments[1], reason="Conflict found.")
     page = text_of(staff_client.get(url("open_panel", application)))
     assert "needs at least 2 moderators" in page
     staff_client.post(url("open_panel", application))
@@ -203,7 +205,7 @@ def test_staff_ask_the_agency_questions_and_the_agency_is_told(
     page = text_of(staff_client.get(url("application", application)))
     assert "How many carer households did you approve in 2025?" in page
     assert "Waiting for the agency" in page
-    services.respond_to_information_request(
+    respond_to_information_request(
         actor=lead,
         request=request,
         answers={questions[0].pk: "Eleven.", questions[1].pk: "Attached."},
@@ -259,7 +261,7 @@ def test_questions_can_only_be_asked_while_the_application_is_in_review(staff_cl
     assert not InformationRequest.objects.exists()
 
     application, _ = screened_application(staff=staff)
-    services.request_information(
+    request_information(
         actor=staff,
         application=application,
         questions=[(None, "First question")],

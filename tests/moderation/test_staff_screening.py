@@ -12,9 +12,15 @@ from django.urls import reverse
 from django.utils import timezone
 from lxml import html as lxml_html
 
-from applications.models import EvidenceFile, ScanStatus
-from moderation import services
-from moderation.models import Assignment, Screening
+from applications.models.evidence import EvidenceFile, ScanStatus
+from moderation.models.workflow import Assignment, Screening
+from moderation.services.assignments import assign_moderator, default_due_date
+from moderation.services.screening import (
+    record_eligibility,
+    record_fee_paid,
+    return_to_agency,
+    waive_fee,
+)
 from qualitymark.audit.models import AuditEvent
 from qualitymark.files.storage import store_private_file
 
@@ -52,7 +58,7 @@ def test_every_page_is_404_for_agency_people_and_moderators(client):
     application = submitted_application()
     staff = staff_user()
     assigned = moderator()
-    assignment = services.assign_moderator(
+    assignment = assign_moderator(
         actor=staff, application=application, moderator=assigned, role="lead"
     )
     lead = application.agency.memberships.get(role="lead").user
@@ -68,7 +74,7 @@ def test_every_page_is_404_for_agency_people_and_moderators(client):
 
 def test_every_page_opens_for_staff(staff_client, staff):
     application = submitted_application()
-    assignment = services.assign_moderator(
+    assignment = assign_moderator(
         actor=staff, application=application, moderator=moderator(), role="lead"
     )
     in_review, assignments = screened_application(staff=staff)
@@ -84,7 +90,7 @@ def test_every_page_opens_for_staff(staff_client, staff):
 
 
 def test_an_application_that_is_still_a_draft_is_not_found(staff_client, application, staff):
-    services.return_to_agency(actor=staff, application=application, reason="Add the 2025 data.")
+    return_to_agency(actor=staff, application=application, reason="Add the 2025 data.")
     assert staff_client.get(url("application", application)).status_code == 404
 
 
@@ -101,10 +107,10 @@ def test_the_screening_queue_lists_submitted_applications_oldest_first(staff_cli
     older = submitted_application()
     newer = submitted_application()
     screened, _ = screened_application(staff=staff)
-    services.record_fee_paid(
+    record_fee_paid(
         actor=staff, application=newer, paid_on=TODAY(), invoice_number="INV-77"
     )
-    services.assign_moderator(actor=staff, application=newer, moderator=moderator(), role="lead")
+    assign_moderator(actor=staff, application=newer, moderator=moderator(), role="lead")
 
     response = staff_client.get(reverse("staff:screening"))
 
@@ -192,7 +198,7 @@ def test_the_application_page_offers_a_suggestion_that_assigns_in_one_click(
     assignment = Assignment.objects.get(application=application)
     assert assignment.role == "lead"
     assert assignment.moderator in (first, second)
-    assert assignment.due_on == services.default_due_date()
+    assert assignment.due_on == default_due_date()
     assert [message.to for message in mail.outbox] == [[assignment.moderator.user.email]]
 
 
@@ -256,7 +262,7 @@ def test_the_fee_form_shows_what_is_missing(staff_client, application):
 
 
 def test_the_fee_page_shows_what_was_recorded_before(staff_client, application, staff):
-    services.waive_fee(actor=staff, application=application, reason="Charity partner.")
+    waive_fee(actor=staff, application=application, reason="Charity partner.")
     tree = lxml_html.fromstring(staff_client.get(url("fee", application)).content)
     assert tree.xpath("//input[@name='fee_status'][@checked]/@value") == ["waived"]
     assert tree.xpath("//textarea[@name='reason']")[0].text_content().strip() == (
@@ -323,13 +329,13 @@ def test_accept_lists_what_is_missing_and_refuses(staff_client, application):
 def test_staff_accept_a_screened_application(
     staff_client, application, staff, django_capture_on_commit_callbacks
 ):
-    services.record_fee_paid(
+    record_fee_paid(
         actor=staff, application=application, paid_on=TODAY(), invoice_number="INV-3"
     )
-    services.record_eligibility(actor=staff, application=application, eligible=True)
+    record_eligibility(actor=staff, application=application, eligible=True)
     lead, second = moderator(), moderator()
-    services.assign_moderator(actor=staff, application=application, moderator=lead, role="lead")
-    services.assign_moderator(actor=staff, application=application, moderator=second, role="second")
+    assign_moderator(actor=staff, application=application, moderator=lead, role="lead")
+    assign_moderator(actor=staff, application=application, moderator=second, role="second")
     mail.outbox.clear()
 
     page = text_of(staff_client.get(url("accept", application)))
@@ -445,7 +451,7 @@ def _applications(count: int, staff) -> list:
     for index in range(count):
         application = submitted_application()
         if index % 2:
-            services.record_fee_paid(
+            record_fee_paid(
                 actor=staff, application=application, paid_on=TODAY(), invoice_number="INV"
             )
         applications.append(application)
@@ -469,7 +475,7 @@ def test_lists_run_a_fixed_number_of_queries(
 
 def _assign(application, staff, count: int) -> None:
     for _ in range(count):
-        services.assign_moderator(
+        assign_moderator(
             actor=staff,
             application=application,
             moderator=moderator(),

@@ -7,9 +7,26 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from applications.lifecycle import TransitionNotAllowed
-from moderation import services
-from moderation.models import Recommendation
-from moderation.selectors import consolidation_for, reviews_visible_to
+from moderation.models.workflow import Recommendation
+from moderation.selectors.panel import consolidation_for
+from moderation.selectors.workflow import reviews_visible_to
+from moderation.services import reviews as reviews_services
+from moderation.services.assignments import (
+    assign_moderator,
+    change_due_date,
+    remove_assignment,
+    suggested_pair,
+)
+from moderation.services.information import request_information, respond_to_information_request
+from moderation.services.panel import (
+    correct_decision,
+    create_meeting,
+    current_decision,
+    record_decision,
+    set_meeting_details,
+)
+from moderation.services.reviews import amend_review, review_for
+from moderation.services.screening import accept_for_moderation, return_to_agency
 from qualitymark.audit.models import AuditEvent
 
 from .builders import (
@@ -29,7 +46,7 @@ def test_screening_needs_fee_eligibility_and_two_unconflicted_moderators():
     application = submitted_application()
     staff = staff_user()
     with pytest.raises(ValidationError) as problems:
-        services.accept_for_moderation(actor=staff, application=application)
+        accept_for_moderation(actor=staff, application=application)
     assert "Record the fee as paid or waived" in problems.value.messages
     assert "Assign at least 2 moderators" in problems.value.messages
 
@@ -38,8 +55,8 @@ def test_return_to_agency_unlocks_the_application_and_clears_the_declaration():
     application = submitted_application()
     staff = staff_user()
     with pytest.raises(ValidationError):
-        services.return_to_agency(actor=staff, application=application, reason="")
-    application = services.return_to_agency(
+        return_to_agency(actor=staff, application=application, reason="")
+    application = return_to_agency(
         actor=staff, application=application, reason="Please add your 2025 data."
     )
     application.refresh_from_db()
@@ -72,12 +89,12 @@ def test_full_workflow_to_decision():
     panel_chair = chair()
     staff = staff_user()
     members = [panel_chair, moderator(), moderator()]
-    meeting = services.create_meeting(actor=staff, held_on=timezone.localdate(), chair=panel_chair)
-    services.set_meeting_details(
+    meeting = create_meeting(actor=staff, held_on=timezone.localdate(), chair=panel_chair)
+    set_meeting_details(
         actor=staff, meeting=meeting, members_present=members, agenda=[application]
     )
     with pytest.raises(ValidationError):
-        services.record_decision(
+        record_decision(
             actor=panel_chair.user,
             application=application,
             meeting=meeting,
@@ -85,7 +102,7 @@ def test_full_workflow_to_decision():
             rationale="Solid but developing.",
             feedback={},
         )
-    decision = services.record_decision(
+    decision = record_decision(
         actor=panel_chair.user,
         application=application,
         meeting=meeting,
@@ -99,7 +116,7 @@ def test_full_workflow_to_decision():
     with pytest.raises(TypeError):
         decision.save()
 
-    correction = services.correct_decision(
+    correction = correct_decision(
         actor=panel_chair.user,
         decision=decision,
         outcome=Recommendation.FULL,
@@ -108,14 +125,14 @@ def test_full_workflow_to_decision():
         correction_reason="Typo in Q3 feedback.",
     )
     assert correction.supersedes == decision
-    assert services.current_decision(application) == correction
+    assert current_decision(application) == correction
 
 
 def test_a_moderator_cannot_review_someone_elses_assignment():
     application, assignments = screened_application()
-    review = services.review_for(assignments[0])
+    review = review_for(assignments[0])
     with pytest.raises(PermissionDenied):
-        services.submit_review(
+        reviews_services.submit_review(
             actor=assignments[1].moderator.user,
             review=review,
             ratings=ratings_for(application, 2),
@@ -127,7 +144,7 @@ def test_a_moderator_cannot_review_someone_elses_assignment():
 def test_amendments_are_kept_until_the_panel_opens():
     application, assignments = screened_application()
     review = submit_review(assignments[0], value=1, recommendation=Recommendation.WORKING_TOWARDS)
-    amended = services.amend_review(
+    amended = amend_review(
         actor=assignments[0].moderator.user,
         review=review,
         ratings=ratings_for(application, 2),
@@ -139,7 +156,7 @@ def test_amendments_are_kept_until_the_panel_opens():
     assert [s["recommendation"] for s in snapshots] == ["working_towards", "full"]
     submit_review(assignments[1])
     with pytest.raises(PermissionDenied):
-        services.amend_review(
+        amend_review(
             actor=assignments[0].moderator.user,
             review=amended,
             ratings=ratings_for(application, 3),
@@ -151,7 +168,7 @@ def test_amendments_are_kept_until_the_panel_opens():
 
 def test_information_request_pauses_and_resumes_review():
     application, assignments = screened_application()
-    request = services.request_information(
+    request = request_information(
         actor=assignments[0].moderator.user,
         application=application,
         questions=[(application.framework.descriptors.get(number=3), "How many carers?")],
@@ -161,7 +178,7 @@ def test_information_request_pauses_and_resumes_review():
     assert application.status == "information_requested"
     lead = application.agency.memberships.get(role="lead").user
     question = request.questions.get()
-    services.respond_to_information_request(
+    respond_to_information_request(
         actor=lead, request=request, answers={question.pk: "Eleven households."}
     )
     application.refresh_from_db()
@@ -173,17 +190,17 @@ def test_a_conflicted_moderator_cannot_be_assigned():
     conflicted = moderator()
     conflicted.affiliated_agencies.add(application.agency)
     with pytest.raises(ValidationError, match="cannot review"):
-        services.assign_moderator(
+        assign_moderator(
             actor=staff_user(), application=application, moderator=conflicted, role="lead"
         )
-    suggestion = services.suggested_pair(application)
+    suggestion = suggested_pair(application)
     assert conflicted not in [candidate.moderator for candidate in suggestion]
 
 
 def test_withdraw_is_refused_after_decision():
     application = submitted_application()
     lead = application.agency.memberships.get(role="lead").user
-    from applications.services import withdraw_application
+    from applications.services.submissions import withdraw_application
 
     withdraw_application(actor=lead, application=application, reason="Not ready.")
     application.refresh_from_db()
@@ -195,17 +212,17 @@ def test_a_removed_moderator_is_not_suggested_as_their_own_replacement():
     application, assignments = screened_application()
     staff = staff_user()
     moderator()  # someone free to replace them
-    removed = services.remove_assignment(
+    removed = remove_assignment(
         actor=staff, assignment=assignments[1], reason="On leave."
     )
-    suggested = [candidate.moderator for candidate in services.suggested_pair(application)]
+    suggested = [candidate.moderator for candidate in suggested_pair(application)]
     assert removed.moderator not in suggested
 
 
 def test_due_dates_cannot_move_into_the_past():
     application, assignments = screened_application()
     with pytest.raises(ValidationError) as error:
-        services.change_due_date(
+        change_due_date(
             actor=staff_user(),
             assignment=assignments[0],
             due_on=timezone.localdate() - timedelta(days=1),
@@ -216,7 +233,7 @@ def test_due_dates_cannot_move_into_the_past():
 def test_the_last_review_during_an_information_request_goes_to_panel_on_the_answer():
     application, assignments = screened_application()
     submit_review(assignments[0])
-    request = services.request_information(
+    request = request_information(
         actor=assignments[1].moderator.user,
         application=application,
         questions=[(None, "Can you send the tracking report?")],
@@ -226,7 +243,7 @@ def test_the_last_review_during_an_information_request_goes_to_panel_on_the_answ
     application.refresh_from_db()
     assert application.status == "information_requested"
     lead = application.agency.memberships.get(role="lead").user
-    services.respond_to_information_request(
+    respond_to_information_request(
         actor=lead, request=request, answers={request.questions.get().pk: "Attached."}
     )
     application.refresh_from_db()
@@ -240,7 +257,7 @@ def test_a_second_request_waits_for_the_first_answer():
         questions=[(None, "Question?")],
         due_on=timezone.localdate() + timedelta(days=7),
     )
-    services.request_information(application=application, **ask)
+    request_information(application=application, **ask)
     application.refresh_from_db()
     with pytest.raises((ValidationError, PermissionDenied)):
-        services.request_information(application=application, **ask)
+        request_information(application=application, **ask)

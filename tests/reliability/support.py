@@ -223,15 +223,15 @@ def new_queue() -> str:
 def ready_to_submit(lead):
     """A draft of the lead's agency with every section answered and the
     declaration signed: one click from submitted."""
-    from applications import services as application_services
-    from applications.models import SectionAnswer
+    from applications.models.submissions import SectionAnswer
     from applications.sections import form_kwargs
-    from applications.selectors import application_overview
+    from applications.selectors.submissions import application_overview
+    from applications.services.submissions import save_section, sign_declaration, start_application
     from descriptors.services import ensure_working_framework
     from tests.applications.application_data import section_answers
 
     ensure_working_framework()
-    application = application_services.start_application(
+    application = start_application(
         actor=lead, agency=lead.memberships.first().agency, level_sought="full", kind="new"
     )
     for row in application_overview(application).rows:
@@ -241,11 +241,11 @@ def ready_to_submit(lead):
             **form_kwargs(row.section),
         )
         assert form.is_valid(), form.errors
-        application_services.save_section(
+        save_section(
             actor=lead, application=application, key=row.key, data=form.answer_data(),
             state=SectionAnswer.State.COMPLETED, expected_version=0,
         )
-    application_services.sign_declaration(
+    sign_declaration(
         actor=lead, application=application, name="Pat Lead", role="Head of Service"
     )
     return application

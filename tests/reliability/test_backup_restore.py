@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from moderation.models import Certificate
+from moderation.models.awards import Certificate
 from qualitymark.files.storage import private_storage
 from tests.awards.builders import Panel
 

@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from moderation.models import Award, Certificate
+from moderation.models.awards import Award, Certificate
 from qualitymark.core.models import OutboxJob
 from qualitymark.core.outbox import run_job, sweep
 from qualitymark.notifications.models import EmailStatus, SentEmail

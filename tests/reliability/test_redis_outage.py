@@ -13,8 +13,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from moderation import services
-from moderation.models import Award, Decision
+from moderation.models.awards import Award
+from moderation.models.workflow import Decision
+from moderation.services.assignments import assign_moderator
+from moderation.services.screening import record_eligibility, record_fee_paid
 from qualitymark.core.models import OutboxJob
 from qualitymark.core.outbox import sweep
 from qualitymark.notifications.models import EmailStatus, SentEmail
@@ -35,12 +37,12 @@ SLOW_SECONDS = 5.0
 def screenable_application(staff):
     """Submitted, with the fee, eligibility and two moderators recorded."""
     application = submitted_application()
-    services.record_fee_paid(
+    record_fee_paid(
         actor=staff, application=application, paid_on=timezone.localdate(), invoice_number="I-9"
     )
-    services.record_eligibility(actor=staff, application=application, eligible=True)
+    record_eligibility(actor=staff, application=application, eligible=True)
     for profile, role in ((moderator(), "lead"), (moderator(), "second")):
-        services.assign_moderator(
+        assign_moderator(
             actor=staff, application=application, moderator=profile, role=role
         )
     return application

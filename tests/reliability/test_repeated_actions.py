@@ -10,8 +10,9 @@ import requests
 from django.urls import reverse
 from django.utils import timezone
 
-from moderation import services
-from moderation.models import Award
+from moderation.models.awards import Award
+from moderation.services.assignments import assign_moderator
+from moderation.services.screening import record_eligibility, record_fee_paid
 from qualitymark.audit.models import AuditEvent
 from qualitymark.notifications.models import SentEmail
 from tests.awards.builders import Panel
@@ -85,12 +86,12 @@ def test_a_second_publish_shows_the_award(client):
 def test_a_second_accept_shows_the_application(client):
     staff = staff_user()
     application = submitted_application()
-    services.record_fee_paid(
+    record_fee_paid(
         actor=staff, application=application, paid_on=timezone.localdate(), invoice_number="I-1"
     )
-    services.record_eligibility(actor=staff, application=application, eligible=True)
+    record_eligibility(actor=staff, application=application, eligible=True)
     for profile, role in ((moderator(), "lead"), (moderator(), "second")):
-        services.assign_moderator(
+        assign_moderator(
             actor=staff, application=application, moderator=profile, role=role
         )
     client.force_login(staff)

@@ -11,7 +11,7 @@ import psycopg2
 import pytest
 from django.db import OperationalError, connection, connections, transaction
 
-from moderation.models import Award, Certificate
+from moderation.models.awards import Award, Certificate
 from qualitymark.core.models import OutboxJob
 from qualitymark.core.outbox import sweep
 from qualitymark.notifications.models import EmailStatus, SentEmail

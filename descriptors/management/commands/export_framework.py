@@ -2,7 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from descriptors.io import EXTENSIONS, FORMATS, dump_framework
+from descriptors.framework_data import EXTENSIONS, FORMATS
+from descriptors.io import dump_framework
 from descriptors.selectors import current_framework, framework_by_name
 
 

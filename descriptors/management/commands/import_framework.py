@@ -1,7 +1,8 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from descriptors.io import FORMATS, FrameworkFileError, read_framework_file
+from descriptors.framework_data import FORMATS, FrameworkFileError
+from descriptors.io import read_framework_file
 from descriptors.services import import_framework
 
 

@@ -146,6 +146,21 @@ def govuk_error_summary(form):
     return {"items": summary_items(form)}
 
 
+def _widget_classes(kind: str, *, has_errors: bool, width: str | None) -> list[str]:
+    classes = {
+        "input": ["govuk-input"],
+        "password": ["govuk-input", "govuk-password-input__input", "govuk-js-password-input-input"],
+        "textarea": ["govuk-textarea"],
+        "select": ["govuk-select"],
+        "checkbox": ["govuk-checkboxes__input"],
+    }.get(kind, [])
+    if has_errors and kind in {"input", "password", "textarea", "select"}:
+        classes.append(f"{classes[0]}--error")
+    if width:
+        classes.append(width)
+    return classes
+
+
 @register.inclusion_tag("allauth/govuk/field.html")
 def govuk_field(field, label=None, hint=None, autocomplete=None, width=None, inputmode=None):
     """One GOV.UK form group. `hint=""` hides the field's help text; `width` adds
@@ -162,18 +177,7 @@ def govuk_field(field, label=None, hint=None, autocomplete=None, width=None, inp
     if errors:
         describedby.append(f"{field_id}-error")
 
-    classes = {
-        "input": ["govuk-input"],
-        "password": ["govuk-input", "govuk-password-input__input", "govuk-js-password-input-input"],
-        "textarea": ["govuk-textarea"],
-        "select": ["govuk-select"],
-        "checkbox": ["govuk-checkboxes__input"],
-    }.get(kind, [])
-    if errors and kind in {"input", "password", "textarea", "select"}:
-        classes.append(f"{classes[0]}--error")
-    if width:
-        classes.append(width)
-
+    classes = _widget_classes(kind, has_errors=bool(errors), width=width)
     widget = copy.copy(field.field.widget)
     # GOV.UK: labels and hints, never placeholders.
     widget.attrs = {key: value for key, value in widget.attrs.items() if key != "placeholder"}

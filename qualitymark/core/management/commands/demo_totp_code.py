@@ -4,7 +4,7 @@ from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from qualitymark.core.demo import DEMO_TOTP_SECRET
+from qualitymark.core.demo_people import DEMO_TOTP_SECRET
 
 TOTP_PERIOD = getattr(settings, "MFA_TOTP_PERIOD", 30)
 

@@ -1,13 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
-from qualitymark.core.demo import (
-    DEMO_AWARDS,
-    DEMO_IN_PROGRESS,
-    DEMO_PASSWORD,
-    DEMO_PEOPLE,
-    seed_demo,
-)
+from qualitymark.core.demo import DEMO_AWARDS, DEMO_IN_PROGRESS, seed_demo
+from qualitymark.core.demo_people import DEMO_PASSWORD, DEMO_PEOPLE
 
 
 class Command(BaseCommand):

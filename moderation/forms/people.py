@@ -1,9 +1,9 @@
 from crispy_forms_gds.layout import Field, Fluid
 from django import forms
 
-from applications.forms import gds_helper
+from qualitymark.core.forms import gds_helper
 
-from .selectors import ROLE_FILTERS
+from ..selectors.people import ROLE_FILTERS
 
 
 class PeopleFilterForm(forms.Form):

@@ -1,21 +1,18 @@
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from applications.forms import ConfirmForm
-from applications.models import Invitation
-from applications.selectors import memberships_of_user
-from moderation.models import ModeratorProfile
-from qualitymark.core.forms import apply_errors, posted
+from applications.models.agencies import Invitation
+from applications.selectors.agencies import memberships_of_user
+from qualitymark.core.forms import ConfirmForm, posted, submit_form
 from qualitymark.core.permissions import staff_required
+from qualitymark.users import services
+from qualitymark.users.roles import roles_of
 
-from . import services
-from .forms import PeopleFilterForm
-from .roles import roles_of
-from .selectors import annotated_role_names, people_visible_to
+from ..forms.people import PeopleFilterForm
+from ..models.profiles import ModeratorProfile
+from ..selectors.people import annotated_role_names, people_visible_to
 
 
 @staff_required
@@ -56,14 +53,14 @@ def people_remove_staff(request, pk):
     person = get_object_or_404(people_visible_to(request.user), pk=pk, is_coram_staff=True)
     back_url = reverse("staff:people_detail", args=[person.pk])
     form = ConfirmForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.revoke_coram_staff(actor=request.user, user=person)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, f"{person.get_full_name()} is no longer Coram staff.")
-            return redirect(back_url)
+    if done := submit_form(
+        request,
+        form,
+        lambda: services.revoke_coram_staff(actor=request.user, user=person),
+        success=f"{person.get_full_name()} is no longer Coram staff.",
+        then=back_url,
+    ):
+        return done
     return render(
         request,
         "applications/confirm_page.html",

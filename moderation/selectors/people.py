@@ -1,7 +1,12 @@
+"""Every account and the roles it holds, for Coram staff's people pages."""
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from .models import User
-from .roles import roles_of
+from applications.models.agencies import Membership
+from qualitymark.users.models import User
+from qualitymark.users.roles import roles_of
+
+from ..models.profiles import ModeratorProfile
 
 ROLE_FILTERS = {
     "coram_staff": "Coram staff",
@@ -17,9 +22,6 @@ def people_visible_to(actor, *, query: str = "", role: str = "") -> QuerySet[Use
     """Every account for Coram staff; nobody for anyone else."""
     if not roles_of(actor).coram_staff:
         return User.objects.none()
-    from applications.models import Membership
-    from moderation.models import ModeratorProfile
-
     active_memberships = Membership.objects.filter(
         user=OuterRef("pk"), is_active=True, agency__is_active=True
     )

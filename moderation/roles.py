@@ -1,0 +1,40 @@
+"""The moderator and panel chair roles, registered with qualitymark.users from
+ModerationConfig.ready so that the project package never imports this app."""
+
+from applications.models.agencies import Invitation
+from qualitymark.users.role_grants import register_role_grant
+from qualitymark.users.roles import register_role_reader
+
+from .models.profiles import ModeratorProfile
+
+MODERATOR = Invitation.Role.MODERATOR
+PANEL_CHAIR = Invitation.Role.PANEL_CHAIR
+
+
+def read_moderator_roles(user) -> dict:
+    profile = (
+        ModeratorProfile.objects.filter(user=user, is_active=True)
+        .values_list("is_chair", flat=True)
+        .first()
+    )
+    return {"moderator": profile is not None, "panel_chair": bool(profile)}
+
+
+def holds_moderator_role(*, user, role: str, agency=None) -> bool:
+    profile = ModeratorProfile.objects.filter(user=user, is_active=True).first()
+    if role == PANEL_CHAIR:
+        return profile is not None and profile.is_chair
+    return profile is not None
+
+
+def grant_moderator_role(*, actor, user, role: str, agency=None) -> ModeratorProfile:
+    from .services.profiles import grant_moderator
+
+    return grant_moderator(actor=actor, user=user, as_chair=role == PANEL_CHAIR)
+
+
+def register_moderator_roles() -> None:
+    register_role_reader(read_moderator_roles, fields=("moderator", "panel_chair"))
+    register_role_grant(
+        MODERATOR, PANEL_CHAIR, grant=grant_moderator_role, holds=holds_moderator_role
+    )

@@ -1,0 +1,187 @@
+"""Coram staff screening an application: fee, eligibility, then accept or return."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+
+from applications.lifecycle import Status, TransitionNotAllowed
+from qualitymark.core.forms import ConfirmForm, apply_errors, posted
+from qualitymark.core.permissions import staff_required
+
+from ..forms.staff import EligibilityForm, FeeForm, ReasonForm
+from ..models.workflow import FeeStatus
+from ..services import screening as screening_services
+from ..services.screening import (
+    accept_for_moderation,
+    acceptance_problems,
+    record_fee_paid,
+    waive_fee,
+)
+from .staff import (
+    GET_AND_POST,
+    _application,
+    _application_url,
+    _assignment_rows,
+    _moved_on,
+    _page,
+    _screening,
+)
+
+
+def _screening_closed(request, application):
+    return _moved_on(request, application, "its fee and eligibility can no longer be changed")
+
+
+@staff_required
+@GET_AND_POST
+def record_fee(request, pk):
+    application = _application(request, pk)
+    if application.status != Status.SUBMITTED:
+        return _screening_closed(request, application)
+    screening = _screening(application)
+    initial = {}
+    if screening is not None and screening.fee_settled:
+        initial = {
+            "fee_status": screening.fee_status,
+            "paid_on": screening.fee_paid_on,
+            "invoice_number": screening.invoice_number,
+            "reason": screening.fee_waiver_reason,
+        }
+    form = FeeForm(posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["fee_status"] == FeeStatus.PAID:
+                record_fee_paid(
+                    actor=request.user,
+                    application=application,
+                    paid_on=data["paid_on"],
+                    invoice_number=data["invoice_number"],
+                )
+                message = f"The fee for {application.reference} is recorded as paid."
+            else:
+                waive_fee(
+                    actor=request.user, application=application, reason=data["reason"]
+                )
+                message = f"The fee for {application.reference} is recorded as waived."
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, message)
+            return redirect(_application_url(application))
+    return _page(request, application, "fee.html", form=form)
+
+
+@staff_required
+@GET_AND_POST
+def record_eligibility(request, pk):
+    application = _application(request, pk)
+    if application.status != Status.SUBMITTED:
+        return _screening_closed(request, application)
+    screening = _screening(application)
+    initial = {}
+    if screening is not None and (screening.eligibility_confirmed or screening.eligibility_notes):
+        initial = {
+            "eligible": "yes" if screening.eligibility_confirmed else "no",
+            "notes": screening.eligibility_notes,
+        }
+    form = EligibilityForm(posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            screening_services.record_eligibility(
+                actor=request.user,
+                application=application,
+                eligible=form.cleaned_data["eligible"],
+                notes=form.cleaned_data["notes"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            if form.cleaned_data["eligible"]:
+                messages.success(request, f"{application.agency.name} is recorded as eligible.")
+            else:
+                messages.success(
+                    request,
+                    f"{application.agency.name} is recorded as not eligible. You can return "
+                    "the application to the agency.",
+                )
+            return redirect(_application_url(application))
+    return _page(request, application, "eligibility.html", form=form)
+
+
+# --- Accept or return ---------------------------------------------------------------------------
+
+
+def _already_screened(request, application):
+    return _moved_on(request, application, "it can no longer be accepted or returned to the agency")
+
+
+@staff_required
+@GET_AND_POST
+def accept(request, pk):
+    application = _application(request, pk)
+    if application.status != Status.SUBMITTED:
+        return _already_screened(request, application)
+    form = ConfirmForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            accept_for_moderation(actor=request.user, application=application)
+        except ValidationError as error:
+            apply_errors(form, error)
+        except TransitionNotAllowed as error:
+            application.refresh_from_db()
+            if application.status != Status.SUBMITTED:  # a concurrent click got there first
+                return _already_screened(request, application)
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                f"Application {application.reference} has been accepted for moderation. "
+                "The agency and the moderators have been told by e-mail.",
+            )
+            return redirect(_application_url(application))
+    problems = acceptance_problems(application)
+    return _page(
+        request,
+        application,
+        "accept.html",
+        form=form,
+        problems=problems,
+        assignment_rows=_assignment_rows(application),
+    )
+
+
+@staff_required
+@GET_AND_POST
+def return_to_agency(request, pk):
+    application = _application(request, pk)
+    if application.status != Status.SUBMITTED:
+        return _already_screened(request, application)
+    form = ReasonForm(
+        posted(request),
+        label="What does the agency need to change?",
+        help_text="The agency's leads get this in an e-mail. Explain what is missing or "
+        "what to change, without naming any child, carer or birth family member.",
+        missing="Enter what the agency needs to change",
+        submit_label="Return application",
+        warning=True,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            screening_services.return_to_agency(
+                actor=request.user, application=application, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        except TransitionNotAllowed as error:
+            form.add_error(None, str(error))
+        else:
+            # A returned application is a draft again: it leaves the staff pages
+            # until the agency resubmits it.
+            messages.success(
+                request,
+                f"Application {application.reference} has been returned to "
+                f"{application.agency.name}. Its leads have been told by e-mail.",
+            )
+            return redirect("staff:screening")
+    return _page(request, application, "return.html", form=form)
