@@ -59,17 +59,6 @@ def preview_context() -> dict:
         declaration_details="I chaired a training day for the agency's fostering team in 2024.",
         removal_reason="On leave until the end of the month.",
     )
-    descriptor = Descriptor(number=3, title="Recruiting, assessing and preparing carers")
-    questions = [
-        SimpleNamespace(
-            descriptor=descriptor,
-            question="How many early permanence carers "
-            "did you approve last year, and how long did assessment take?",
-        ),
-        SimpleNamespace(
-            descriptor=None, question="Please send your tracking meeting's terms of reference."
-        ),
-    ]
     site = settings.SITE_URL
     return {
         "site_url": site,
@@ -80,9 +69,7 @@ def preview_context() -> dict:
         "application": application,
         "assignment": assignment,
         "reason": "The fee band for a partnership of three agencies applies; please resubmit.",
-        "request": SimpleNamespace(
-            due_on=today + timedelta(days=14), questions=SimpleNamespace(all=lambda: questions)
-        ),
+        "request": _information_request(today),
         "decision": Decision(
             outcome="working_towards",
             correction_reason="The first record named the wrong level.",
@@ -101,6 +88,23 @@ def preview_context() -> dict:
         "award_url": f"{site}/agency/severn-heart-adoption/awards/12/",
         **_invitation_context(agency, staff),
     }
+
+
+def _information_request(today) -> SimpleNamespace:
+    descriptor = Descriptor(number=3, title="Recruiting, assessing and preparing carers")
+    questions = [
+        SimpleNamespace(
+            descriptor=descriptor,
+            question="How many early permanence carers "
+            "did you approve last year, and how long did assessment take?",
+        ),
+        SimpleNamespace(
+            descriptor=None, question="Please send your tracking meeting's terms of reference."
+        ),
+    ]
+    return SimpleNamespace(
+        due_on=today + timedelta(days=14), questions=SimpleNamespace(all=lambda: questions)
+    )
 
 
 def _invitation_context(agency, inviter) -> dict:
