@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from qualitymark.audit.services import record_event
+from qualitymark.core.permissions import require_perm
 
 from ..models.workflow import PanelMeeting
 
@@ -21,9 +22,11 @@ def ensure_meeting_date(held_on: date) -> None:
 def cancel_meeting(*, actor, meeting: PanelMeeting, reason: str) -> None:
     """Remove a meeting that will not take place; its agenda's applications
     wait for another meeting. The audit log keeps what it was."""
-    from .panel import _ensure_may_run_panel
-
-    _ensure_may_run_panel(actor)
+    require_perm(
+        actor,
+        "users.run_panel_meetings",
+        message="Only Coram staff and panel chairs can arrange panel meetings.",
+    )
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Enter why the meeting is cancelled"})

@@ -14,7 +14,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from qualitymark.core.demo import DEMO_TOTP_SECRET
+from qualitymark.core.demo_people import DEMO_TOTP_SECRET
 from qualitymark.users import secrets
 from tests.factories import ModeratorProfileFactory, UserFactory, enrol_totp
 
@@ -56,10 +56,10 @@ def test_recovery_code_seeds_are_encrypted_and_the_codes_still_work(client):
 
 
 def test_the_demo_code_keeps_working(client):
-    from qualitymark.core import demo
+    from qualitymark.core.demo_people import _give_demo_authenticator
 
     moderator = ModeratorProfileFactory().user
-    demo._give_demo_authenticator(moderator)
+    _give_demo_authenticator(moderator)
     sign_in(client, moderator.email)
     response = client.post(reverse("mfa_authenticate"), {"code": totp_code(DEMO_TOTP_SECRET)})
     assert location(response) == reverse("core:dashboard")

@@ -159,7 +159,7 @@ def test_removal_deletes_the_extracted_text_and_cached_findings_and_the_log_has_
 ):
     from django.core.cache import cache
 
-    from applications.selectors.submissions import cached_scan_keys, identifier_findings
+    from applications.selectors.identifiers import cached_scan_keys, identifier_findings
 
     settings.CLAMD_SOCKET = ""
     settings.CLAMD_HOST = ""

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.models.submissions import SectionAnswer
-from applications.sections import form_kwargs
+from applications.section_list import form_kwargs
 from applications.selectors.submissions import application_overview
 from applications.services.submissions import save_section, start_application
 from descriptors.services import ensure_working_framework

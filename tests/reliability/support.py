@@ -224,7 +224,7 @@ def ready_to_submit(lead):
     """A draft of the lead's agency with every section answered and the
     declaration signed: one click from submitted."""
     from applications.models.submissions import SectionAnswer
-    from applications.sections import form_kwargs
+    from applications.section_list import form_kwargs
     from applications.selectors.submissions import application_overview
     from applications.services.submissions import save_section, sign_declaration, start_application
     from descriptors.services import ensure_working_framework
