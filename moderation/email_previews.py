@@ -6,7 +6,6 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from applications.models.agencies import Agency, Invitation
@@ -21,14 +20,10 @@ from .models.profiles import ModeratorProfile
 from .models.workflow import Assignment, Decision
 
 EMAIL_DIR = Path(settings.BASE_DIR) / "templates" / "emails"
-# Sent by the invitation service, from two files: the subject and the body.
-INVITATION = "invitation"
 
 
 def template_names() -> list[str]:
-    names = {path.stem for path in EMAIL_DIR.glob("*.txt")}
-    names -= {f"{INVITATION}_subject", f"{INVITATION}_body"}
-    return sorted(names | {INVITATION})
+    return sorted(path.stem for path in EMAIL_DIR.glob("*.txt"))
 
 
 def _people():
@@ -132,8 +127,4 @@ def _invitation_context(agency, inviter) -> dict:
 
 def render_preview(name: str) -> tuple[str, str]:
     """(subject, body) of one template, as the service would send it."""
-    context = preview_context()
-    if name == INVITATION:
-        subject = render_to_string(f"emails/{INVITATION}_subject.txt", context)
-        return " ".join(subject.split()), render_to_string(f"emails/{INVITATION}_body.txt", context)
-    return render_email(name, context)
+    return render_email(name, preview_context())
