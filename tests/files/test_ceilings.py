@@ -12,6 +12,7 @@ from qualitymark.files.ceilings import (
     extract_text_within_ceilings,
     run_within_ceilings,
 )
+from qualitymark.files.text_extraction import MAX_TEXT_CHARACTERS, REST_NOT_READ
 
 from . import hostile, samples
 
@@ -51,7 +52,9 @@ def test_zip_bomb_text_extraction_is_stopped_and_the_worker_is_untouched(setting
     text = extract_text_within_ceilings(io.BytesIO(bomb), "docx")
     elapsed = time.monotonic() - started
     after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    assert text == ""
+    # Either a ceiling stops the child ("") or the streaming reader keeps to its
+    # character limit (qualitymark/files/office_text.py): never more than that.
+    assert len(text) <= MAX_TEXT_CHARACTERS + len(REST_NOT_READ) + 1
     assert elapsed < settings.FILE_PARSE_SECONDS
     assert after - before < 50 * 1024  # KB: the worker's own peak memory barely moved
 
@@ -59,4 +62,5 @@ def test_zip_bomb_text_extraction_is_stopped_and_the_worker_is_untouched(setting
 def test_ordinary_document_text_is_extracted_under_the_ceilings():
     data = samples.docx_bytes("Monthly tracking meeting", "Second paragraph")
     text = extract_text_within_ceilings(io.BytesIO(data), "docx")
-    assert text == "Monthly tracking meeting\nSecond paragraph"
+    # The document's properties are read too (an author or title may identify someone).
+    assert text.startswith("Monthly tracking meeting\nSecond paragraph\n")
