@@ -173,7 +173,6 @@ public_patterns = register_patterns
 from .views import calibration as calibration_views  # noqa: E402
 from .views import dashboard as dashboard_views  # noqa: E402
 from .views import exports as export_views  # noqa: E402
-from .views import meetings as meeting_views  # noqa: E402
 from .views import notification_log as email_views  # noqa: E402
 
 staff_patterns += [
