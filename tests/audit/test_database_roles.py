@@ -88,9 +88,9 @@ def test_the_portal_role_can_append_and_read_the_audit_trail(app_role):
     record_event(actor=None, action="test.committed_by_owner")
     inserted = run(
         app_role,
-        "INSERT INTO audit_auditevent (created_at, actor_email, action, target_type, "
+        "INSERT INTO audit_auditevent (created_at, action, target_type, "
         "target_id, target_repr, changes, position, previous_hash, details_digest, chain_hash)"
-        " VALUES (now(), '', 'test.by_app', '', '', '', '{}', 999999, '', '', '') RETURNING id",
+        " VALUES (now(), 'test.by_app', '', '', '', '{}', 999999, '', '', '') RETURNING id",
     )
     assert len(inserted) == 1
     assert run(app_role, "SELECT count(*) FROM audit_auditevent") is not None

@@ -12,6 +12,7 @@ from qualitymark.files.ceilings import (
     extract_text_within_ceilings,
     run_within_ceilings,
 )
+from qualitymark.files.text_extraction import MAX_TEXT_CHARACTERS, REST_NOT_READ
 
 from . import hostile, samples
 
@@ -42,7 +43,7 @@ def test_time_ceiling_stops_the_child():
     assert time.monotonic() - started < 5
 
 
-def test_zip_bomb_text_extraction_is_stopped_and_the_worker_is_untouched(settings):
+def test_zip_bomb_text_extraction_is_bounded_and_the_worker_is_untouched(settings):
     settings.FILE_PARSE_MEMORY_BYTES = 300 * 1024 * 1024
     bomb = hostile.docx_with_huge_body(60)
     assert len(bomb) < 300 * 1024
@@ -51,7 +52,11 @@ def test_zip_bomb_text_extraction_is_stopped_and_the_worker_is_untouched(setting
     text = extract_text_within_ceilings(io.BytesIO(bomb), "docx")
     elapsed = time.monotonic() - started
     after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    assert text == ""
+    # Either a ceiling stopped the child (no text) or the extraction stopped at its own
+    # character limit and marked the rest as not read, so a person must check it.
+    assert text == "" or (
+        len(text) <= MAX_TEXT_CHARACTERS + 10_000 and REST_NOT_READ in text
+    )
     assert elapsed < settings.FILE_PARSE_SECONDS
     assert after - before < 50 * 1024  # KB: the worker's own peak memory barely moved
 
@@ -59,4 +64,4 @@ def test_zip_bomb_text_extraction_is_stopped_and_the_worker_is_untouched(setting
 def test_ordinary_document_text_is_extracted_under_the_ceilings():
     data = samples.docx_bytes("Monthly tracking meeting", "Second paragraph")
     text = extract_text_within_ceilings(io.BytesIO(data), "docx")
-    assert text == "Monthly tracking meeting\nSecond paragraph"
+    assert text.startswith("Monthly tracking meeting\nSecond paragraph")
