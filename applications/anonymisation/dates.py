@@ -34,7 +34,10 @@ FESTIVAL_DATE = re.compile(
 )
 BIRTH_CUE = re.compile(
     r"\b(?:born|birthday|date[ ]+of[ ]+birth|birth[ ]?date|D\.?O\.?B\b\.?"
-    r"|(?:gave|given|giving)[ ]+birth)",
+    r"|(?:gave|given|giving)[ ]+birth|birth[ ]+(?:was|is)"
+    r"|turned[ ]+(?:one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})"
+    r"|(?<![\w.])b\.|arrived[ ]+\(?(?:prematurely|early|late)\)?"
+    r"|(?:she|he|baby|they|twins)[ ]+(?:was|were)[ ]+delivered)",
     re.IGNORECASE,
 )
 # Anything that starts a new clause between the cue and the date breaks the link:

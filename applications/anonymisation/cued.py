@@ -1,0 +1,182 @@
+"""Identifiers known by the word that introduces them: initials with a date, a person's own
+numbers (passport, prison, hospital, vehicle registration), social media identities, houses
+named without a number, nurseries named with a child, and names in capitals or in brackets."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from .kinds import ADDRESS, CASE_REFERENCE, PERSON_NAME, SCHOOL, Finding, finditer_near
+from .lexicon import FAMILY_ROLES, phrases, trie_pattern, words
+from .places import CHILD_CUE, ORGANISATION_CONTEXT, STREET_TYPES
+from .record_numbers import _is_ofsted_urn
+
+ORGANISATION_ACRONYMS = words("organisation_acronyms")
+
+# --------------------------------------------------------------------------------------------
+# Initials with any date: "J.K., placed 14 March 2023", "RB-S was matched on 9 January 2024"
+# --------------------------------------------------------------------------------------------
+
+INITIALS = re.compile(
+    r"(?<![\w.'’/-])(?P<initials>(?:[A-Z]\.[ ]?){2,3}|[A-Z]{2,3}(?:[-'’][A-Z]{1,2})?)"
+    r"(?![\w-]|['’](?![sS]\b)|\.\w)"
+)
+ANY_DATE = re.compile(
+    r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b\d{1,2}(?:st|nd|rd|th)?[ ]+(?:of[ ]+)?"
+    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?[ ]+\d{4}\b"
+    r"|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*[ ]+\d{4}\b"
+)
+DATE_REACH = 70
+INITIALS_LABEL = re.compile(r"\b(?i:initials?)[ ]*:[ ]*(?P<initials>[A-Z]{1,3}(?:\.[A-Z])*\.?)")
+SENTENCE_BREAK = re.compile(r"[.!?;][ ]+[A-Z]|\n")
+
+
+def _initials_with_dates(text: str) -> Iterator[Finding]:
+    for match in finditer_near(INITIALS, text, reach=DATE_REACH):
+        letters = re.sub(r"[^A-Z]", "", match.group("initials"))
+        if letters.lower() in ORGANISATION_ACRONYMS:
+            continue
+        stop = min(len(text), match.end() + DATE_REACH)
+        date = ANY_DATE.search(text, match.end(), stop)
+        if date and not SENTENCE_BREAK.search(text, match.end(), date.start()):
+            found = match.group("initials").rstrip(" ")
+            yield Finding(PERSON_NAME, match.start(), match.start() + len(found), found)
+    for match in INITIALS_LABEL.finditer(text):
+        yield Finding(PERSON_NAME, *match.span("initials"), match.group("initials"))
+
+
+# --------------------------------------------------------------------------------------------
+# A person's own numbers, introduced by what they are
+# --------------------------------------------------------------------------------------------
+
+_CUE = trie_pattern(phrases("reference_cues"))
+CUED_NUMBER = re.compile(
+    rf"\b(?i:{_CUE})(?:[ ]+(?i:number|no\.?|num|ref(?:erence)?\.?|id|identifier|code|crn))*"
+    r"[ ]*(?:(?:is|was)[ ]+)?[:#]?[ ]*"
+    r"(?P<code>(?=[A-Z0-9/ -]*\d)[A-Z0-9]+(?:[ /-][A-Z0-9]+){0,2})(?![\w])"
+)
+YEAR = re.compile(r"(?:19|20)\d{2}(?:[-/]\d{2,4})?")
+MINIMUM_CODE = 5
+VEHICLE_REGISTRATION = re.compile(r"[A-Z]{2}\d{2}[ ]?[A-Z]{3}|[A-Z]\d{1,3}[ ]?[A-Z]{3}")
+NHS_NUMBER_CUED = re.compile(r"\bNHS[ ]+(?i:no\.?|number|num)[ ]*:?[ ]*(?P<code>\d{10})\b")
+
+
+def _cued_numbers(text: str) -> Iterator[Finding]:
+    for match in finditer_near(CUED_NUMBER, text):
+        code = match.group("code")
+        # A trailing word in capitals is not part of the number ("A1234BC at HMP").
+        while " " in code and not any(c.isdigit() for c in code.rsplit(" ", 1)[1]):
+            tail = code.rsplit(" ", 1)[1]
+            if len(tail) == 3 and re.fullmatch(r"[A-Z]{2}\d{2}", code.split(" ")[0]):
+                break  # a vehicle registration: "YK19 ABC"
+            code = code.rsplit(" ", 1)[0]
+        if sum(c.isalnum() for c in code) < MINIMUM_CODE or YEAR.fullmatch(code):
+            continue
+        cue = match.group().lower()
+        if cue.startswith("reg") and not VEHICLE_REGISTRATION.fullmatch(code):
+            continue  # "Charity Commission registration 1093417" is the agency's
+        if _is_ofsted_urn(text, match.start(), code):
+            continue
+        start = match.start("code")
+        yield Finding(CASE_REFERENCE, start, start + len(code), code)
+
+
+# --------------------------------------------------------------------------------------------
+# Social media
+# --------------------------------------------------------------------------------------------
+
+HANDLE = re.compile(r"(?<![\w.@])@(?P<handle>[A-Za-z0-9_][A-Za-z0-9_.]{2,29})(?<!\.)(?![\w@])")
+PROFILE_URL = re.compile(
+    r"\b(?:https?://)?(?:www\.)?(?:instagram|facebook|tiktok|twitter|x|snapchat|youtube)\.com"
+    r"/@?[A-Za-z0-9_.-]{3,}(?<!\.)",
+    re.IGNORECASE,
+)
+PROFILE_LABEL = re.compile(
+    r"\b(?i:snapchat|instagram|insta|tiktok|facebook|fb|twitter|x|threads|discord|whatsapp)"
+    r"[ ]+(?i:user[ ]?name|handle|profile(?:[ ]+name)?|name|account|id)"
+    r"[ ]*(?:(?:is|was)[ ]+)?:?[ ]*"
+    r"(?P<id>[A-Za-z0-9_][\w.]*[\w](?:[ ][A-Z][\w'’-]*){0,3})"
+)
+
+
+def _social_media(text: str) -> Iterator[Finding]:
+    for match in finditer_near(HANDLE, text, anchor=re.compile("@"), reach=40):
+        yield Finding(PERSON_NAME, match.start(), match.end(), match.group())
+    for match in finditer_near(PROFILE_URL, text, anchor=re.compile(r"\.com/"), reach=40):
+        yield Finding(PERSON_NAME, match.start(), match.end(), match.group())
+    for match in PROFILE_LABEL.finditer(text):
+        yield Finding(PERSON_NAME, *match.span("id"), match.group("id"))
+
+
+# --------------------------------------------------------------------------------------------
+# Houses named without a number, nurseries named with a child
+# --------------------------------------------------------------------------------------------
+
+_HOUSE = "|".join(re.escape(w.capitalize()) for w in sorted(words("house_names")))
+_STREET = "|".join(re.escape(w.capitalize()) for w in sorted(STREET_TYPES, key=len, reverse=True))
+NAMED_HOUSE = re.compile(
+    rf"\b(?P<house>(?:[A-Z][a-z'’]+[ ]){{1,2}}(?:{_HOUSE}))\b,[ ]+"
+    rf"(?:[A-Z][a-z'’]+[ ]+){{1,3}}(?:{_STREET})\b"
+)
+_NURSERY = trie_pattern(phrases("nursery_names"))
+NURSERY = re.compile(
+    rf"(?P<name>\b(?i:{_NURSERY})\b(?:[ ][A-Z][a-z]+)*(?:,[ ]+[A-Z][a-z]+)?)"
+    r"|(?P<centre>\b(?:[A-Z][a-z'’]+[ ]+){1,3}Children['’]s[ ]+Centre\b)"
+)
+NURSERY_CAPITALISED = re.compile(r"[A-Z]")
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    left = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1
+    right = [i for i in (text.find(". ", end), text.find("\n", end)) if i >= 0]
+    return text[left : min(right) if right else len(text)]
+
+
+def _houses_and_nurseries(text: str) -> Iterator[Finding]:
+    for match in NAMED_HOUSE.finditer(text):
+        yield Finding(ADDRESS, match.start(), match.end(), match.group())
+    for match in NURSERY.finditer(text):
+        found = match.group()
+        if not found[0].isupper():
+            continue  # "sunshine", "early years" in lower case are words
+        sentence = _sentence(text, match.start(), match.end())
+        if CHILD_CUE.search(sentence) and not ORGANISATION_CONTEXT.search(sentence):
+            yield Finding(SCHOOL, match.start(), match.end(), found)
+
+
+# --------------------------------------------------------------------------------------------
+# Names in capitals after "MR AND MRS", in brackets after a family role, after "Little"
+# --------------------------------------------------------------------------------------------
+
+UPPER_TITLED = re.compile(
+    r"\b(?:MR|MRS|MS|MISS)(?:[ ]+(?:AND|&)[ ]+(?:MR|MRS|MS))?[ ]+(?P<name>[A-Z][A-Z'’-]{2,})\b"
+)
+_ROLES = trie_pattern(sorted(FAMILY_ROLES))
+ROLE_BRACKETED = re.compile(
+    rf"\b(?i:{_ROLES})[ ]*\([ ]*(?P<name>[a-z][a-z'’-]{{2,}}(?:[ ][a-z][a-z'’-]{{2,}})?)[ ]*\)"
+)
+LITTLE_NAME = re.compile(r"\b(?:Little|little|lil|Lil)[ ]+(?P<name>[A-Z][a-z]{1,12})\b")
+NOT_LITTLE = words("thing_nouns") | words("not_names") | words("function_words")
+
+
+def _names(text: str) -> Iterator[Finding]:
+    for match in UPPER_TITLED.finditer(text):
+        if match.group("name").lower() not in ORGANISATION_ACRONYMS:
+            yield Finding(PERSON_NAME, *match.span("name"), match.group("name"))
+    for match in ROLE_BRACKETED.finditer(text):
+        if not set(match.group("name").split()) & NOT_LITTLE:
+            yield Finding(PERSON_NAME, *match.span("name"), match.group("name"))
+    for match in LITTLE_NAME.finditer(text):
+        if match.group("name").lower() not in NOT_LITTLE:
+            yield Finding(PERSON_NAME, *match.span("name"), match.group("name"))
+
+
+def find_cued_identifiers(text: str) -> Iterator[Finding]:
+    yield from _initials_with_dates(text)
+    yield from _cued_numbers(text)
+    for match in finditer_near(NHS_NUMBER_CUED, text):
+        yield Finding("nhs_number", *match.span("code"), match.group("code"))
+    yield from _social_media(text)
+    yield from _houses_and_nurseries(text)
+    yield from _names(text)
