@@ -29,6 +29,8 @@ from .lexicon import (
     SCHOOL_WORDS,
     STREET_TYPES,
     THING_NOUNS,
+    trie_pattern,
+    words,
 )
 from .names_allowed import ROLE_WORDS
 
@@ -214,8 +216,33 @@ def _ends_a_proper_noun(text: str, start: int, previous: str) -> bool:
     return match is not None and not _at_sentence_start(text, match.start())
 
 
+# "Max. capacity", "Postal returns:": an abbreviation, or a label's first word.
+NOT_A_NAME_AFTER = re.compile(r"\.[ ]+[a-z]|(?:[ ]+[a-z]+){0,2}[ ]*:(?![ ]*\d)")
+# "Moor Lane surgery": a street's name used for what is in it.
+STREET_THEN_WORD = re.compile(r"[ ]+[a-z]")
+HAS_A_CHILD_THING = re.compile(
+    rf"[ ]+(?:has|had)[ ]+(?:a|an|her|his)[ ]+(?:{trie_pattern(sorted(words('child_things')))})\b"
+)
+
+
 def _is_name(text: str, run: list[_Word]) -> bool:
     start, end = run[0].start, run[-1].end
+    if (
+        len(run) == 1
+        and _at_sentence_start(text, start)
+        and NOT_A_NAME_AFTER.match(text, end, min(len(text), end + LOOKAROUND))
+        and _next_word(text, end) not in PERSON_VERBS
+    ):
+        return False
+    if (
+        len(run) > 1
+        and run[-1].lower in STREET_TYPES
+        and not run[0].is_first_name
+        and STREET_THEN_WORD.match(text, end)
+    ):
+        return False
+    if len(run) == 1 and HAS_A_CHILD_THING.match(text, end, min(len(text), end + LOOKAROUND)):
+        return True  # "Star has a memory box"
     if run[0].case == "lower":
         strong = run[0].is_first_name and any(not w.is_dictionary_word for w in run)
         return strong and (

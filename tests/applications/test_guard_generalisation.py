@@ -64,7 +64,7 @@ IDENTIFYING = [
     # 6. social media
     ("social", "Birth father posts as @tyrone_b_1990 on Instagram.", "@tyrone_b_1990"),
     ("social", "Snapchat username: kayz.x.luv", "kayz.x.luv"),
-    ("social", "Photos were found at instagram.com/jade.m.92 last week.", "instagram.com/jade.m.92"),
+    ("social", "Photos were at instagram.com/jade.m.92 last week.", "instagram.com/jade.m.92"),
     ("social", "Mum is active on TikTok (@mummy2kai).", "@mummy2kai"),
     ("social", "Facebook profile name: Shaz Mcgowan Xx", "Shaz Mcgowan Xx"),
     ("social", "Her Facebook name is Kaz Lou.", "Kaz Lou"),
