@@ -28,20 +28,21 @@ ANY_DATE = re.compile(
     r"|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*[ ]+\d{4}\b"
 )
 DATE_REACH = 70
-INITIALS_LABEL = re.compile(r"\b(?i:initials?)[ ]*:[ ]*(?P<initials>[A-Z]{1,3}(?:\.[A-Z])*\.?)")
+INITIALS_LABEL = re.compile(r"\b[Ii]nitials?[ ]*:[ ]*(?P<initials>[A-Z]{1,3}(?:\.[A-Z])*\.?)")
 SENTENCE_BREAK = re.compile(r"[.!?;][ ]+[A-Z]|\n")
 
 
 def _initials_with_dates(text: str) -> Iterator[Finding]:
-    for match in finditer_near(INITIALS, text, reach=DATE_REACH):
-        letters = re.sub(r"[^A-Z]", "", match.group("initials"))
-        if letters.lower() in ORGANISATION_ACRONYMS:
-            continue
-        stop = min(len(text), match.end() + DATE_REACH)
-        date = ANY_DATE.search(text, match.end(), stop)
-        if date and not SENTENCE_BREAK.search(text, match.end(), date.start()):
-            found = match.group("initials").rstrip(" ")
-            yield Finding(PERSON_NAME, match.start(), match.start() + len(found), found)
+    """Dates are found first (they need a digit), then initials just before them."""
+    for date in finditer_near(ANY_DATE, text):
+        low = max(0, date.start() - DATE_REACH)
+        for match in INITIALS.finditer(text, low, date.start()):
+            letters = re.sub(r"[^A-Z]", "", match.group("initials"))
+            if letters.lower() in ORGANISATION_ACRONYMS:
+                continue
+            if not SENTENCE_BREAK.search(text, match.end(), date.start()):
+                found = match.group("initials").rstrip(" ")
+                yield Finding(PERSON_NAME, match.start(), match.start() + len(found), found)
     for match in INITIALS_LABEL.finditer(text):
         yield Finding(PERSON_NAME, *match.span("initials"), match.group("initials"))
 
@@ -93,7 +94,8 @@ PROFILE_URL = re.compile(
     re.IGNORECASE,
 )
 PROFILE_LABEL = re.compile(
-    r"\b(?i:snapchat|instagram|insta|tiktok|facebook|fb|twitter|x|threads|discord|whatsapp)"
+    r"\b(?:[Ss]napchat|[Ii]nsta(?:gram)?|[Tt]ik[Tt]ok|[Ff]acebook|FB|[Tt]witter|[Dd]iscord"
+    r"|[Ww]hats[Aa]pp|SNAPCHAT|INSTAGRAM|TIKTOK|FACEBOOK)"
     r"[ ]+(?i:user[ ]?name|handle|profile(?:[ ]+name)?|name|account|id)"
     r"[ ]*(?:(?:is|was)[ ]+)?:?[ ]*"
     r"(?P<id>[A-Za-z0-9_][\w.]*[\w](?:[ ][A-Z][\w'’-]*){0,3})"
@@ -119,12 +121,12 @@ NAMED_HOUSE = re.compile(
     rf"\b(?P<house>(?:[A-Z][a-z'’]+[ ]){{1,2}}(?:{_HOUSE}))\b,[ ]+"
     rf"(?:[A-Z][a-z'’]+[ ]+){{1,3}}(?:{_STREET})\b"
 )
-_NURSERY = trie_pattern(phrases("nursery_names"))
-NURSERY = re.compile(
-    rf"(?P<name>\b(?i:{_NURSERY})\b(?:[ ][A-Z][a-z]+)*(?:,[ ]+[A-Z][a-z]+)?)"
-    r"|(?P<centre>\b(?:[A-Z][a-z'’]+[ ]+){1,3}Children['’]s[ ]+Centre\b)"
-)
-NURSERY_CAPITALISED = re.compile(r"[A-Z]")
+_NURSERY = trie_pattern(sorted(phrase.title() for phrase in phrases("nursery_names")))
+NURSERY = re.compile(rf"\b(?:{_NURSERY})\b(?:[ ][A-Z][a-z]+)*(?:,[ ]+[A-Z][a-z]+)?")
+CENTRE = re.compile(r"\b(?:[A-Z][a-z'’]+[ ]+){1,3}Children['’]s[ ]+Centre\b")
+HOUSE_ANCHOR = re.compile(rf"\b(?:{_HOUSE}),")
+HOUSE_REACH = 80
+CENTRE_ANCHOR = re.compile(r"Children['’]s[ ]Centre")
 
 
 def _sentence(text: str, start: int, end: int) -> str:
@@ -134,12 +136,11 @@ def _sentence(text: str, start: int, end: int) -> str:
 
 
 def _houses_and_nurseries(text: str) -> Iterator[Finding]:
-    for match in NAMED_HOUSE.finditer(text):
+    for match in finditer_near(NAMED_HOUSE, text, HOUSE_ANCHOR, HOUSE_REACH):
         yield Finding(ADDRESS, match.start(), match.end(), match.group())
-    for match in NURSERY.finditer(text):
+    nurseries = [*NURSERY.finditer(text), *finditer_near(CENTRE, text, CENTRE_ANCHOR, 60)]
+    for match in nurseries:
         found = match.group()
-        if not found[0].isupper():
-            continue  # "sunshine", "early years" in lower case are words
         sentence = _sentence(text, match.start(), match.end())
         if CHILD_CUE.search(sentence) and not ORGANISATION_CONTEXT.search(sentence):
             yield Finding(SCHOOL, match.start(), match.end(), found)
@@ -156,6 +157,7 @@ _ROLES = trie_pattern(sorted(FAMILY_ROLES))
 ROLE_BRACKETED = re.compile(
     rf"\b(?i:{_ROLES})[ ]*\([ ]*(?P<name>[a-z][a-z'’-]{{2,}}(?:[ ][a-z][a-z'’-]{{2,}})?)[ ]*\)"
 )
+BRACKETED_LOWER = re.compile(r"\([ ]*[a-z]")
 LITTLE_NAME = re.compile(r"\b(?:Little|little|lil|Lil)[ ]+(?P<name>[A-Z][a-z]{1,12})\b")
 NOT_LITTLE = words("thing_nouns") | words("not_names") | words("function_words")
 
@@ -164,7 +166,7 @@ def _names(text: str) -> Iterator[Finding]:
     for match in UPPER_TITLED.finditer(text):
         if match.group("name").lower() not in ORGANISATION_ACRONYMS:
             yield Finding(PERSON_NAME, *match.span("name"), match.group("name"))
-    for match in ROLE_BRACKETED.finditer(text):
+    for match in finditer_near(ROLE_BRACKETED, text, BRACKETED_LOWER, 40):
         if not set(match.group("name").split()) & NOT_LITTLE:
             yield Finding(PERSON_NAME, *match.span("name"), match.group("name"))
     for match in LITTLE_NAME.finditer(text):

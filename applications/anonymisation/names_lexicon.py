@@ -229,9 +229,9 @@ def _is_name(text: str, run: list[_Word]) -> bool:
     start, end = run[0].start, run[-1].end
     if (
         len(run) == 1
-        and _at_sentence_start(text, start)
         and NOT_A_NAME_AFTER.match(text, end, min(len(text), end + LOOKAROUND))
         and _next_word(text, end) not in PERSON_VERBS
+        and _at_sentence_start(text, start)
     ):
         return False
     if (
