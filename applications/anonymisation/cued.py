@@ -19,7 +19,8 @@ ORGANISATION_ACRONYMS = words("organisation_acronyms")
 # --------------------------------------------------------------------------------------------
 
 INITIALS = re.compile(
-    r"(?<![\w.'’/-])(?P<initials>(?:[A-Z]\.[ ]?){2,3}|[A-Z]{2,3}(?:[-'’][A-Z]{1,2})?)"
+    r"(?<![\w.'’/-])(?P<initials>(?:(?:Mc|Mac|O['’])?[A-Z]\.[ ]?){2,3}"
+    r"|[A-Z]{2,3}(?:[-'’][A-Z]{1,2})?)"
     r"(?![\w-]|['’](?![sS]\b)|\.\w)"
 )
 ANY_DATE = re.compile(
@@ -88,6 +89,8 @@ def _cued_numbers(text: str) -> Iterator[Finding]:
 # --------------------------------------------------------------------------------------------
 
 HANDLE = re.compile(r"(?<![\w.@])@(?P<handle>[A-Za-z0-9_][A-Za-z0-9_.]{2,29})(?<!\.)(?![\w@])")
+ORGANISATION_HANDLE_WORDS = words("organisation_handle_words")
+OUR_HANDLE = re.compile(r"\b(?:[Ff]ollow|[Oo]ur|us)\b[^.\n@]*$")
 PROFILE_URL = re.compile(
     r"\b(?:https?://)?(?:www\.)?(?:instagram|facebook|tiktok|twitter|x|snapchat|youtube)\.com"
     r"/@?[A-Za-z0-9_.-]{3,}(?<!\.)",
@@ -104,6 +107,11 @@ PROFILE_LABEL = re.compile(
 
 def _social_media(text: str) -> Iterator[Finding]:
     for match in finditer_near(HANDLE, text, anchor=re.compile("@"), reach=40):
+        handle = match.group("handle").lower()
+        if any(word in handle for word in ORGANISATION_HANDLE_WORDS) or OUR_HANDLE.search(
+            text, max(0, match.start() - 30), match.start()
+        ):
+            continue  # the agency's own account: "follow us at @AdoptNorth"
         yield Finding(PERSON_NAME, match.start(), match.end(), match.group())
     for match in finditer_near(PROFILE_URL, text, anchor=re.compile(r"\.com/"), reach=40):
         yield Finding(PERSON_NAME, match.start(), match.end(), match.group())
