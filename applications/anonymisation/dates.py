@@ -37,7 +37,8 @@ BIRTH_CUE = re.compile(
     r"|(?:gave|given|giving)[ ]+birth|birth[ ]+(?:was|is)"
     r"|turned[ ]+(?:one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})"
     r"|(?<![\w.])b\.|arrived[ ]+\(?(?:prematurely|early|late)\)?"
-    r"|(?:she|he|baby|they|twins)[ ]+(?:was|were)[ ]+delivered|came[ ]+into[ ]+the[ ]+world)",
+    r"|(?:she|he|baby|they|twins)[ ]+(?:was|were)[ ]+delivered|came[ ]+into[ ]+the[ ]+world"
+    r"|date[ ]+of[ ]+delivery)",
     re.IGNORECASE,
 )
 # Anything that starts a new clause between the cue and the date breaks the link:
