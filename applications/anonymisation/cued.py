@@ -23,10 +23,11 @@ INITIALS = re.compile(
     r"|[A-Z]{2,3}(?:[-'’][A-Z]{1,2})?)"
     r"(?![\w-]|['’](?![sS]\b)|\.\w)"
 )
+# Each alternative starts with a digit or a month's capital, so the engine can skip ahead.
 ANY_DATE = re.compile(
-    r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b\d{1,2}(?:st|nd|rd|th)?[ ]+(?:of[ ]+)?"
-    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?[ ]+\d{4}\b"
-    r"|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*[ ]+\d{4}\b"
+    r"\d{1,2}(?:[/.-]\d{1,2}[/.-]\d{2,4}\b|(?:st|nd|rd|th)?[ ]+(?:of[ ]+)?"
+    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?[ ]+\d{4}\b)"
+    r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*[ ]+\d{4}\b"
 )
 DATE_REACH = 70
 INITIALS_LABEL = re.compile(r"\b[Ii]nitials?[ ]*:[ ]*(?P<initials>[A-Z]{1,3}(?:\.[A-Z])*\.?)")
@@ -97,12 +98,27 @@ PROFILE_URL = re.compile(
     re.IGNORECASE,
 )
 PROFILE_LABEL = re.compile(
-    r"\b(?:[Ss]napchat|[Ii]nsta(?:gram)?|[Tt]ik[Tt]ok|[Ff]acebook|FB|[Tt]witter|[Dd]iscord"
+    r"(?:[Ss]napchat|[Ii]nsta(?:gram)?|[Tt]ik[Tt]ok|[Ff]acebook|FB|[Tt]witter|[Dd]iscord"
     r"|[Ww]hats[Aa]pp|SNAPCHAT|INSTAGRAM|TIKTOK|FACEBOOK)"
     r"[ ]+(?i:user[ ]?name|handle|profile(?:[ ]+name)?|name|account|id)"
     r"[ ]*(?:(?:is|was)[ ]+)?:?[ ]*"
     r"(?P<id>[A-Za-z0-9_][\w.]*[\w](?:[ ][A-Z][\w'’-]*){0,3})"
 )
+
+
+PLATFORMS = ("snapchat", "insta", "tiktok", "facebook", "fb", "twitter", "discord", "whatsapp")
+
+
+def _profile_labels(text: str) -> Iterator[re.Match[str]]:
+    """The labels are found by plain search for a platform's name, faster than a pattern."""
+    lowered = text.lower()
+    for platform in PLATFORMS:
+        position = lowered.find(platform)
+        while position >= 0:
+            match = PROFILE_LABEL.match(text, position)
+            if match and not _inside_word(text, position):
+                yield match
+            position = lowered.find(platform, position + 1)
 
 
 def _social_media(text: str) -> Iterator[Finding]:
@@ -115,7 +131,7 @@ def _social_media(text: str) -> Iterator[Finding]:
         yield Finding(PERSON_NAME, match.start(), match.end(), match.group())
     for match in finditer_near(PROFILE_URL, text, anchor=re.compile(r"\.com/"), reach=40):
         yield Finding(PERSON_NAME, match.start(), match.end(), match.group())
-    for match in PROFILE_LABEL.finditer(text):
+    for match in _profile_labels(text):
         yield Finding(PERSON_NAME, *match.span("id"), match.group("id"))
 
 
@@ -130,7 +146,7 @@ NAMED_HOUSE = re.compile(
     rf"(?:[A-Z][a-z'’]+[ ]+){{1,3}}(?:{_STREET})\b"
 )
 _NURSERY = trie_pattern(sorted(phrase.title() for phrase in phrases("nursery_names")))
-NURSERY = re.compile(rf"\b(?:{_NURSERY})\b(?:[ ][A-Z][a-z]+)*(?:,[ ]+[A-Z][a-z]+)?")
+NURSERY = re.compile(rf"(?:{_NURSERY})\b(?:[ ][A-Z][a-z]+)*(?:,[ ]+[A-Z][a-z]+)?")
 CENTRE = re.compile(r"\b(?:[A-Z][a-z'’]+[ ]+){1,3}Children['’]s[ ]+Centre\b")
 HOUSE_ANCHOR = re.compile(rf"\b(?:{_HOUSE}),")
 HOUSE_REACH = 80
@@ -149,6 +165,8 @@ def _houses_and_nurseries(text: str) -> Iterator[Finding]:
     nurseries = [*NURSERY.finditer(text), *finditer_near(CENTRE, text, CENTRE_ANCHOR, 60)]
     for match in nurseries:
         found = match.group()
+        if match.start() and text[match.start() - 1].isalnum():
+            continue  # inside a word: "Robust Eps" is not "Bust"
         sentence = _sentence(text, match.start(), match.end())
         if CHILD_CUE.search(sentence) and not ORGANISATION_CONTEXT.search(sentence):
             yield Finding(SCHOOL, match.start(), match.end(), found)
@@ -159,25 +177,35 @@ def _houses_and_nurseries(text: str) -> Iterator[Finding]:
 # --------------------------------------------------------------------------------------------
 
 UPPER_TITLED = re.compile(
-    r"\b(?:MR|MRS|MS|MISS)(?:[ ]+(?:AND|&)[ ]+(?:MR|MRS|MS))?[ ]+(?P<name>[A-Z][A-Z'’-]{2,})\b"
+    r"(?:MR|MRS|MS|MISS)(?:[ ]+(?:AND|&)[ ]+(?:MR|MRS|MS))?[ ]+(?P<name>[A-Z][A-Z'’-]{2,})\b"
 )
 _ROLES = trie_pattern(sorted(FAMILY_ROLES))
 ROLE_BRACKETED = re.compile(
     rf"\b(?i:{_ROLES})[ ]*\([ ]*(?P<name>[a-z][a-z'’-]{{2,}}(?:[ ][a-z][a-z'’-]{{2,}})?)[ ]*\)"
 )
 BRACKETED_LOWER = re.compile(r"\([ ]*[a-z]")
-LITTLE_NAME = re.compile(r"\b(?:Little|little|lil|Lil)[ ]+(?P<name>[A-Z][a-z]{1,12})\b")
+LITTLE_NAME = re.compile(r"(?:Little|little|lil|Lil)[ ]+(?P<name>[A-Z][a-z]{1,12})\b")
 NOT_LITTLE = words("thing_nouns") | words("not_names") | words("function_words")
+
+
+def _inside_word(text: str, start: int) -> bool:
+    """Patterns that start with a word leave out the leading word boundary (which stops the
+    engine skipping ahead to the word's first letter) and check it here."""
+    return start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_")
 
 
 def _names(text: str) -> Iterator[Finding]:
     for match in UPPER_TITLED.finditer(text):
+        if _inside_word(text, match.start()):
+            continue
         if match.group("name").lower() not in ORGANISATION_ACRONYMS:
             yield Finding(PERSON_NAME, *match.span("name"), match.group("name"))
     for match in finditer_near(ROLE_BRACKETED, text, BRACKETED_LOWER, 40):
         if not set(match.group("name").split()) & NOT_LITTLE:
             yield Finding(PERSON_NAME, *match.span("name"), match.group("name"))
     for match in LITTLE_NAME.finditer(text):
+        if _inside_word(text, match.start()):
+            continue
         if match.group("name").lower() not in NOT_LITTLE:
             yield Finding(PERSON_NAME, *match.span("name"), match.group("name"))
 
