@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 
 from .kinds import ADDRESS, CASE_REFERENCE, PERSON_NAME, SCHOOL, Finding, finditer_near
-from .lexicon import FAMILY_ROLES, phrases, trie_pattern, words
+from .lexicon import FAMILY_ROLES, FIRST_NAMES, phrases, trie_pattern, words
 from .places import CHILD_CUE, ORGANISATION_CONTEXT, STREET_TYPES
 from .record_numbers import _is_ofsted_urn
 
@@ -161,6 +161,8 @@ def _sentence(text: str, start: int, end: int) -> str:
 
 def _houses_and_nurseries(text: str) -> Iterator[Finding]:
     for match in finditer_near(NAMED_HOUSE, text, HOUSE_ANCHOR, HOUSE_REACH):
+        if ORGANISATION_CONTEXT.search(_sentence(text, match.start(), match.end())):
+            continue  # a venue: "the training at Oak Lodge, Station Road"
         yield Finding(ADDRESS, match.start(), match.end(), match.group())
     nurseries = [*NURSERY.finditer(text), *finditer_near(CENTRE, text, CENTRE_ANCHOR, 60)]
     for match in nurseries:
@@ -206,7 +208,8 @@ def _names(text: str) -> Iterator[Finding]:
     for match in LITTLE_NAME.finditer(text):
         if _inside_word(text, match.start()):
             continue
-        if match.group("name").lower() not in NOT_LITTLE:
+        name = match.group("name").lower()
+        if name in FIRST_NAMES and name not in NOT_LITTLE:
             yield Finding(PERSON_NAME, *match.span("name"), match.group("name"))
 
 

@@ -86,7 +86,7 @@ IDENTIFYING = [
     ("name", "Baby Kai was born early.", "Kai"),
     ("name", "lil Mia loves the park.", "Mia"),
     # Two further batches, written after the rules above to check they generalise.
-    ("later", "SW (placed 3/4/2022) has settled well.", "SW"),
+    ("later", "ST (placed 3/4/2022) has settled well.", "ST"),
     ("later", "Child TR-K, order granted 15 July 2023, is thriving.", "TR-K"),
     ("later", "D.McK. was referred on 2 October 2022.", "D.McK."),
     ("later", "NB and JB, siblings, were placed on 11/11/2022.", "JB"),
