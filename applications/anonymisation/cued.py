@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 from .kinds import ADDRESS, CASE_REFERENCE, PERSON_NAME, SCHOOL, Finding, finditer_near
 from .lexicon import FAMILY_ROLES, FIRST_NAMES, phrases, trie_pattern, words
+from .names_lexicon import person_after
 from .places import CHILD_CUE, ORGANISATION_CONTEXT, STREET_TYPES
 from .record_numbers import _is_ofsted_urn
 
@@ -62,7 +63,9 @@ CUED_NUMBER = re.compile(
 YEAR = re.compile(r"(?:19|20)\d{2}(?:[-/]\d{2,4})?")
 MINIMUM_CODE = 5
 VEHICLE_REGISTRATION = re.compile(r"[A-Z]{2}\d{2}[ ]?[A-Z]{3}|[A-Z]\d{1,3}[ ]?[A-Z]{3}")
-NHS_NUMBER_CUED = re.compile(r"\bNHS[ ]+(?i:no\.?|number|num)[ ]*:?[ ]*(?P<code>\d{10})\b")
+NHS_NUMBER_CUED = re.compile(
+    r"\bNHS[ ]+(?i:no\.?|number|num)[ ]*:?[ ]*(?P<code>\d{3}([ -]?)\d{3}\2\d{4})\b"
+)
 
 
 def _cued_numbers(text: str) -> Iterator[Finding]:
@@ -146,7 +149,10 @@ NAMED_HOUSE = re.compile(
     rf"(?:[A-Z][a-z'’]+[ ]+){{1,3}}(?:{_STREET})\b"
 )
 _NURSERY = trie_pattern(sorted(phrase.title() for phrase in phrases("nursery_names")))
-NURSERY = re.compile(rf"(?:{_NURSERY})\b(?:[ ][A-Z][a-z]+)*(?:,[ ]+[A-Z][a-z]+)?")
+# A chain or common name, or "Little" and a plural ("Little Owls"), then its place.
+NURSERY = re.compile(
+    rf"(?:{_NURSERY}|Little[ ][A-Z][a-z]+s)\b(?:[ ][A-Z][a-z]+)*(?:(?:,|[ ]at)[ ]+[A-Z][a-z]+)?"
+)
 CENTRE = re.compile(r"\b(?:[A-Z][a-z'’]+[ ]+){1,3}Children['’]s[ ]+Centre\b")
 HOUSE_ANCHOR = re.compile(rf"\b(?:{_HOUSE}),")
 HOUSE_REACH = 80
@@ -209,7 +215,9 @@ def _names(text: str) -> Iterator[Finding]:
         if _inside_word(text, match.start()):
             continue
         name = match.group("name").lower()
-        if name in FIRST_NAMES and name not in NOT_LITTLE:
+        if (name in FIRST_NAMES and name not in NOT_LITTLE) or person_after(
+            text, match.end("name")
+        ):
             yield Finding(PERSON_NAME, *match.span("name"), match.group("name"))
 
 

@@ -173,7 +173,7 @@ def _person_verb_after(text: str, word: re.Match[str]) -> bool:
     return bool(after and after.group("verb") and after.group("verb").lower() in PERSON_VERBS)
 
 
-def _person_after(text: str, end: int) -> bool:
+def person_after(text: str, end: int) -> bool:
     after = AFTER_PERSON.match(text, end, min(len(text), end + LOOKAROUND))
     verb = after.group("verb") if after else None
     return bool(after and (verb is None or verb.lower() in PERSON_VERBS))
@@ -181,7 +181,7 @@ def _person_after(text: str, end: int) -> bool:
 
 def person_context(text: str, start: int, end: int) -> bool:
     """Do the words around text[start:end] say it is a person?"""
-    if _person_after(text, end):
+    if person_after(text, end):
         return True
     return BEFORE_PERSON.search(text[max(0, start - BEFORE_PERSON_CHARS) : start]) is not None
 
@@ -251,10 +251,10 @@ def _is_name(text: str, run: list[_Word]) -> bool:
     if _names_a_thing(text, run):
         return False
     if all(w.lower in PLACE_NAMES for w in run):
-        return not run[-1].possessive and _person_after(text, end)  # "Bristol's carers"
+        return not run[-1].possessive and person_after(text, end)  # "Bristol's carers"
     if len(run) == 1 and run[0].lower in MONTH_NAMES:
         # "April settled quickly" is a child; "in April", "to April 2025" are months.
-        return _person_after(text, end)
+        return person_after(text, end)
     strong = any(not w.is_ordinary and w.end - w.start > SHORT_NAME for w in run)
     if run[0].case == "upper":
         # "AMIR HADDAD": a first name, then another word in capitals (a surname).
