@@ -133,6 +133,9 @@ def _social_media(text: str) -> Iterator[Finding]:
             continue  # the agency's own account: "follow us at @AdoptNorth"
         yield Finding(PERSON_NAME, match.start(), match.end(), match.group())
     for match in finditer_near(PROFILE_URL, text, anchor=re.compile(r"\.com/"), reach=40):
+        path = match.group().rsplit("/", 1)[-1].lower()
+        if any(word in path for word in ORGANISATION_HANDLE_WORDS):
+            continue
         yield Finding(PERSON_NAME, match.start(), match.end(), match.group())
     for match in _profile_labels(text):
         yield Finding(PERSON_NAME, *match.span("id"), match.group("id"))
@@ -153,6 +156,7 @@ _NURSERY = trie_pattern(sorted(phrase.title() for phrase in phrases("nursery_nam
 NURSERY = re.compile(
     rf"(?:{_NURSERY}|Little[ ][A-Z][a-z]+s)\b(?:[ ][A-Z][a-z]+)*(?:(?:,|[ ]at)[ ]+[A-Z][a-z]+)?"
 )
+NURSERY_CUE = re.compile(r"\b(?:[Nn]ursery|[Pp]re-?school|[Cc]hildren['’]s)\b")
 CENTRE = re.compile(r"\b(?:[A-Z][a-z'’]+[ ]+){1,3}Children['’]s[ ]+Centre\b")
 HOUSE_ANCHOR = re.compile(rf"\b(?:{_HOUSE}),")
 HOUSE_REACH = 80
@@ -176,7 +180,8 @@ def _houses_and_nurseries(text: str) -> Iterator[Finding]:
         if match.start() and text[match.start() - 1].isalnum():
             continue  # inside a word: "Robust Eps" is not "Bust"
         sentence = _sentence(text, match.start(), match.end())
-        if CHILD_CUE.search(sentence) and not ORGANISATION_CONTEXT.search(sentence):
+        cued = CHILD_CUE.search(sentence) or NURSERY_CUE.search(sentence)
+        if cued and not ORGANISATION_CONTEXT.search(sentence):
             yield Finding(SCHOOL, match.start(), match.end(), found)
 
 

@@ -217,7 +217,7 @@ def _ends_a_proper_noun(text: str, start: int, previous: str) -> bool:
 
 
 # "Max. capacity", "Postal returns:": an abbreviation, or a label's first word.
-NOT_A_NAME_AFTER = re.compile(r"\.[ ]+[a-z]|(?:[ ]+[a-z]+){0,2}[ ]*:(?![ ]*\d)")
+NOT_A_NAME_AFTER = re.compile(r"\.[ ]+[a-z0-9]|(?:[ ]+[a-z]+){0,2}[ ]*:(?![ ]*\d)")
 # "Moor Lane surgery": a street's name used for what is in it.
 STREET_THEN_WORD = re.compile(r"[ ]+[a-z]")
 HAS_A_CHILD_THING = re.compile(
