@@ -68,8 +68,18 @@ NHS_NUMBER_CUED = re.compile(
 )
 
 
+_OWNER_ROLES = trie_pattern(sorted(FAMILY_ROLES))
+# Any number a person owns: "Mum's tenancy reference HX44512", "his client ID 88812".
+OWNED_NUMBER = re.compile(
+    rf"\b(?:[Hh]is|[Hh]er|[Tt]heir|(?i:{_OWNER_ROLES})['’]s)[ ]+(?:[a-zA-Z]+[ ]+){{0,3}}?"
+    r"(?i:number|no\.?|ref(?:erence)?\.?|id|crn)[ ]*(?:(?:is|was)[ ]+)?[:#]?[ ]*"
+    r"(?P<code>(?=[A-Z0-9/ -]*\d)[A-Z0-9]+(?:[ /-][A-Z0-9]+){0,2})(?![\w])"
+)
+
+
 def _cued_numbers(text: str) -> Iterator[Finding]:
-    for match in finditer_near(CUED_NUMBER, text):
+    matches = [*finditer_near(CUED_NUMBER, text), *finditer_near(OWNED_NUMBER, text, reach=70)]
+    for match in matches:
         code = match.group("code")
         # A trailing word in capitals is not part of the number ("A1234BC at HMP").
         while " " in code and not any(c.isdigit() for c in code.rsplit(" ", 1)[1]):

@@ -157,6 +157,10 @@ IDENTIFYING = [
     ("later", "Baby Ruby-Mae was discharged home.", "Ruby-Mae"),
     ("later", "aunt (shanice) provides respite.", "shanice"),
     ("later", "MR AND MRS O'CONNOR attended.", "O'CONNOR"),
+    ("reference", "Mum's tenancy reference HX44512 was given to the court.", "HX44512"),
+    ("reference", "His client ID 88812 appears on the letter.", "88812"),
+    ("reference", "Dad's housing benefit claim number is 7788123.", "7788123"),
+    ("reference", "Her student number: 20231456.", "20231456"),
 ]
 
 CLEAN = [
@@ -280,6 +284,11 @@ CLEAN = [
     "Contact with birth family took place at the family centre on 3 March 2024.",
     "Mr and Mrs forms are no longer used.",
     "The IRO (independent reviewing officer) chaired on 4/4/2024.",
+    "Our charity's number 1093417 is on the letterhead.",
+    "Their reference number will follow in 2024.",
+    "Her number of contacts rose to 12 in 2023.",
+    "Their ID badges were renewed in March 2024.",
+    "His number one priority is stability.",
 ]
 
 
