@@ -77,9 +77,16 @@ OWNED_NUMBER = re.compile(
 )
 
 
+OTHER_KIND_CUE = re.compile(
+    r"\b(?:NI|NINO|NHS|national|phone|mobile|tel|telephone|contact)\b", re.IGNORECASE
+)
+
+
 def _cued_numbers(text: str) -> Iterator[Finding]:
     matches = [*finditer_near(CUED_NUMBER, text), *finditer_near(OWNED_NUMBER, text, reach=70)]
     for match in matches:
+        if OTHER_KIND_CUE.search(match.group(), 0, match.start("code") - match.start()):
+            continue  # an NI, NHS or phone number is reported as what it is
         code = match.group("code")
         # A trailing word in capitals is not part of the number ("A1234BC at HMP").
         while " " in code and not any(c.isdigit() for c in code.rsplit(" ", 1)[1]):
@@ -167,6 +174,7 @@ NURSERY = re.compile(
     rf"(?:{_NURSERY}|Little[ ][A-Z][a-z]+s)\b(?:[ ][A-Z][a-z]+)*(?:(?:,|[ ]at)[ ]+[A-Z][a-z]+)?"
 )
 NURSERY_CUE = re.compile(r"\b(?:[Nn]ursery|[Pp]re-?school|[Cc]hildren['’]s)\b")
+NURSERY_AS_SERVICE = re.compile(r"\b(?:group|groups|club|open[ ]+to|partners?|sessions)\b")
 CENTRE = re.compile(r"\b(?:[A-Z][a-z'’]+[ ]+){1,3}Children['’]s[ ]+Centre\b")
 HOUSE_ANCHOR = re.compile(rf"\b(?:{_HOUSE}),")
 HOUSE_REACH = 80
@@ -191,7 +199,9 @@ def _houses_and_nurseries(text: str) -> Iterator[Finding]:
             continue  # inside a word: "Robust Eps" is not "Bust"
         sentence = _sentence(text, match.start(), match.end())
         cued = CHILD_CUE.search(sentence) or NURSERY_CUE.search(sentence)
-        if cued and not ORGANISATION_CONTEXT.search(sentence):
+        if cued and not (
+            ORGANISATION_CONTEXT.search(sentence) or NURSERY_AS_SERVICE.search(sentence)
+        ):
             yield Finding(SCHOOL, match.start(), match.end(), found)
 
 
