@@ -68,10 +68,10 @@ NHS_NUMBER_CUED = re.compile(
 )
 
 
-_OWNER_ROLES = trie_pattern(sorted(FAMILY_ROLES))
+_OWNER_ROLES = trie_pattern(sorted({*FAMILY_ROLES, *(role.capitalize() for role in FAMILY_ROLES)}))
 # Any number a person owns: "Mum's tenancy reference HX44512", "his client ID 88812".
 OWNED_NUMBER = re.compile(
-    rf"\b(?:[Hh]is|[Hh]er|[Tt]heir|(?i:{_OWNER_ROLES})['’]s)[ ]+(?:[a-zA-Z]+[ ]+){{0,3}}?"
+    rf"(?<![\w'’-])(?:[Hh]is|[Hh]er|[Tt]heir|{_OWNER_ROLES}['’]s)[ ]+(?:[a-zA-Z]+[ ]+){{0,3}}?"
     r"(?i:number|no\.?|ref(?:erence)?\.?|id|crn)[ ]*(?:(?:is|was)[ ]+)?[:#]?[ ]*"
     r"(?P<code>(?=[A-Z0-9/ -]*\d)[A-Z0-9]+(?:[ /-][A-Z0-9]+){0,2})(?![\w])"
 )
@@ -83,7 +83,7 @@ OTHER_KIND_CUE = re.compile(
 
 
 def _cued_numbers(text: str) -> Iterator[Finding]:
-    matches = [*finditer_near(CUED_NUMBER, text), *finditer_near(OWNED_NUMBER, text, reach=70)]
+    matches = [*finditer_near(CUED_NUMBER, text), *finditer_near(OWNED_NUMBER, text)]
     for match in matches:
         if OTHER_KIND_CUE.search(match.group(), 0, match.start("code") - match.start()):
             continue  # an NI, NHS or phone number is reported as what it is
