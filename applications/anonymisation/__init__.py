@@ -22,6 +22,7 @@ from collections.abc import Iterable
 
 from .contacts import find_emails, find_phones, find_postcodes, national_phone_digits
 from .contacts import normalise_postcode as _normalise_postcode
+from .cued import find_cued_identifiers
 from .dates import find_dates_of_birth
 from .kinds import (
     ADDRESS,
@@ -129,5 +130,6 @@ def find_identifiers(
         *find_schools(text),
         *find_in_table_rows(text),
         *find_person_names(text, allowed["names"]),
+        *find_cued_identifiers(text),
     ]
     return resolve_overlaps(findings)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .kinds import DATE_OF_BIRTH, PERSON_NAME, Finding
+from .kinds import DATE_OF_BIRTH, PERSON_NAME, Finding, finditer_near
 
 # --------------------------------------------------------------------------------------------
 # Dates of birth
@@ -34,7 +34,11 @@ FESTIVAL_DATE = re.compile(
 )
 BIRTH_CUE = re.compile(
     r"\b(?:born|birthday|date[ ]+of[ ]+birth|birth[ ]?date|D\.?O\.?B\b\.?"
-    r"|(?:gave|given|giving)[ ]+birth)",
+    r"|(?:gave|given|giving)[ ]+birth|birth[ ]+(?:was|is)"
+    r"|turned[ ]+(?:one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})"
+    r"|(?<![\w.])b\.|arrived[ ]+\(?(?:prematurely|early|late)\)?"
+    r"|(?:she|he|baby|they|twins)[ ]+(?:was|were)[ ]+delivered|came[ ]+into[ ]+the[ ]+world"
+    r"|date[ ]+of[ ]+delivery)",
     re.IGNORECASE,
 )
 # Anything that starts a new clause between the cue and the date breaks the link:
@@ -155,7 +159,16 @@ def _initials_with_dates(text: str) -> Iterator[Finding]:
             yield Finding(PERSON_NAME, match.start(), match.end(), match.group())
 
 
+# "(b.14/02/23)", "DOB:03.03.2021": a date written straight after the cue.
+BIRTH_CUE_THEN_DATE = re.compile(
+    r"\b(?:b|dob|d\.o\.b)\.?[ ]*:?[ ]*(?P<date>\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4})\b",
+    re.IGNORECASE,
+)
+
+
 def find_dates_of_birth(text: str) -> Iterator[Finding]:
+    for match in finditer_near(BIRTH_CUE_THEN_DATE, text):
+        yield Finding(DATE_OF_BIRTH, match.start("date"), match.end("date"), match.group("date"))
     yield from _birth_dates(text)
     yield from _ages_with_dates(text)
     yield from _initials_with_dates(text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -82,9 +83,22 @@ NEAR_DIGITS = 40  # every number-shaped identifier has a digit within this many 
 NEAR_AT_SIGN = 260  # an e-mail address is at most 254 characters
 
 
+_scanned = threading.local()  # the windows of the text being checked, worked out once
+
+
 def windows(text: str, anchor: re.Pattern[str] = DIGITS, reach: int = NEAR_DIGITS):
     """(start, end) of the stretches of ``text`` within ``reach`` of ``anchor``: the only
-    places a pattern that needs a digit (or an "@") can match, so the rest is not scanned."""
+    places a pattern that needs a digit (or an "@") can match, so the rest is not scanned.
+    Many patterns ask for the same windows of the same text, so the last text's are kept."""
+    if getattr(_scanned, "text", None) is not text:
+        _scanned.text, _scanned.windows = text, {}
+    key = (anchor.pattern, reach)
+    if key not in _scanned.windows:
+        _scanned.windows[key] = list(_windows(text, anchor, reach))
+    return _scanned.windows[key]
+
+
+def _windows(text: str, anchor: re.Pattern[str], reach: int):
     start = end = -1
     for found in anchor.finditer(text):
         low, high = max(0, found.start() - reach), min(len(text), found.end() + reach)

@@ -16,20 +16,23 @@ ROLE_AFTER = re.compile(
     rf"(?i:{_ROLE})\b"
 )
 ROLE_BEFORE = re.compile(
-    rf"(?:\b(?i:{_ROLE})|\b(?i:delivered|provided|led|chaired|facilitated|run|supervised"
+    rf"(?:\b(?i:{_ROLE})(?:[ ]+(?:to|of|for)[ ]+(?:the[ ]+)?[a-z]+)?"
+    r"|\b(?i:delivered|provided|led|chaired|facilitated|run|supervised"
     r"|written|authored|presented|signed|approved)[ ]+by)[ ]*(?:\([^)]{0,40}\))?"
     r"[ ]*(?:,|:|–|—|-|\()?[ ]*"
-    r"(?:(?:Dr|Mr|Mrs|Ms|Miss|Mx|Prof|Professor)\.?[ ]+)?(?:[A-Z]\.?[ ]*)?$"
+    r"(?:(?:Dr|Mr|Mrs|Ms|Miss|Mx|Prof|Professor)\.?[ ]+)?(?:[A-Z]\.?[ ]*)?"
+    r"(?:[A-Z][a-z'’-]+[ ]+)?$"
 )
 # Words of the same name the finding may have missed ("Andrew Nkemelu" from "Andrew").
 NAME_AFTER = re.compile(r"(?:[ ]+[A-Z][\w'’-]+){0,2}")
 PROFESSIONAL_TITLE = re.compile(
     r"\b(?:Dr|Prof|Professor|Judge|HHJ|Justice|Lord|Lady|Sir|Dame|Cllr|Councillor|Baroness"
-    r"|Rev|Revd)\.?[ ]+(?:[A-Z]\.[ ]*)*$"
+    r"|Rev|Revd|Recorder)\.?[ ]+(?:[A-Z]\.[ ]*)*(?:[A-Z][a-z'’-]+[ ]+)?$"
 )
 TITLE_IN_NAME = re.compile(r"(?:Justice|Judge|Lord|Lady|Sir|Dame|Professor|Prof)\b")
 CITATION_AFTER = re.compile(
-    r"(?:[ ]*(?:,|and|&)[ ]*[A-Z][\w'’-]+)*(?:[ ]+et[ ]+al\.?)?[ ]*,?[ ]*\(?[ ]*"
+    r"(?:[ ]*(?:,|and|&)[ ]*[A-Z][\w'’-]+)*(?:[ ]+et[ ]+al\.?"
+    r"|[ ]+(?:and|&)[ ]+(?:colleagues|others|co-workers|co-authors))?[ ]*,?[ ]*\(?[ ]*"
     r"(?:19|20)\d{2}[a-z]?\b"
 )
 CASE_LAW_BEFORE = re.compile(r"(?:\bRe|\bv\.?|\bIn[ ]+re)[ ]+$")

@@ -29,6 +29,8 @@ from .lexicon import (
     SCHOOL_WORDS,
     STREET_TYPES,
     THING_NOUNS,
+    trie_pattern,
+    words,
 )
 from .names_allowed import ROLE_WORDS
 
@@ -171,7 +173,7 @@ def _person_verb_after(text: str, word: re.Match[str]) -> bool:
     return bool(after and after.group("verb") and after.group("verb").lower() in PERSON_VERBS)
 
 
-def _person_after(text: str, end: int) -> bool:
+def person_after(text: str, end: int) -> bool:
     after = AFTER_PERSON.match(text, end, min(len(text), end + LOOKAROUND))
     verb = after.group("verb") if after else None
     return bool(after and (verb is None or verb.lower() in PERSON_VERBS))
@@ -179,7 +181,7 @@ def _person_after(text: str, end: int) -> bool:
 
 def person_context(text: str, start: int, end: int) -> bool:
     """Do the words around text[start:end] say it is a person?"""
-    if _person_after(text, end):
+    if person_after(text, end):
         return True
     return BEFORE_PERSON.search(text[max(0, start - BEFORE_PERSON_CHARS) : start]) is not None
 
@@ -214,8 +216,33 @@ def _ends_a_proper_noun(text: str, start: int, previous: str) -> bool:
     return match is not None and not _at_sentence_start(text, match.start())
 
 
+# "Max. capacity", "Postal returns:": an abbreviation, or a label's first word.
+NOT_A_NAME_AFTER = re.compile(r"\.[ ]+[a-z0-9]|(?:[ ]+[a-z]+){0,2}[ ]*:(?![ ]*\d)")
+# "Moor Lane surgery": a street's name used for what is in it.
+STREET_THEN_WORD = re.compile(r"[ ]+[a-z]")
+HAS_A_CHILD_THING = re.compile(
+    rf"[ ]+(?:has|had)[ ]+(?:a|an|her|his)[ ]+(?:{trie_pattern(sorted(words('child_things')))})\b"
+)
+
+
 def _is_name(text: str, run: list[_Word]) -> bool:
     start, end = run[0].start, run[-1].end
+    if (
+        len(run) == 1
+        and NOT_A_NAME_AFTER.match(text, end, min(len(text), end + LOOKAROUND))
+        and _next_word(text, end) not in PERSON_VERBS
+        and _at_sentence_start(text, start)
+    ):
+        return False
+    if (
+        len(run) > 1
+        and run[-1].lower in STREET_TYPES
+        and not run[0].is_first_name
+        and STREET_THEN_WORD.match(text, end)
+    ):
+        return False
+    if len(run) == 1 and HAS_A_CHILD_THING.match(text, end, min(len(text), end + LOOKAROUND)):
+        return True  # "Star has a memory box"
     if run[0].case == "lower":
         strong = run[0].is_first_name and any(not w.is_dictionary_word for w in run)
         return strong and (
@@ -224,10 +251,10 @@ def _is_name(text: str, run: list[_Word]) -> bool:
     if _names_a_thing(text, run):
         return False
     if all(w.lower in PLACE_NAMES for w in run):
-        return not run[-1].possessive and _person_after(text, end)  # "Bristol's carers"
+        return not run[-1].possessive and person_after(text, end)  # "Bristol's carers"
     if len(run) == 1 and run[0].lower in MONTH_NAMES:
         # "April settled quickly" is a child; "in April", "to April 2025" are months.
-        return _person_after(text, end)
+        return person_after(text, end)
     strong = any(not w.is_ordinary and w.end - w.start > SHORT_NAME for w in run)
     if run[0].case == "upper":
         # "AMIR HADDAD": a first name, then another word in capitals (a surname).

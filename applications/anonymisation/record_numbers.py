@@ -65,6 +65,14 @@ def ni_prefix_is_valid(prefix: str) -> bool:
     )
 
 
+# "NI number QQ 12 34 56 C": introduced as a number, any prefix is meant as one.
+NI_NAMED_BEFORE = re.compile(
+    r"\b(?:(?:NI|NINO)[ ]+(?:number|no\.?)|national[ ]+insurance(?:[ ]+(?:number|no\.?))?)"
+    r"(?:[ ]+(?:is|was))?[ :]*$",
+    re.IGNORECASE,
+)
+
+
 def find_ni_numbers(text: str) -> Iterator[Finding]:
     for match in finditer_near(NI_NUMBER_CANDIDATE, text):
         found = match.group()
@@ -72,7 +80,8 @@ def find_ni_numbers(text: str) -> Iterator[Finding]:
             cued = NI_CUE_BEFORE.search(text, max(0, match.start() - 40), match.start())
             if not (found.islower() and cued):
                 continue
-        if ni_prefix_is_valid(match.group("prefix")):
+        named = NI_NAMED_BEFORE.search(text, max(0, match.start() - 40), match.start())
+        if named or ni_prefix_is_valid(match.group("prefix")):
             yield Finding(NI_NUMBER, match.start(), match.end(), match.group())
 
 

@@ -185,6 +185,13 @@ def test_ni_prefixes_that_are_reserved(prefix):
     assert kinds_and_texts(f"NI {prefix} 12 34 56 A here") == []
 
 
+@pytest.mark.parametrize("written", ["QQ 12 34 56 C", "TN123456A", "FA 12 34 56 B"])
+def test_any_prefix_counts_when_introduced_as_an_ni_number(written):
+    # A test or unissued prefix is still meant as a person's number when the text says so.
+    assert kinds_and_texts(f"Her NI number is {written}.") == [(NI_NUMBER, written)]
+    assert kinds_and_texts(f"National Insurance: {written}") == [(NI_NUMBER, written)]
+
+
 def test_lower_case_ni_number_needs_a_cue():
     assert kinds_and_texts("NI number: ab 12 34 56 c") == [(NI_NUMBER, "ab 12 34 56 c")]
     assert kinds_and_texts("at ab 12 34 56 c") == []

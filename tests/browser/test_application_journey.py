@@ -88,7 +88,7 @@ def test_a_lead_completes_and_submits_an_application_in_the_browser(page, sign_i
     fill_fields(page, FEE)
     complete_and_continue(page)
 
-    assert page.get_by_text("You have completed 10 of 10 sections.").is_visible()
+    assert page.get_by_text("You have completed all 10 sections.", exact=False).is_visible()
 
     page.get_by_role("link", name="Declaration").click()
     page.get_by_label("Your full name").fill("Pat Lead")
