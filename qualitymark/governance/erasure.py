@@ -16,7 +16,7 @@ from django.utils import timezone
 from qualitymark.audit.services import record_event
 
 from .accounts import close_account
-from .retention import has_field, invitation_model
+from .retention import has_field, invitation_model, sent_to
 
 
 def model(label: str):
@@ -99,7 +99,7 @@ def _replaced(person) -> list[Line]:
         ),
         Line(
             "E-mails sent to the address (the recipient list)",
-            model("notifications.SentEmail").objects.filter(recipients__contains=[email]).count(),
+            model("notifications.SentEmail").objects.filter(sent_to(email)).count(),
         ),
         Line(
             "The address beside audit entries and typed at sign-in",
@@ -216,7 +216,7 @@ def _rewrite_answers(person, replacements) -> int:
 
 def _rewrite_sent_emails(old_email, new_email, replacements) -> int:
     sent_emails = list(
-        model("notifications.SentEmail").objects.filter(recipients__contains=[old_email])
+        model("notifications.SentEmail").objects.filter(sent_to(old_email))
     )
     with_body = has_field(model("notifications.SentEmail"), "body")
     for sent in sent_emails:

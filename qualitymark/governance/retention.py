@@ -6,6 +6,7 @@ module holds the code for each rule's key. Models of the apps are looked up
 by label (django.apps.apps.get_model), so nothing here imports an app.
 """
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -32,6 +33,12 @@ def invitation_model():
         except LookupError:
             continue
     raise LookupError("No Invitation model is installed.")
+
+
+def sent_to(email: str) -> Q:
+    """E-mails whose recipient list holds ``email``, on PostgreSQL and SQLite alike (a JSON
+    containment lookup is PostgreSQL-only); the quotes make it a whole-address match."""
+    return Q(recipients__icontains=json.dumps(email.lower()))
 
 
 def has_field(model_class, name: str) -> bool:

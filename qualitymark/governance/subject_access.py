@@ -15,7 +15,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
 from django.utils import timezone
 
-from .retention import has_field, invitation_model
+from .retention import has_field, invitation_model, sent_to
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ SOURCES = [
            lambda p: Q(typed_email__iexact=p.email),
            ("event__created_at", "ip_address", "typed_email")),
     Source("E-mails sent to this person", "notifications.SentEmail",
-           lambda p: Q(recipients__contains=[p.email.lower()]),
+           lambda p: sent_to(p.email),
            ("created_at", "template", "subject", "sent_at"), optional=("body",)),
     Source("Application content this person opened", "governance.ContentView",
            _by("viewer"), ("viewed_at", "application_reference", "page")),

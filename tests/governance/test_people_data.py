@@ -124,7 +124,7 @@ def test_erasure_says_what_stays_then_replaces_the_person_and_keeps_the_trail(st
     assert application.declaration_name == lead.full_name
     # No trace of the old name or address in what could be rewritten.
     assert not Invitation.objects.filter(email__iexact=old_email).exists()
-    assert not SentEmail.objects.filter(recipients__contains=[old_email]).exists()
+    assert not [sent for sent in SentEmail.objects.all() if old_email in sent.recipients]
     assert not AuditEventPersonal.objects.filter(actor_email__iexact=old_email).exists()
     assert not AuditEventPersonal.objects.filter(typed_email__iexact=old_email).exists()
     answers_text = json.dumps(list(application.answers.values_list("data", flat=True)))
