@@ -25,7 +25,7 @@ def make_certificate(
     handler behind services.awards._schedule_certificate)."""
     from qualitymark.users.models import User
 
-    from .services.awards import generate_certificate
+    from .services.certificates import generate_certificate
 
     actor = User.objects.filter(pk=actor_id).first() if actor_id else None
     certificate = generate_certificate(
@@ -70,7 +70,7 @@ def requeue_missing_certificates(*, inline: bool = False) -> int:
 def run_award_expiry() -> dict:
     """Nightly: mark awards past their last valid day as expired, then send the
     6-, 3- and 1-month reminders (each once)."""
-    from .services.awards import expire_awards, send_expiry_reminders
+    from .services.expiry import expire_awards, send_expiry_reminders
 
     today = timezone.localdate()
     return {"expired": expire_awards(today), "reminders": send_expiry_reminders(today)}

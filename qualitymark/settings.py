@@ -11,8 +11,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
-from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+
+from .schedule import beat_schedule
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -123,15 +124,12 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Security (issue 11): database roles and the audit chain ---------------------------
-# DATABASE_URL is the role the portal runs as. DATABASE_OWNER_URL, when set, is the
-# role that owns the tables: `manage.py migrate` connects with it and then grants the
-# DATABASE_URL role ordinary reads and writes, but only INSERT and SELECT on the audit
-# trail (qualitymark/audit/roles.py). Only its user name and password are used.
+# --- Database roles and the audit chain -------------------------------------------------
+# The portal runs as DATABASE_URL's role; migrations as DATABASE_OWNER_URL's, which grants
+# the portal only INSERT and SELECT on the audit trail (README, qualitymark/audit/roles.py).
 DATABASE_OWNER_URL = env.str("DATABASE_OWNER_URL", default="")
 DATABASE_APP_ROLE = DATABASES["default"].get("USER", "") if DATABASE_OWNER_URL else ""
-# The key of the audit trail's hash chain; kept out of the database. Changing it
-# makes `manage.py verify_audit` report every earlier event.
+# The audit chain's key, kept out of the database; changing it breaks `verify_audit`.
 AUDIT_CHAIN_KEY = env.str("AUDIT_CHAIN_KEY", default="")
 
 # --- Cache and background jobs ---------------------------------------------------
@@ -158,21 +156,6 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Europe/London"
-CELERY_BEAT_SCHEDULE = {
-    "check-pending-evidence-files": {
-        "task": "applications.tasks.check_pending_evidence_files",
-        "schedule": 600.0,
-    },
-    "moderation-reminders": {
-        "task": "moderation.tasks.send_moderation_reminders",
-        "schedule": crontab(hour=7, minute=30),
-    },
-    # The retention schedule (qualitymark.governance), every night.
-    "apply-retention": {
-        "task": "qualitymark.governance.tasks.apply_retention",
-        "schedule": crontab(hour=2, minute=30),
-    },
-}
 
 # --- Files ------------------------------------------------------------------------
 # Evidence and certificates are private: there is no MEDIA_URL route, files are
@@ -385,12 +368,6 @@ MIN_MODERATORS_PER_APPLICATION = env.int("MIN_MODERATORS_PER_APPLICATION", defau
 REVIEW_DAYS = env.int("REVIEW_DAYS", default=28)
 REMINDER_DAYS_BEFORE_DUE = env.int("REMINDER_DAYS_BEFORE_DUE", default=3)
 
-# --- Awards (appended with awards and the register) -----------------------------------
-CELERY_BEAT_SCHEDULE["awards-expiry"] = {
-    "task": "moderation.tasks.run_award_expiry",
-    "schedule": crontab(hour=1, minute=15),
-}
-
 # --- Reliability: nothing lost when a part fails (issue 10) ----------------------------
 # Redis is optional at run time: the default cache falls back to local memory
 # while Redis is down (qualitymark/core/cache.py).
@@ -399,9 +376,7 @@ if REDIS_URL:
     CACHES["default"]["BACKEND"] = "qualitymark.core.cache.FailoverCache"
 # Workers may die: a job is acknowledged only when it has finished, and one held
 # by a worker that vanished goes back to the queue after the visibility timeout.
-CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_VISIBILITY_TIMEOUT_MINUTES = env.float("CELERY_VISIBILITY_TIMEOUT_MINUTES", default=10)
 _VISIBILITY_SECONDS = int(CELERY_VISIBILITY_TIMEOUT_MINUTES * 60)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -422,7 +397,4 @@ OUTBOX_SWEEP_SECONDS = env.int("OUTBOX_SWEEP_SECONDS", default=120)
 OUTBOX_REDISPATCH_MINUTES = env.int("OUTBOX_REDISPATCH_MINUTES", default=5)
 EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=12)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
-CELERY_BEAT_SCHEDULE["outbox-sweep"] = {
-    "task": "qualitymark.core.tasks.sweep",
-    "schedule": float(OUTBOX_SWEEP_SECONDS),
-}
+CELERY_BEAT_SCHEDULE = beat_schedule(outbox_sweep_seconds=OUTBOX_SWEEP_SECONDS)

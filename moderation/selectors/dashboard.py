@@ -15,7 +15,8 @@ from qualitymark.audit.models import AuditEvent
 
 from ..models.awards import LIVE_AWARD_STATUSES, Award, AwardStatus
 from ..models.workflow import Assignment, FeeStatus, InformationRequest, PanelMeeting
-from ..services.awards import REMINDER_MONTHS, add_months
+from ..services.awards import add_months
+from ..services.expiry import REMINDER_MONTHS
 
 __all__ = [
     "APPLICATION_FLAGS",

@@ -22,13 +22,11 @@ decision's own transaction):
 from __future__ import annotations
 
 import calendar
-import hashlib
 import logging
 from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.signals import post_save
@@ -37,34 +35,25 @@ from django.utils import timezone
 
 from applications.models.agencies import Agency
 from applications.models.submissions import Level
-from applications.selectors.agencies import active_leads_of, active_memberships_of
 from qualitymark.audit.services import record_event
 from qualitymark.core.outbox import enqueue
 from qualitymark.core.permissions import require_perm
-from qualitymark.files.storage import private_storage
-from qualitymark.notifications.services import notify
 
 from ..cache import invalidate_register
-from ..models.awards import LIVE_AWARD_STATUSES, Award, AwardSequence, AwardStatus, Certificate
+from ..models.awards import LIVE_AWARD_STATUSES, Award, AwardSequence, AwardStatus
 from ..models.workflow import Decision, Recommendation
 from .panel import DECISION_HOOKS
 
 logger = logging.getLogger(__name__)
 
-# How long before expiry the agency's leads are reminded, most urgent last.
-REMINDER_MONTHS = (6, 3, 1)
 
 __all__ = [
     "add_months",
     "award_validity_end",
-    "expire_awards",
-    "generate_certificate",
     "issue_award",
     "on_decision",
     "publish_award",
-    "regenerate_certificate",
     "reinstate_award",
-    "send_expiry_reminders",
     "suspend_award",
     "unpublish_award",
     "withdraw_award",
@@ -407,156 +396,3 @@ def withdraw_award(*, actor, award: Award, reason: str) -> Award:
 
 
 # --- Certificates -----------------------------------------------------------------------------
-
-
-def certificate_key(award: Award, version: int) -> str:
-    return f"certificates/{award.number}/v{version}.pdf"
-
-
-def _store_at(key: str, content: bytes) -> None:
-    """Write ``content`` at exactly ``key`` (a leftover from an attempt that
-    rolled back is replaced: no certificate row names it)."""
-    storage = private_storage()
-    if storage.exists(key):
-        storage.delete(key)
-    saved = storage.save(key, ContentFile(content))
-    if saved != key:
-        storage.delete(saved)
-        raise RuntimeError(f"Certificate storage wrote {saved!r} instead of {key!r}")
-
-
-@transaction.atomic
-def generate_certificate(
-    *, award_id: int, replaces_version: int = 0, reason: str = "", actor=None
-) -> Certificate:
-    """Make the award's certificate, idempotently.
-
-    ``replaces_version`` is the version current when the certificate was asked
-    for (0: none yet). If a different version is current by now, the request
-    has already been carried out (a duplicate delivery, or a concurrent run
-    that got the lock first) and the current certificate is returned. The
-    award row is locked throughout and the database allows one current
-    certificate per award, so concurrent runs leave exactly one.
-    """
-    from ..certificates import render_certificate_pdf
-
-    award = Award.objects.select_for_update().get(pk=award_id)
-    current = Certificate.objects.filter(award=award, is_current=True).first()
-    if current is not None and current.version != replaces_version:
-        return current
-    last = award.certificates.order_by("-version").values_list("version", flat=True).first()
-    version = (last or 0) + 1
-    award = Award.objects.select_related("agency", "application").get(pk=award.pk)
-    content = render_certificate_pdf(award)
-    key = certificate_key(award, version)
-    _store_at(key, content)
-    if current is not None:
-        Certificate.objects.filter(pk=current.pk).update(is_current=False)
-    certificate = Certificate.objects.create(
-        award=award,
-        version=version,
-        storage_key=key,
-        sha256=hashlib.sha256(content).hexdigest(),
-        size=len(content),
-        is_current=True,
-        reason=reason or ("First issue" if version == 1 else "Reissued"),
-        requested_by=actor,
-    )
-    record_event(
-        actor=actor,
-        action="award.certificate_generated",
-        target=award,
-        changes={"version": version, "key": key, "reason": certificate.reason},
-    )
-    return certificate
-
-
-@transaction.atomic
-def regenerate_certificate(*, actor, award: Award, reason: str) -> None:
-    """Ask for a new version of the certificate (made in the background)."""
-    award, reason = _staff_change(actor, award, reason)
-    current = award.certificates.filter(is_current=True).values_list("version", flat=True).first()
-    record_event(
-        actor=actor,
-        action="award.certificate_requested",
-        target=award,
-        changes={"replaces_version": current or 0, "reason": reason},
-    )
-    _schedule_certificate(award, replaces_version=current or 0, reason=reason, actor=actor)
-
-
-# --- Expiry and reminders -------------------------------------------------------------------
-
-
-def expire_awards(today: date) -> int:
-    """Mark live awards whose last valid day has passed as expired. Idempotent."""
-    expired = 0
-    due = Award.objects.filter(status__in=LIVE_AWARD_STATUSES, expires_on__lt=today)
-    for award_id in due.values_list("pk", flat=True):
-        with transaction.atomic():
-            award = Award.objects.select_for_update().get(pk=award_id)
-            if not (award.is_live and award.expires_on < today):
-                continue
-            previous = award.status
-            _set_status(
-                award,
-                status=AwardStatus.EXPIRED,
-                reason=f"Reached the end of its validity on {award.expires_on:%-d %B %Y}.",
-            )
-            record_event(
-                actor=None,
-                action="award.expired",
-                target=award,
-                changes={"status": [previous, AwardStatus.EXPIRED]},
-            )
-            invalidate_register()
-            expired += 1
-    return expired
-
-
-def reminder_stage(award: Award, today: date) -> int | None:
-    """The most urgent reminder due for this award today (months before expiry), if any."""
-    if award.expires_on < today:
-        return None
-    due = [months for months in REMINDER_MONTHS if add_months(award.expires_on, -months) <= today]
-    return min(due) if due else None
-
-
-def _reminder_recipients(award: Award) -> list[str]:
-    leads = [membership.user.email for membership in active_leads_of(award.agency)]
-    if leads:
-        return leads
-    return [membership.user.email for membership in active_memberships_of(award.agency)]
-
-
-def send_expiry_reminders(today: date) -> int:
-    """Remind each live award's agency leads 6, 3 and 1 month(s) before expiry.
-    Each reminder goes once (its dedupe key names the award, the stage and the
-    expiry date), however often this runs; a missed stage is not sent late once
-    a more urgent one is due."""
-    from django.urls import reverse
-
-    horizon = add_months(today, max(REMINDER_MONTHS))
-    awards = Award.objects.filter(
-        status__in=LIVE_AWARD_STATUSES, expires_on__gte=today, expires_on__lte=horizon
-    ).select_related("agency")
-    sent = 0
-    for award in awards:
-        months = reminder_stage(award, today)
-        if months is None:
-            continue
-        queued = notify(
-            template="award_expiry_reminder",
-            to=_reminder_recipients(award),
-            context={
-                "award": award,
-                "months": months,
-                "renew_url": settings.SITE_URL
-                + reverse("agency:application_start", args=[award.agency.slug]),
-                "award_url": settings.SITE_URL
-                + reverse("agency:award", args=[award.agency.slug, award.pk]),
-            },
-            dedupe_key=f"award-expiry-{award.pk}-{months}m-{award.expires_on.isoformat()}",
-        )
-        sent += queued is not None
-    return sent

@@ -27,6 +27,7 @@ from ..selectors.awards import (
 )
 from ..selectors.dashboard import AWARD_EXPIRY_FILTERS, award_expiry_filter
 from ..services import awards as award_services
+from ..services import certificates as certificate_services
 from .register import STATUS_TAGS
 
 GET_AND_POST = require_http_methods(["GET", "POST"])
@@ -143,7 +144,7 @@ STAFF_ACTIONS = {
         "done": "The award has been withdrawn.",
     },
     "regenerate": {
-        "service": award_services.regenerate_certificate,
+        "service": certificate_services.regenerate_certificate,
         "title": "Make a new version of the certificate",
         "label": "What is being corrected?",
         "hint": "For example, the agency's name has changed. The new version becomes the "

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from moderation.models.awards import AwardStatus, Certificate
 from moderation.models.workflow import Recommendation
-from moderation.services.awards import generate_certificate
+from moderation.services.certificates import generate_certificate
 from qualitymark.audit.models import AuditEvent
 from tests.factories import MembershipFactory
 

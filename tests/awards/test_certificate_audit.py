@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from moderation.services.awards import generate_certificate
+from moderation.services.certificates import generate_certificate
 from qualitymark.audit.models import AuditEvent
 from tests.factories import MembershipFactory
 

@@ -14,7 +14,11 @@ from pypdf import PdfReader
 
 from moderation.certificates import certificate_context, render_certificate_pdf
 from moderation.models.awards import Certificate
-from moderation.services.awards import certificate_key, generate_certificate, regenerate_certificate
+from moderation.services.certificates import (
+    certificate_key,
+    generate_certificate,
+    regenerate_certificate,
+)
 from moderation.tasks import generate_award_certificate
 from qualitymark.files.pdf import qr_code_svg_data_uri
 from qualitymark.files.storage import open_private_file

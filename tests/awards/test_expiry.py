@@ -8,7 +8,8 @@ import pytest
 import time_machine
 
 from moderation.models.awards import AwardStatus
-from moderation.services.awards import add_months, reminder_stage
+from moderation.services.awards import add_months
+from moderation.services.expiry import reminder_stage
 from moderation.tasks import run_award_expiry
 from qualitymark.audit.models import AuditEvent
 from qualitymark.notifications.models import SentEmail

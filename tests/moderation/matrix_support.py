@@ -33,7 +33,7 @@ from moderation.models.workflow import (
     Screening,
 )
 from moderation.services.assignments import assign_moderator
-from moderation.services.awards import generate_certificate
+from moderation.services.certificates import generate_certificate
 from moderation.services.information import request_information, respond_to_information_request
 from moderation.services.panel import create_meeting, record_decision, set_meeting_details
 from moderation.services.reviews import declare_conflict

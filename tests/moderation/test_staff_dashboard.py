@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from moderation.models.awards import Award
-from moderation.services.awards import add_months, expire_awards
+from moderation.services.awards import add_months
+from moderation.services.expiry import expire_awards
 from moderation.services.information import request_information
 from moderation.services.panel import create_meeting
 from qualitymark.users.models import User
