@@ -201,6 +201,11 @@ class ReviewRevision(models.Model):
         return f"{self.review} – revision {self.number}"
 
 
+class InformationRequestQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=InformationRequest.Status.OPEN)
+
+
 class InformationRequest(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", "Waiting for the agency"
@@ -220,6 +225,8 @@ class InformationRequest(models.Model):
     )
     responded_at = models.DateTimeField(null=True, blank=True)
 
+    objects = InformationRequestQuerySet.as_manager()
+
     class Meta:
         ordering = ["-asked_at"]
         constraints = [
@@ -232,6 +239,14 @@ class InformationRequest(models.Model):
 
     def __str__(self):
         return f"Information request on {self.application}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    @property
+    def is_answered(self) -> bool:
+        return self.status == self.Status.ANSWERED
 
     @property
     def evidence_section_key(self) -> str:
