@@ -12,7 +12,7 @@ def lifecycle_notifications_have_senders(app_configs=None, **kwargs) -> list[Err
             f"The lifecycle names the notification {name!r}, but no sender is registered for it.",
             hint="Register one with applications.lifecycle.notifier.",
             obj="applications.lifecycle.TRANSITIONS",
-            id="applications.E001",
+            id="applications.E002",
         )
         for name in lifecycle.unregistered_notifications()
     ]
