@@ -1,5 +1,6 @@
-"""The application lifecycle: one table of allowed transitions and the one
-function, `transition()`, through which every status change goes.
+"""The application lifecycle: what each status allows (STATES), the allowed
+moves between statuses (TRANSITIONS) and the one function, `transition()`,
+through which every status change goes.
 
     draft ──submit──▶ submitted ──accept──▶ in_review ──open_panel──▶ panel ──decide──▶ decided
       ▲                  │                    │   ▲
@@ -286,10 +287,6 @@ def may_transition(application, name: str, actor) -> bool:
     """Whether `actor` may move `application` along transition `name` now."""
     spec = TRANSITIONS[name]
     return application.status in spec.sources and _actor_may(spec, actor, application)
-
-
-def allowed_transitions(application, actor) -> list[Transition]:
-    return [t for t in TRANSITIONS.values() if may_transition(application, t.name, actor)]
 
 
 def _actor_may(transition_: Transition, actor, application) -> bool:

@@ -15,6 +15,10 @@ class ReviewProgress(models.TextChoices):
         return _TAGS[self]
 
     @property
+    def is_started(self) -> bool:
+        return self is not ReviewProgress.NOT_STARTED
+
+    @property
     def is_finished(self) -> bool:
         return self in (ReviewProgress.SUBMITTED, ReviewProgress.DECIDED)
 

@@ -25,6 +25,25 @@ class FeeStatus(models.TextChoices):
     PAID = "paid", "Paid"
     WAIVED = "waived", "Waived"
 
+    @property
+    def tag(self) -> str:
+        """The GOV.UK tag colour."""
+        tags = {FeeStatus.PAID: "govuk-tag--green", FeeStatus.WAIVED: "govuk-tag--blue"}
+        return tags.get(self, "govuk-tag--yellow")
+
+    @property
+    def is_paid(self) -> bool:
+        return self is FeeStatus.PAID
+
+    @property
+    def is_waived(self) -> bool:
+        return self is FeeStatus.WAIVED
+
+
+def fee_of(screening) -> FeeStatus:
+    """The fee's status; awaiting until staff record a screening."""
+    return FeeStatus(screening.fee_status) if screening else FeeStatus.AWAITING
+
 
 class Screening(models.Model):
     """Coram staff's checks on a submitted application: fee and eligibility."""

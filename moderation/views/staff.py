@@ -21,7 +21,7 @@ from applications.selectors.submissions import application_overview
 from qualitymark.core.permissions import staff_required
 
 from ..forms.staff import ApplicationFilterForm
-from ..models.workflow import Assignment, FeeStatus, Screening
+from ..models.workflow import Assignment, FeeStatus, Screening, fee_of
 from ..review_progress import ReviewProgress, progress_of
 from ..selectors import workflow as workflow_selectors
 from ..selectors.dashboard import APPLICATION_FLAGS, application_flag
@@ -107,8 +107,8 @@ class ApplicationRow:
     screening: Screening | None
 
     @property
-    def fee_status(self) -> str:
-        return self.screening.fee_status if self.screening else FeeStatus.AWAITING
+    def fee(self) -> FeeStatus:
+        return fee_of(self.screening)
 
     @property
     def eligibility_confirmed(self) -> bool:
@@ -226,6 +226,7 @@ def application_detail(request, pk):
         {
             "application": application,
             "screening": _screening(application),
+            "fee": fee_of(_screening(application)),
             "can_screen": application.state.staff_may_screen,
             "may_open_panel": may_transition(application, "open_panel", request.user),
             "assignment_rows": rows,

@@ -101,6 +101,17 @@ def test_the_status_tag_renders_from_the_row_as_it_did_by_hand(status):
 
 
 @pytest.mark.django_db
+def test_pages_offer_a_move_only_to_whom_the_table_allows_it():
+    application = submitted_application()
+    staff = staff_user()
+    lead = application.agency.memberships.get(role="lead").user
+    assert lifecycle.may_transition(application, "accept_for_moderation", staff)
+    assert not lifecycle.may_transition(application, "accept_for_moderation", lead)
+    assert not lifecycle.may_transition(application, "decide", staff)
+    assert lifecycle.may_transition(application, "withdraw", lead)
+
+
+@pytest.mark.django_db
 def test_querysets_filter_by_capability():
     application = submitted_application()
     assert list(Application.objects.that("staff_may_screen")) == [application]
