@@ -8,7 +8,7 @@ class ApplicationsConfig(AppConfig):
     def ready(self):
         from qualitymark.core.outbox import register_sweep
 
-        from . import notifications  # noqa: F401 - registers the lifecycle e-mails
+        from . import checks, notifications  # noqa: F401 - lifecycle e-mails and their check
         from .tasks import requeue_pending_evidence
 
         register_sweep(requeue_pending_evidence)

@@ -1,11 +1,16 @@
-"""The application lifecycle: one table of allowed transitions and the one
-function, `transition()`, through which every status change goes.
+"""The application lifecycle: what each status allows (STATES), the allowed
+moves between statuses (TRANSITIONS) and the one function, `transition()`,
+through which every status change goes.
 
     draft ──submit──▶ submitted ──accept──▶ in_review ──open_panel──▶ panel ──decide──▶ decided
       ▲                  │                    │   ▲
       └──return (reason)─┘                    ▼   │
                                      information_requested
     any state before decided ──withdraw──▶ withdrawn
+
+`STATES` says what each status allows (the agency may edit, moderators may
+review, ...) and how it is shown; every group of statuses in the code is
+`statuses_that(capability)`, and pages ask `application.state`.
 
 `transition()` checks the move is in the table and allowed for this actor,
 changes the status, writes the audit event and schedules the notifications
@@ -15,9 +20,9 @@ own work and call `transition()` inside the same transaction.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -34,8 +39,116 @@ class Status(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
-OPEN_STATUSES = frozenset(Status.values) - {Status.DECIDED, Status.WITHDRAWN}
-LOCKED_STATUSES = frozenset(Status.values) - {Status.DRAFT}
+@dataclass(frozen=True)
+class State:
+    """What an application in one status allows and how it is shown. Every
+    capability is False unless the row in STATES says otherwise."""
+
+    status: Status
+    tag: str  # the GOV.UK tag colour
+    agency_may_edit: bool = False  # the agency may change its answers and files
+    agency_may_answer: bool = False  # the agency may answer an information request
+    staff_may_screen: bool = False  # Coram staff may accept it or return it
+    staff_may_assign: bool = False  # Coram staff may assign and remove moderators
+    moderators_may_review: bool = False  # assigned moderators may write and amend reviews
+    information_may_be_requested: bool = False  # a new information request may be asked
+    review_clock_runs: bool = False  # reviews fall due and reminders go out
+    review_clock_paused: bool = False  # the agency is answering: due dates wait
+    panel_may_decide: bool = False  # the panel chair may record the decision
+    panel_may_read: bool = False  # the panel chair may read the submitted reviews
+    has_decision: bool = False  # the decision is recorded and shown to the agency
+    fee_may_be_outstanding: bool = False  # counts among fees still awaited
+    shows_in_queues: bool = False  # shows in moderators' queues
+    shows_to_staff: bool = False  # Coram staff see it in their lists
+    is_open: bool = False  # the agency's one open application
+    is_locked: bool = False  # submitted content is fixed
+
+    @property
+    def label(self) -> str:
+        return self.status.label
+
+
+CAPABILITIES = tuple(f.name for f in fields(State) if f.type is bool)
+
+STATES: dict[str, State] = {
+    state.status: state
+    for state in [
+        State(Status.DRAFT, "govuk-tag--grey", agency_may_edit=True, is_open=True),
+        State(
+            Status.SUBMITTED,
+            "govuk-tag--blue",
+            staff_may_screen=True,
+            staff_may_assign=True,
+            fee_may_be_outstanding=True,
+            shows_in_queues=True,
+            shows_to_staff=True,
+            is_open=True,
+            is_locked=True,
+        ),
+        State(
+            Status.IN_REVIEW,
+            "govuk-tag--light-blue",
+            staff_may_assign=True,
+            moderators_may_review=True,
+            information_may_be_requested=True,
+            review_clock_runs=True,
+            fee_may_be_outstanding=True,
+            shows_in_queues=True,
+            shows_to_staff=True,
+            is_open=True,
+            is_locked=True,
+        ),
+        State(
+            Status.INFORMATION_REQUESTED,
+            "govuk-tag--orange",
+            agency_may_answer=True,
+            staff_may_assign=True,
+            moderators_may_review=True,
+            review_clock_paused=True,
+            fee_may_be_outstanding=True,
+            shows_in_queues=True,
+            shows_to_staff=True,
+            is_open=True,
+            is_locked=True,
+        ),
+        State(
+            Status.PANEL,
+            "govuk-tag--purple",
+            panel_may_decide=True,
+            panel_may_read=True,
+            fee_may_be_outstanding=True,
+            shows_in_queues=True,
+            shows_to_staff=True,
+            is_open=True,
+            is_locked=True,
+        ),
+        State(
+            Status.DECIDED,
+            "govuk-tag--green",
+            panel_may_read=True,
+            has_decision=True,
+            shows_in_queues=True,
+            shows_to_staff=True,
+            is_locked=True,
+        ),
+        State(Status.WITHDRAWN, "govuk-tag--red", shows_to_staff=True, is_locked=True),
+    ]
+}
+
+
+def state_of(status: str) -> State:
+    return STATES[status]
+
+
+def statuses_that(capability: str) -> tuple[str, ...]:
+    """The statuses whose state allows `capability`, in lifecycle order (for querysets)."""
+    if capability not in CAPABILITIES:
+        raise ValueError(f"No state capability is called {capability!r}.")
+    return tuple(status for status, state in STATES.items() if getattr(state, capability))
+
+
+OPEN_STATUSES = frozenset(statuses_that("is_open"))
+LOCKED_STATUSES = frozenset(statuses_that("is_locked"))
 
 
 class TransitionNotAllowed(Exception):
@@ -164,12 +277,16 @@ class SystemActor:
 SYSTEM = SystemActor()
 
 
-def allowed_transitions(application, actor) -> list[Transition]:
-    return [
-        t
-        for t in TRANSITIONS.values()
-        if application.status in t.sources and _actor_may(t, actor, application)
-    ]
+def unregistered_notifications() -> list[str]:
+    """Notifications the transition table names that no sender has registered."""
+    named = [name for spec in TRANSITIONS.values() for name in spec.notifications]
+    return sorted({name for name in named if name not in NOTIFIERS})
+
+
+def may_transition(application, name: str, actor) -> bool:
+    """Whether `actor` may move `application` along transition `name` now."""
+    spec = TRANSITIONS[name]
+    return application.status in spec.sources and _actor_may(spec, actor, application)
 
 
 def _actor_may(transition_: Transition, actor, application) -> bool:
@@ -219,7 +336,7 @@ def transition(application, name: str, *, actor, reason: str = "", changes: dict
         },
     )
     for notification in spec.notifications:
-        sender = NOTIFIERS.get(notification)
-        if sender is not None:
-            sender(locked, actor, reason)
+        if notification not in NOTIFIERS:
+            raise ImproperlyConfigured(f"No sender is registered for {notification!r}.")
+        NOTIFIERS[notification](locked, actor, reason)
     return locked

@@ -12,7 +12,7 @@ def check_evidence_file(evidence_id: int) -> str | None:
     evidence = check_evidence(evidence_id)
     if evidence is None:
         return None
-    if evidence.text_extracted and evidence.application.status == "draft":
+    if evidence.text_extracted and evidence.application.state.agency_may_edit:
         # Scan the new text now, so the next page the agency opens is quick.
         from .selectors.identifiers import identifier_findings
 

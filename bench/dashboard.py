@@ -26,12 +26,12 @@ from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
 APPLICATIONS = int(os.environ.get("BENCH_APPLICATIONS", "2000"))
-STATUSES = ["submitted", "in_review", "information_requested", "panel", "decided", "withdrawn"]
 
 
 def build(count):
     from django.utils import timezone
 
+    from applications.lifecycle import Status, statuses_that
     from applications.models.submissions import Application
     from descriptors.services import ensure_working_framework
     from moderation.models.workflow import Assignment
@@ -39,6 +39,7 @@ def build(count):
     from tests.factories import AgencyFactory
     from tests.moderation.builders import moderator, staff_user
 
+    statuses = statuses_that("shows_to_staff")  # every status but draft
     framework = ensure_working_framework()
     staff = staff_user()
     from applications.models.agencies import Agency
@@ -56,7 +57,7 @@ def build(count):
             kind="new",
             level_sought="full",
             reference=f"EPQM-2026-{i:05d}",
-            status=STATUSES[i % len(STATUSES)],
+            status=statuses[i % len(statuses)],
             created_by=staff,
             submitted_at=now - timedelta(days=i % 300),
             fee_pence=75000,
@@ -68,7 +69,7 @@ def build(count):
             action="application.submit",
             target_type="applications.application",
             target_id=str(application.pk),
-            changes={"status": ["draft", application.status]},
+            changes={"status": [Status.DRAFT, application.status]},
         )
         for application in applications
     )
@@ -81,7 +82,7 @@ def build(count):
             assigned_by=staff,
         )
         for i, application in enumerate(applications)
-        if application.status != "submitted"
+        if application.status != Status.SUBMITTED
         for offset, role in ((0, "lead"), (1, "second"))
     )
     return staff

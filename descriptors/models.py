@@ -150,12 +150,7 @@ class Framework(models.Model):
         super().save(*args, **kwargs)
 
     def _check_change_is_allowed(self) -> None:
-        stored = (
-            type(self)
-            .objects.filter(pk=self.pk)
-            .values("status", *self.FROZEN_FIELDS)
-            .first()
-        )
+        stored = type(self).objects.filter(pk=self.pk).values("status", *self.FROZEN_FIELDS).first()
         if stored is None:
             return
         old_status, new_status = stored["status"], self.status
@@ -163,12 +158,8 @@ class Framework(models.Model):
             if new_status == FrameworkStatus.RETIRED:
                 raise FrameworkLockedError("A draft is published before it can be retired.")
             return
-        retiring = (
-            old_status == FrameworkStatus.PUBLISHED and new_status == FrameworkStatus.RETIRED
-        )
-        frozen_changed = any(
-            getattr(self, field) != stored[field] for field in self.FROZEN_FIELDS
-        )
+        retiring = old_status == FrameworkStatus.PUBLISHED and new_status == FrameworkStatus.RETIRED
+        frozen_changed = any(getattr(self, field) != stored[field] for field in self.FROZEN_FIELDS)
         if frozen_changed or not retiring:
             raise FrameworkLockedError(_locked_message(self.label, old_status))
 
@@ -185,6 +176,10 @@ class Framework(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == FrameworkStatus.DRAFT
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == FrameworkStatus.PUBLISHED
 
     @property
     def is_locked(self) -> bool:
@@ -209,9 +204,7 @@ class DescriptorQuerySet(models.QuerySet):
 class Descriptor(models.Model):
     """One quality descriptor (Q1-Q7): a question with guidance and markers."""
 
-    framework = models.ForeignKey(
-        Framework, on_delete=models.CASCADE, related_name="descriptors"
-    )
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="descriptors")
     number = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(DESCRIPTOR_COUNT)]
     )
@@ -251,9 +244,7 @@ class Descriptor(models.Model):
     def _stored_framework_ids(self) -> list[int]:
         if self._state.adding or self.pk is None:
             return []
-        return list(
-            type(self).objects.filter(pk=self.pk).values_list("framework_id", flat=True)
-        )
+        return list(type(self).objects.filter(pk=self.pk).values_list("framework_id", flat=True))
 
 
 def marker_code_problem(code: str, descriptor_number: int) -> str | None:
@@ -261,7 +252,7 @@ def marker_code_problem(code: str, descriptor_number: int) -> str | None:
     prefix = f"{descriptor_number}."
     if not code.startswith(prefix):
         return f"must start with '{prefix}'"
-    if not re.fullmatch(r"[1-9][0-9]*", code[len(prefix):]):
+    if not re.fullmatch(r"[1-9][0-9]*", code[len(prefix) :]):
         return f"must look like '{prefix}1': the descriptor number, a dot and a number"
     return None
 
@@ -269,9 +260,9 @@ def marker_code_problem(code: str, descriptor_number: int) -> str | None:
 def _check_marker_codes(markers) -> None:
     markers = list(markers)
     numbers = dict(
-        Descriptor.objects.filter(
-            pk__in={marker.descriptor_id for marker in markers}
-        ).values_list("pk", "number")
+        Descriptor.objects.filter(pk__in={marker.descriptor_id for marker in markers}).values_list(
+            "pk", "number"
+        )
     )
     for marker in markers:
         number = numbers.get(marker.descriptor_id)
@@ -282,9 +273,7 @@ def _check_marker_codes(markers) -> None:
 
 def _framework_ids_of_descriptors(descriptor_ids) -> list[int]:
     return list(
-        Descriptor.objects.filter(pk__in=set(descriptor_ids)).values_list(
-            "framework_id", flat=True
-        )
+        Descriptor.objects.filter(pk__in=set(descriptor_ids)).values_list("framework_id", flat=True)
     )
 
 
@@ -311,9 +300,7 @@ class MarkerQuerySet(models.QuerySet):
 class Marker(models.Model):
     """A numbered prompt within a descriptor (not a checklist item)."""
 
-    descriptor = models.ForeignKey(
-        Descriptor, on_delete=models.CASCADE, related_name="markers"
-    )
+    descriptor = models.ForeignKey(Descriptor, on_delete=models.CASCADE, related_name="markers")
     code = models.CharField(max_length=10)
     text = models.TextField()
     position = models.PositiveSmallIntegerField(default=0)
@@ -350,6 +337,4 @@ class Marker(models.Model):
     def _stored_descriptor_ids(self) -> list[int]:
         if self._state.adding or self.pk is None:
             return []
-        return list(
-            type(self).objects.filter(pk=self.pk).values_list("descriptor_id", flat=True)
-        )
+        return list(type(self).objects.filter(pk=self.pk).values_list("descriptor_id", flat=True))

@@ -5,14 +5,11 @@ from datetime import date, timedelta
 
 from django.conf import settings
 
+from applications.lifecycle import statuses_that
 from applications.notifications import agency_addresses, application_url
 from qualitymark.notifications.services import notify
 
 from .models.workflow import Assignment, InformationRequest
-
-# A review's clock is paused while the agency answers questions
-# (information_requested): no reminder then; its due date moves on afterwards.
-OPEN_REVIEW_STATUSES = ("in_review",)
 
 
 def send_review_reminders(today: date) -> int:
@@ -21,7 +18,8 @@ def send_review_reminders(today: date) -> int:
     assignments = (
         Assignment.objects.filter(
             removed_at__isnull=True,
-            application__status__in=OPEN_REVIEW_STATUSES,
+            # Paused while the agency answers: no reminder then; the due date moves on.
+            application__status__in=statuses_that("review_clock_runs"),
             due_on__lte=soon,
         )
         .exclude(review__submitted_at__isnull=False)

@@ -25,12 +25,12 @@ def is_conflicted(user, application):
 
 @rules.predicate
 def is_at_panel(user, application):
-    return application is not None and application.status == "panel"
+    return application is not None and application.state.panel_may_decide
 
 
 @rules.predicate
 def is_under_review(user, application):
-    return application is not None and application.status in ("in_review", "information_requested")
+    return application is not None and application.state.moderators_may_review
 
 
 @rules.predicate

@@ -264,7 +264,11 @@ class Invitation(models.Model):
             models.CheckConstraint(
                 condition=Q(
                     role__in=[
-                        "agency_member", "agency_lead", "moderator", "panel_chair", "coram_staff"
+                        "agency_member",
+                        "agency_lead",
+                        "moderator",
+                        "panel_chair",
+                        "coram_staff",
                     ]
                 ),
                 name="applications_invitation_role_valid",
@@ -298,9 +302,7 @@ class Invitation(models.Model):
             models.UniqueConstraint(
                 Lower("email"),
                 "role",
-                condition=Q(
-                    accepted_at__isnull=True, revoked_at__isnull=True, agency__isnull=True
-                ),
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True, agency__isnull=True),
                 name="applications_invitation_one_open_per_role",
             ),
         ]
@@ -331,6 +333,18 @@ class Invitation(models.Model):
     def is_pending(self) -> bool:
         return self.status == self.Status.PENDING
 
+    @property
+    def status_tag(self) -> str:
+        """The GOV.UK tag colour of its status."""
+        return INVITATION_TAGS[self.status]
+
+
+INVITATION_TAGS = {
+    Invitation.Status.PENDING: "govuk-tag--blue",
+    Invitation.Status.ACCEPTED: "govuk-tag--green",
+    Invitation.Status.EXPIRED: "govuk-tag--grey",
+    Invitation.Status.REVOKED: "govuk-tag--red",
+}
 
 AGENCY_INVITATION_ROLES = frozenset({Invitation.Role.AGENCY_MEMBER, Invitation.Role.AGENCY_LEAD})
 MEMBERSHIP_ROLE_FOR_INVITATION = {

@@ -71,6 +71,18 @@ class EvidenceFile(models.Model):
     def is_servable(self) -> bool:
         return self.scan_status in SERVABLE_SCAN_STATUSES and self.removed_at is None
 
+    @property
+    def is_being_checked(self) -> bool:
+        return self.scan_status == ScanStatus.PENDING
+
+    @property
+    def is_quarantined(self) -> bool:
+        return self.scan_status == ScanStatus.INFECTED
+
+    @property
+    def could_not_be_checked(self) -> bool:
+        return self.scan_status == ScanStatus.ERROR
+
 
 class IdentifierConfirmation(models.Model):
     """An agency lead's confirmation that a flagged piece of text does not

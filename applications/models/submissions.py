@@ -3,7 +3,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from ..lifecycle import LOCKED_STATUSES, OPEN_STATUSES, Status
+from ..lifecycle import OPEN_STATUSES, State, Status, state_of, statuses_that
 from .agencies import Agency
 
 
@@ -16,6 +16,21 @@ class ApplicationKind(models.TextChoices):
 class Level(models.TextChoices):
     FULL = "full", "Full"
     WORKING_TOWARDS = "working_towards", "Working Towards"
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def that(self, capability: str) -> "ApplicationQuerySet":
+        """The applications whose state allows `capability` (see lifecycle.STATES)."""
+        return self.filter(status__in=statuses_that(capability))
+
+    def drafts(self) -> "ApplicationQuerySet":
+        return self.filter(status=Status.DRAFT)
+
+    def decided(self) -> "ApplicationQuerySet":
+        return self.filter(status=Status.DECIDED)
+
+    def withdrawn(self) -> "ApplicationQuerySet":
+        return self.filter(status=Status.WITHDRAWN)
 
 
 class Application(models.Model):
@@ -64,6 +79,8 @@ class Application(models.Model):
         null=True, blank=True, help_text="The fee due, fixed when the application is submitted."
     )
 
+    objects = ApplicationQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         constraints = [
@@ -93,13 +110,18 @@ class Application(models.Model):
         return self.reference or f"Draft application by {self.agency}"
 
     @property
+    def state(self) -> State:
+        """What the application's status allows and how it is shown (lifecycle.STATES)."""
+        return state_of(self.status)
+
+    @property
     def is_locked(self) -> bool:
         """Submitted content is fixed: the agency cannot change it."""
-        return self.status in LOCKED_STATUSES
+        return self.state.is_locked
 
     @property
     def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
+        return self.state.is_open
 
     @property
     def is_declared(self) -> bool:

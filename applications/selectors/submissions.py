@@ -10,7 +10,6 @@ from descriptors.models import Descriptor
 from qualitymark.files import text_extraction
 from qualitymark.users.roles import roles_of
 
-from ..lifecycle import OPEN_STATUSES
 from ..models.evidence import EvidenceFile
 from ..models.submissions import Application, SectionAnswer
 from ..section_list import Section, sections_for, summary_items
@@ -24,7 +23,6 @@ NARRATIVE_FIELDS = (
     "development_progress",
 )
 SCANNED_FILE_KINDS = text_extraction.TEXT_KINDS | text_extraction.PICTURE_KINDS
-
 
 
 def own_application(user, pk: int) -> Application:
@@ -43,11 +41,11 @@ def applications_of_agency(agency) -> QuerySet[Application]:
 
 
 def open_application_of(agency) -> Application | None:
-    return agency.applications.filter(status__in=OPEN_STATUSES).first()
+    return agency.applications.that("is_open").first()
 
 
 def earlier_applications_for_prefill(agency) -> QuerySet[Application]:
-    return agency.applications.exclude(status="draft").exclude(reference__isnull=True)
+    return agency.applications.that("is_locked").exclude(reference__isnull=True)
 
 
 def descriptors_for(application) -> list[Descriptor]:

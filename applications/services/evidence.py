@@ -80,9 +80,9 @@ def _answers_open_information_request(actor, application: Application, section_k
     if not key.startswith(INFORMATION_PREFIX) or not request_id.isdigit():
         return False
     return (
-        application.status == "information_requested"
+        application.state.agency_may_answer
         and rules.has_perm("applications.respond_to_information_request", actor, application)
-        and application.information_requests.filter(pk=int(request_id), status="open").exists()
+        and application.information_requests.open().filter(pk=int(request_id)).exists()
     )
 
 

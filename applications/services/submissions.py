@@ -102,7 +102,7 @@ def start_application(
         message="Only an agency lead can start an application.",
     )
     Agency.objects.select_for_update().get(pk=agency.pk)
-    open_application = agency.applications.filter(status__in=lifecycle.OPEN_STATUSES).first()
+    open_application = agency.applications.that("is_open").first()
     if open_application is not None:
         raise ValidationError(
             f"Your agency already has an open application ({open_application}). "
@@ -384,7 +384,7 @@ def withdraw_application(*, actor, application: Application, reason: str) -> App
     a reference (the database insists), so a draft that was never submitted
     gets one now; if the withdrawal is refused, that rolls back with it."""
     application = Application.objects.select_for_update().get(pk=application.pk)
-    if application.reference is None and application.status in lifecycle.OPEN_STATUSES:
+    if application.reference is None and application.is_open:
         application.reference = next_reference(timezone.localdate().year)
         application.save(update_fields=["reference", "updated_at"])
     return lifecycle.transition(application, "withdraw", actor=actor, reason=reason)

@@ -123,7 +123,7 @@ class MeetingDetailsForm(forms.Form):
             .order_by("user__full_name")
         )
         on_agenda = meeting.agenda.values("pk")
-        at_panel = Application.objects.filter(status="panel")
+        at_panel = Application.objects.that("panel_may_decide")
         self.fields["agenda"].queryset = (
             (at_panel | Application.objects.filter(pk__in=on_agenda))
             .distinct()

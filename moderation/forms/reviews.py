@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from ..consolidation import rating_choices
 from ..models.workflow import Recommendation
+from ..review_progress import ReviewProgress
 from .review_locking import add_version_field
 
 __all__ = [
@@ -386,12 +387,10 @@ class QueueFilterForm(GovukFormMixin, forms.Form):
         required=False,
         choices=[
             ("", "All applications"),
-            ("not_started", "Not started"),
-            ("in_progress", "In progress"),
-            ("submitted", "Submitted"),
+            *ReviewProgress.choices[:3],
             ("overdue", "Overdue"),
             ("paused", "Paused: waiting for the agency"),
-            ("decided", "Decided"),
+            ReviewProgress.choices[3],
         ],
     )
 

@@ -25,6 +25,25 @@ class FeeStatus(models.TextChoices):
     PAID = "paid", "Paid"
     WAIVED = "waived", "Waived"
 
+    @property
+    def tag(self) -> str:
+        """The GOV.UK tag colour."""
+        tags = {FeeStatus.PAID: "govuk-tag--green", FeeStatus.WAIVED: "govuk-tag--blue"}
+        return tags.get(self, "govuk-tag--yellow")
+
+    @property
+    def is_paid(self) -> bool:
+        return self is FeeStatus.PAID
+
+    @property
+    def is_waived(self) -> bool:
+        return self is FeeStatus.WAIVED
+
+
+def fee_of(screening) -> FeeStatus:
+    """The fee's status; awaiting until staff record a screening."""
+    return FeeStatus(screening.fee_status) if screening else FeeStatus.AWAITING
+
 
 class Screening(models.Model):
     """Coram staff's checks on a submitted application: fee and eligibility."""
@@ -201,6 +220,11 @@ class ReviewRevision(models.Model):
         return f"{self.review} – revision {self.number}"
 
 
+class InformationRequestQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=InformationRequest.Status.OPEN)
+
+
 class InformationRequest(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", "Waiting for the agency"
@@ -220,6 +244,8 @@ class InformationRequest(models.Model):
     )
     responded_at = models.DateTimeField(null=True, blank=True)
 
+    objects = InformationRequestQuerySet.as_manager()
+
     class Meta:
         ordering = ["-asked_at"]
         constraints = [
@@ -232,6 +258,14 @@ class InformationRequest(models.Model):
 
     def __str__(self):
         return f"Information request on {self.application}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    @property
+    def is_answered(self) -> bool:
+        return self.status == self.Status.ANSWERED
 
     @property
     def evidence_section_key(self) -> str:

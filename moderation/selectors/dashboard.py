@@ -9,7 +9,7 @@ from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Su
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from applications.lifecycle import TRANSITIONS, Status
+from applications.lifecycle import TRANSITIONS, Status, statuses_that
 from applications.models.submissions import Application
 from qualitymark.audit.models import AuditEvent
 
@@ -28,14 +28,12 @@ __all__ = [
     "staff_dashboard",
 ]
 
-FEE_OPEN_STATUSES = (Status.SUBMITTED, Status.IN_REVIEW, Status.INFORMATION_REQUESTED, Status.PANEL)
-
 
 def _overdue_reviews(today: date) -> Q:
     """An active review not submitted, past its due date, on an application in
     review (a paused one, waiting for the agency, is never overdue)."""
     return Q(
-        application__status=Status.IN_REVIEW,
+        application__status__in=statuses_that("review_clock_runs"),
         removed_at__isnull=True,
         declared_conflict=False,
         due_on__lt=today,
@@ -47,7 +45,7 @@ def _overdue_requests(today: date) -> Q:
 
 
 def _fee_unpaid() -> Q:
-    return Q(status__in=FEE_OPEN_STATUSES) & (
+    return Q(status__in=statuses_that("fee_may_be_outstanding")) & (
         Q(screening__isnull=True) | Q(screening__fee_status=FeeStatus.AWAITING)
     )
 
@@ -128,9 +126,9 @@ def _entered_current_status():
 
 
 def pipeline(today: date) -> list[StatusFigure]:
-    ages: dict[str, list[int]] = {value: [] for value in Status.values if value != Status.DRAFT}
+    ages: dict[str, list[int]] = {value: [] for value in statuses_that("shows_to_staff")}
     rows = (
-        Application.objects.exclude(status=Status.DRAFT)
+        Application.objects.that("shows_to_staff")
         .annotate(entered_at=_entered_current_status())
         .values_list("status", "entered_at", "submitted_at")
     )

@@ -59,7 +59,7 @@ def consolidation_for(application: Application) -> Consolidation:
 def panel_applications_for(user) -> QuerySet[Application]:
     """Applications at panel: all for staff; for a chair, those they are not
     conflicted on."""
-    applications = Application.objects.filter(status="panel").select_related("agency")
+    applications = Application.objects.that("panel_may_decide").select_related("agency")
     roles = roles_of(user)
     if roles.coram_staff:
         return applications
@@ -71,7 +71,8 @@ def panel_applications_for(user) -> QuerySet[Application]:
 
 def application_for_chair(user, pk: int) -> Application:
     application = (
-        Application.objects.filter(pk=pk, status__in=("panel", "decided"))
+        Application.objects.that("panel_may_read")
+        .filter(pk=pk)
         .select_related("agency", "framework")
         .first()
     )

@@ -12,6 +12,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from applications.lifecycle import statuses_that
 from applications.models.evidence import EvidenceFile
 from applications.models.submissions import Application
 from qualitymark.users.roles import roles_of
@@ -19,9 +20,7 @@ from qualitymark.users.roles import roles_of
 from ..access import active_assignment_for, is_conflicted_on, moderator_profile_of
 from ..conflicts import conflicted_application_ids
 from ..models.workflow import Assignment, DescriptorRating, InformationRequest, Review
-
-QUEUE_STATUSES = ("submitted", "in_review", "information_requested", "panel", "decided")
-
+from ..review_progress import ReviewProgress, progress_of
 
 # --- Coram staff ---------------------------------------------------------------------------
 
@@ -29,7 +28,7 @@ QUEUE_STATUSES = ("submitted", "in_review", "information_requested", "panel", "d
 def screening_queue() -> QuerySet[Application]:
     """Submitted applications waiting for screening, oldest first."""
     return (
-        Application.objects.filter(status="submitted")
+        Application.objects.that("staff_may_screen")
         .select_related("agency", "screening")
         .annotate(
             assignment_count=Count("assignments", filter=Q(assignments__removed_at__isnull=True))
@@ -40,7 +39,7 @@ def screening_queue() -> QuerySet[Application]:
 
 def applications_for_staff(*, status: str = "") -> QuerySet[Application]:
     applications = (
-        Application.objects.exclude(status="draft")
+        Application.objects.that("shows_to_staff")
         .select_related("agency", "screening")
         .annotate(
             assignment_count=Count("assignments", filter=Q(assignments__removed_at__isnull=True)),
@@ -63,8 +62,10 @@ def staff_application(user, pk: int) -> Application:
     if not roles_of(user).coram_staff:
         raise Http404
     try:
-        return Application.objects.select_related("agency", "framework").get(
-            pk=pk, status__in=QUEUE_STATUSES + ("withdrawn",)
+        return (
+            Application.objects.that("shows_to_staff")
+            .select_related("agency", "framework")
+            .get(pk=pk)
         )
     except Application.DoesNotExist:
         raise Http404 from None
@@ -84,34 +85,26 @@ def active_assignments(application: Application) -> QuerySet[Assignment]:
 @dataclass(frozen=True)
 class QueueItem:
     assignment: Assignment
-    status: str  # not_started / in_progress / submitted / decided
+    status: ReviewProgress
     conflicted: bool = False
 
     @property
     def is_paused(self) -> bool:
         """The agency is answering questions: the review clock has stopped."""
-        return (
-            self.status not in ("submitted", "decided")
-            and self.assignment.application.status == "information_requested"
-        )
+        return not self.status.is_finished and self.assignment.application.state.review_clock_paused
 
     @property
     def is_overdue(self) -> bool:
         return (
             not self.conflicted
             and not self.is_paused
-            and self.status not in ("submitted", "decided")
+            and not self.status.is_finished
             and self.assignment.due_on < timezone.localdate()
         )
 
     @property
     def status_label(self) -> str:
-        return {
-            "not_started": "Not started",
-            "in_progress": "In progress",
-            "submitted": "Submitted",
-            "decided": "Decided",
-        }[self.status]
+        return self.status.label
 
 
 QUEUE_SORTS = {
@@ -131,7 +124,7 @@ def moderator_queue(user, *, sort: str = "due", status: str = "", today: date | 
         Assignment.objects.filter(
             moderator=profile,
             removed_at__isnull=True,
-            application__status__in=QUEUE_STATUSES,
+            application__status__in=statuses_that("shows_in_queues"),
         )
         .select_related("application__agency", "review")
         .order_by(*QUEUE_SORTS.get(sort, QUEUE_SORTS["due"]))
@@ -141,15 +134,8 @@ def moderator_queue(user, *, sort: str = "due", status: str = "", today: date | 
     items = []
     for assignment in assignments:
         review = getattr(assignment, "review", None)
-        if assignment.application.status == "decided":
-            state = "decided"
-        elif review is not None and review.submitted_at is not None:
-            state = "submitted"
-        elif review is not None and review.version > 0:
-            state = "in_progress"
-        else:
-            state = "not_started"
-        items.append(QueueItem(assignment, state, assignment.application_id in conflicted))
+        progress = progress_of(review, application=assignment.application)
+        items.append(QueueItem(assignment, progress, assignment.application_id in conflicted))
     if status == "overdue":
         items = [item for item in items if item.is_overdue]
     elif status == "paused":
@@ -163,7 +149,8 @@ def assignment_for_reviewer(user, application_pk: int) -> Assignment:
     """The person's active assignment on this application, or 404. A
     conflicted moderator gets 404: the application is not there for them."""
     application = (
-        Application.objects.filter(pk=application_pk, status__in=QUEUE_STATUSES)
+        Application.objects.that("shows_in_queues")
+        .filter(pk=application_pk)
         .select_related("agency", "framework")
         .first()
     )
@@ -203,7 +190,7 @@ def reviews_visible_to(user, application: Application) -> QuerySet[Review]:
         return reviews.none()
     if assignment is not None:
         return reviews.filter(Q(assignment=assignment) | Q(submitted_at__isnull=False))
-    if roles.panel_chair and application.status in ("panel", "decided"):
+    if roles.panel_chair and application.state.panel_may_read:
         return reviews.filter(submitted_at__isnull=False)
     return reviews.none()
 

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from applications.lifecycle import statuses_that
 from applications.models.submissions import Application
 from qualitymark.audit.services import record_event
 from qualitymark.core.permissions import require_perm
@@ -19,8 +20,6 @@ from ..access import forget_access
 from ..conflicts import Conflict, conflicts_by_moderator
 from ..models.profiles import ModeratorProfile
 from ..models.workflow import Assignment
-
-ASSIGNABLE_STATUSES = ("submitted", "in_review", "information_requested")
 
 
 @dataclass(frozen=True)
@@ -51,11 +50,7 @@ def candidates_for(application: Application) -> list[Candidate]:
                 "assignments",
                 filter=Q(
                     assignments__removed_at__isnull=True,
-                    assignments__application__status__in=[
-                        "submitted",
-                        "in_review",
-                        "information_requested",
-                    ],
+                    assignments__application__status__in=statuses_that("staff_may_assign"),
                 )
                 & (
                     Q(assignments__review__isnull=True)
@@ -127,7 +122,7 @@ def assign_moderator(
         message="Only Coram staff can assign moderators.",
     )
     application = Application.objects.select_for_update().get(pk=application.pk)
-    if application.status not in ASSIGNABLE_STATUSES:
+    if not application.state.staff_may_assign:
         raise ValidationError(
             "Moderators can only be assigned to submitted applications under review."
         )
@@ -191,10 +186,7 @@ def change_due_date(*, actor, assignment: Assignment, due_on: date) -> Assignmen
         message="Only Coram staff can change due dates.",
     )
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
-    if (
-        assignment.removed_at is not None
-        or assignment.application.status not in ASSIGNABLE_STATUSES
-    ):
+    if assignment.removed_at is not None or not assignment.application.state.staff_may_assign:
         raise ValidationError("This review can no longer be rescheduled.")
     if due_on < timezone.localdate():
         raise ValidationError({"due_on": "The due date must be today or in the future"})
@@ -227,7 +219,7 @@ def remove_assignment(*, actor, assignment: Assignment, reason: str) -> Assignme
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     if assignment.removed_at is not None:
         return assignment
-    if assignment.application.status not in ASSIGNABLE_STATUSES:
+    if not assignment.application.state.staff_may_assign:
         raise ValidationError(
             "Moderators cannot be taken off an application once it has gone to the panel."
         )

@@ -29,8 +29,8 @@ def request_information(
         message="You cannot ask this agency for information.",
     )
     if (
-        application.status != "in_review"
-        or application.information_requests.filter(status=InformationRequest.Status.OPEN).exists()
+        not application.state.information_may_be_requested
+        or application.information_requests.open().exists()
     ):
         raise ValidationError(
             "The agency has not answered the last request yet. Add your questions when it has."

@@ -57,7 +57,7 @@ def set_meeting_details(
     unready = [
         application
         for application in agenda
-        if application.status != "panel" and application.pk not in already
+        if not application.state.panel_may_decide and application.pk not in already
     ]
     if unready:
         raise ValidationError(

@@ -17,8 +17,6 @@ from qualitymark.notifications.services import notify
 from ..access import forget_access
 from ..models.workflow import Assignment, DescriptorRating, Recommendation, Review, ReviewRevision
 
-EDITABLE_STATUSES = ("in_review", "information_requested")
-
 
 @transaction.atomic
 def declare_conflict(
@@ -127,7 +125,7 @@ def _ensure_can_write(actor, review: Review) -> Application:
     assignment = review.assignment
     require_perm(actor, "moderation.write_review", assignment, message="This is not your review.")
     application = Application.objects.select_for_update().get(pk=assignment.application_id)
-    if application.status not in EDITABLE_STATUSES:
+    if not application.state.moderators_may_review:
         raise PermissionDenied("Reviews can only be written or amended before the panel opens.")
     if not assignment.has_declared or assignment.declared_conflict:
         raise PermissionDenied("Declare any conflict of interest first.")
@@ -172,8 +170,12 @@ def save_review_draft(
     review.version = F("version") + 1
     review.save(update_fields=["recommendation", "summary", "version", "updated_at"])
     review.refresh_from_db()
-    record_event(actor=actor, action="review.draft_saved", target=review.assignment.application,
-                 changes={"review": review.pk, "version": review.version})
+    record_event(
+        actor=actor,
+        action="review.draft_saved",
+        target=review.assignment.application,
+        changes={"review": review.pk, "version": review.version},
+    )
     return review
 
 
@@ -260,7 +262,7 @@ def open_panel_if_all_reviews_in(application: Application, *, actor=lifecycle.SY
     submitted review (and there are at least the minimum number). The service
     does it when the last review arrives; staff may ask for it by hand."""
     application = Application.objects.select_for_update().get(pk=application.pk)
-    if application.status != "in_review":
+    if application.status != lifecycle.Status.IN_REVIEW:
         return False
     assignments = Assignment.objects.filter(application=application, removed_at__isnull=True)
     total = assignments.count()

@@ -25,7 +25,6 @@ from qualitymark.files.pdf import render_pdf
 from qualitymark.files.validation import UploadRejected
 
 from ..forms.panel import InformationResponseForm
-from ..models.workflow import InformationRequest
 from ..selectors.workflow import information_requests_of, response_files
 from ..services import information as information_services
 from ..services.information import save_draft_answers
@@ -142,14 +141,9 @@ def _upload_or_send(request, application, information_request, form):
 @GET_AND_POST
 def respond_to_information_request(request, pk, request_pk):
     application = own_application(request.user, pk)
-    information_request = get_object_or_404(
-        information_requests_of(application), pk=request_pk
-    )
+    information_request = get_object_or_404(information_requests_of(application), pk=request_pk)
     questions = list(information_request.questions.all())
-    is_open = (
-        information_request.status == InformationRequest.Status.OPEN
-        and application.status == "information_requested"
-    )
+    is_open = information_request.is_open and application.state.agency_may_answer
     form = None
     if is_open:
         drafts = {f"answer_{q.pk}": q.draft_answer for q in questions if q.draft_answer}
@@ -206,7 +200,7 @@ def respond_to_information_request(request, pk, request_pk):
 def _decision_context(request, pk) -> dict:
     application = own_application(request.user, pk)
     decision = current_decision(application)
-    if decision is None or application.status != "decided":
+    if decision is None or not application.state.has_decision:
         raise Http404
     first = application.decisions.order_by("recorded_at").first()
     return {

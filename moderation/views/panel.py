@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from applications.lifecycle import TransitionNotAllowed
+from applications.lifecycle import TransitionNotAllowed, may_transition
 from applications.models.submissions import Level
 from qualitymark.core.forms import apply_errors, posted
 from qualitymark.core.permissions import chair_or_staff_required
@@ -39,13 +39,11 @@ RECENT_DECISIONS = 20
 
 
 def _may_decide(user, application) -> bool:
-    return application.status == "panel" and rules.has_perm(
-        "moderation.chair_panel", user, application
-    )
+    return may_transition(application, "decide", user)
 
 
 def _may_correct(user, application) -> bool:
-    return application.status == "decided" and rules.has_perm(
+    return application.state.has_decision and rules.has_perm(
         "moderation.chair_panel", user, application
     )
 
@@ -133,13 +131,9 @@ def consolidation(request, pk):
             "descriptor_count": len(result.lines),
             "capped": uncapped != suggested,
             "rule": rule_facts(len(result.lines)),
-            "information_requests": information_exchange(
-                application, answered_only=True
-            ),
+            "information_requests": information_exchange(application, answered_only=True),
             "may_decide": _may_decide(request.user, application),
-            "decision": (
-                current_decision(application) if application.status == "decided" else None
-            ),
+            "decision": (current_decision(application) if application.state.has_decision else None),
         },
     )
 
@@ -161,7 +155,7 @@ def _quorum_label(meeting: PanelMeeting, application) -> str:
 @GET_AND_POST
 def record_decision(request, pk):
     application = application_for_chair(request.user, pk)
-    if application.status == "decided":
+    if application.state.has_decision:
         return _decision_recorded(request, application)
     if not _may_decide(request.user, application):
         raise Http404

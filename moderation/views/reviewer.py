@@ -14,7 +14,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import wraps
 
-import rules
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -22,6 +21,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from applications import lifecycle
 from applications.middleware import pop_rescued_draft
 from applications.sections import FEE
 from applications.selectors.submissions import application_overview, descriptors_for
@@ -32,6 +32,7 @@ from ..consolidation import rating_label
 from ..forms.review_locking import expected_version, show_conflict
 from ..forms.reviews import AmendReviewForm, ReviewForm
 from ..models.workflow import Assignment, Recommendation, Review
+from ..review_progress import progress_of
 from ..selectors.workflow import (
     assignment_for_reviewer,
     information_exchange,
@@ -40,7 +41,6 @@ from ..selectors.workflow import (
 )
 from ..services import reviews as reviews_services
 from ..services.reviews import (
-    EDITABLE_STATUSES,
     ReviewEditConflict,
     review_for,
     save_review_draft,
@@ -88,21 +88,13 @@ def _labelled(reviews: list[Review]) -> list[Review]:
     return reviews
 
 
-def _review_state(review: Review | None) -> str:
-    if review is not None and review.is_submitted:
-        return "submitted"
-    if review is not None and review.version > 0:
-        return "in_progress"
-    return "not_started"
-
-
 def _submitted(assignment: Assignment) -> bool:
     review = getattr(assignment, "review", None)
     return review is not None and review.is_submitted
 
 
 def _is_editable(assignment: Assignment, review: Review | None) -> bool:
-    return assignment.application.status in EDITABLE_STATUSES and not (
+    return assignment.application.state.moderators_may_review and not (
         review is not None and review.is_submitted
     )
 
@@ -111,16 +103,12 @@ def _can_amend(assignment: Assignment, review: Review | None) -> bool:
     return (
         review is not None
         and review.is_submitted
-        and assignment.application.status in EDITABLE_STATUSES
+        and assignment.application.state.moderators_may_review
     )
 
 
 def _can_ask(user, application) -> bool:
-    # The lifecycle only allows a new request while the application is in
-    # review: one request is open at a time.
-    return application.status == "in_review" and rules.has_perm(
-        "moderation.request_information", user, application
-    )
+    return lifecycle.may_transition(application, "request_information", user)
 
 
 @dataclass
@@ -190,7 +178,7 @@ def _render_reading(request, assignment, *, form=None, review=None, status=200):
             "application": application,
             "assignment": assignment,
             "review": review,
-            "review_state": _review_state(review),
+            "review_state": progress_of(review),
             "form": form,
             "editable": editable,
             "can_amend": _can_amend(assignment, review),
@@ -295,8 +283,11 @@ def review(request, assignment):
     form = ReviewForm(posted(request), descriptors=descriptors, review=own)
     if request.method == "GET" and (rescued := pop_rescued_draft(request)) is not None:
         form = ReviewForm(initial=rescued, descriptors=descriptors, review=own)
-        messages.info(request, "You were signed out before your review was saved. We kept "
-                      "what you typed: check it and save.")
+        messages.info(
+            request,
+            "You were signed out before your review was saved. We kept "
+            "what you typed: check it and save.",
+        )
     from_reading = request.POST.get("layout") == "reading"
     if request.method == "POST" and form.is_valid():
         submitting = request.POST.get("action") == "submit"
@@ -327,7 +318,7 @@ def review(request, assignment):
             "application": application,
             "assignment": assignment,
             "review": own,
-            "review_state": _review_state(own),
+            "review_state": progress_of(own),
             "form": form,
             "rating_scale": _rating_scale(),
         },

@@ -15,13 +15,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from applications.lifecycle import Status
+from applications.lifecycle import may_transition
 from applications.models.submissions import Application
 from applications.selectors.submissions import application_overview
 from qualitymark.core.permissions import staff_required
 
 from ..forms.staff import ApplicationFilterForm
-from ..models.workflow import Assignment, FeeStatus, Screening
+from ..models.workflow import Assignment, FeeStatus, Screening, fee_of
+from ..review_progress import ReviewProgress, progress_of
 from ..selectors import workflow as workflow_selectors
 from ..selectors.dashboard import APPLICATION_FLAGS, application_flag
 from ..selectors.workflow import (
@@ -32,7 +33,6 @@ from ..selectors.workflow import (
     staff_application,
 )
 from ..services.assignments import (
-    ASSIGNABLE_STATUSES,
     candidates_for,
     default_due_date,
     suggested_pair,
@@ -60,16 +60,8 @@ def _screening(application) -> Screening | None:
     return getattr(application, "screening", None)
 
 
-def _review_state(assignment: Assignment) -> str:
-    return _state_of(getattr(assignment, "review", None))
-
-
-def _state_of(review) -> str:
-    if review is not None and review.submitted_at is not None:
-        return "submitted"
-    if review is not None and review.version > 0:
-        return "in_progress"
-    return "not_started"
+def _review_state(assignment: Assignment) -> ReviewProgress:
+    return progress_of(getattr(assignment, "review", None))
 
 
 def _assignment_rows(application) -> list[QueueItem]:
@@ -84,7 +76,7 @@ def _active_assignment(application, assignment_pk) -> Assignment:
 
 
 def _can_assign(application) -> bool:
-    return application.status in ASSIGNABLE_STATUSES
+    return application.state.staff_may_assign
 
 
 def _moved_on(request, application, what_is_closed: str):
@@ -115,8 +107,8 @@ class ApplicationRow:
     screening: Screening | None
 
     @property
-    def fee_status(self) -> str:
-        return self.screening.fee_status if self.screening else FeeStatus.AWAITING
+    def fee(self) -> FeeStatus:
+        return fee_of(self.screening)
 
     @property
     def eligibility_confirmed(self) -> bool:
@@ -181,7 +173,7 @@ APPLICATION_HEADERS = [
 
 def _status_counts() -> dict[str, int]:
     return dict(
-        Application.objects.exclude(status=Status.DRAFT)
+        Application.objects.that("shows_to_staff")
         .values_list("status")
         .annotate(count=Count("id"))
         .values_list("status", "count")
@@ -196,9 +188,7 @@ def application_list(request):
     sort = request.GET.get("sort", "-submitted")
     if sort not in APPLICATION_SORTS:
         sort = "-submitted"
-    applications = applications_for_staff(status=status).order_by(
-        *APPLICATION_SORTS[sort]
-    )
+    applications = applications_for_staff(status=status).order_by(*APPLICATION_SORTS[sort])
     flag = request.GET.get("flag", "")
     applications = application_flag(applications, flag)
     page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -229,14 +219,16 @@ def application_detail(request, pk):
     needs_moderators = current_lead is None or len(rows) < settings.MIN_MODERATORS_PER_APPLICATION
     candidates = candidates_for(application) if can_assign else []
     suggestion = suggested_pair(application) if can_assign and needs_moderators else []
-    submitted_reviews = sum(row.status == "submitted" for row in rows)
+    submitted_reviews = sum(row.status == ReviewProgress.SUBMITTED for row in rows)
     return render(
         request,
         "moderation/staff/application_detail.html",
         {
             "application": application,
             "screening": _screening(application),
-            "can_screen": application.status == Status.SUBMITTED,
+            "fee": fee_of(_screening(application)),
+            "can_screen": application.state.staff_may_screen,
+            "may_open_panel": may_transition(application, "open_panel", request.user),
             "assignment_rows": rows,
             "removed_assignments": Assignment.objects.filter(
                 application=application, removed_at__isnull=False
@@ -250,9 +242,7 @@ def application_detail(request, pk):
             "candidates": candidates,
             "default_due_date": default_due_date(),
             "acceptance_problems": (
-                acceptance_problems(application)
-                if application.status == Status.SUBMITTED
-                else []
+                acceptance_problems(application) if application.state.staff_may_screen else []
             ),
             "submitted_reviews": submitted_reviews,
             "information_requests": information_exchange(application),

@@ -20,6 +20,7 @@ from qualitymark.core.permissions import staff_required
 from ..access import active_assignment_for
 from ..forms.staff import InformationRequestForm
 from ..models.workflow import Recommendation, ReviewRevision
+from ..review_progress import ReviewProgress, progress_of
 from ..selectors.workflow import reviews_visible_to, reviews_with_ratings
 from ..services import information as information_services
 from ..services.reviews import open_panel_if_all_reviews_in
@@ -30,7 +31,6 @@ from .staff import (
     _assignment_rows,
     _page,
     _review_state,
-    _state_of,
 )
 
 INFORMATION_DUE_DAYS = 14
@@ -82,7 +82,7 @@ def reviews(request, pk):
         items.append(
             {
                 "review": review,
-                "state": _state_of(review),
+                "state": progress_of(review),
                 "revisions": revisions,
             }
         )
@@ -101,7 +101,7 @@ def reviews(request, pk):
         "reviews.html",
         items=items,
         not_started=assignments_without_review,
-        bound_by_own_review=own is not None and _review_state(own) != "submitted",
+        bound_by_own_review=own is not None and _review_state(own) != ReviewProgress.SUBMITTED,
     )
 
 
@@ -130,7 +130,7 @@ def open_panel(request, pk):
             None, "Every moderator must submit their review before the application goes to panel"
         )
     rows = _assignment_rows(application)
-    submitted = sum(row.status == "submitted" for row in rows)
+    submitted = sum(row.status == ReviewProgress.SUBMITTED for row in rows)
     minimum = settings.MIN_MODERATORS_PER_APPLICATION
     return _page(
         request,

@@ -6,6 +6,7 @@ Every function is idempotent: running the seed twice changes nothing."""
 from django.conf import settings
 from django.db import transaction
 
+from applications.lifecycle import Status
 from applications.models.agencies import Agency, Membership
 from descriptors.services import ensure_working_framework
 from moderation.models.profiles import ModeratorProfile
@@ -140,9 +141,7 @@ def complete_and_submit(application, *, lead: User, answers_for, name: str, role
 def _demo_submitted_application(agency: Agency, level: str, lead: User):
     from applications.services.submissions import start_application
 
-    application = start_application(
-        actor=lead, agency=agency, level_sought=level, kind="new"
-    )
+    application = start_application(actor=lead, agency=agency, level_sought=level, kind="new")
     return complete_and_submit(
         application,
         lead=lead,
@@ -166,9 +165,7 @@ def _screen_and_assign(application, staff, reviewers):
     )
 
     today = timezone.localdate()
-    record_fee_paid(
-        actor=staff, application=application, paid_on=today, invoice_number="INV-DEMO"
-    )
+    record_fee_paid(actor=staff, application=application, paid_on=today, invoice_number="INV-DEMO")
     record_eligibility(actor=staff, application=application, eligible=True)
     assignments = [
         assign_moderator(
@@ -212,9 +209,7 @@ def _demo_decided_application(agency: Agency, level: str, lead: User, people: di
     recommendation = Recommendation.for_level(level)
     for assignment in assignments:
         moderator_user = assignment.moderator.user
-        declare_conflict(
-            actor=moderator_user, assignment=assignment, has_conflict=False
-        )
+        declare_conflict(actor=moderator_user, assignment=assignment, has_conflict=False)
         submit_review(
             actor=moderator_user,
             review=review_for(assignment),
@@ -296,22 +291,22 @@ DEMO_IN_PROGRESS = [
     (
         "Severn Heart Adoption",
         ("lead@severnheart.org.uk", "Amira Hassan", "Early Permanence Lead"),
-        "submitted",
+        Status.SUBMITTED,
     ),
     (
         "Calder and Aire Adoption",
         ("lead@calderaire-adoption.org.uk", "Gary Whitworth", "Head of Service"),
-        "in_review",
+        Status.IN_REVIEW,
     ),
     (
         "Humber Coast Council Adoption Service",
         ("lead@humbercoast.gov.uk", "Priya Nair", "Service Manager, Adoption"),
-        "information_requested",
+        Status.INFORMATION_REQUESTED,
     ),
     (
         "Black Country Borough Adoption Service",
         ("lead@blackcountryborough.gov.uk", "Tom Birch", "Head of Adoption"),
-        "panel",
+        Status.PANEL,
     ),
 ]
 
@@ -332,7 +327,7 @@ def seed_work_in_progress(agencies: dict[str, Agency], people: dict[str, User]) 
             user=lead, agency=agency, defaults={"role": Membership.Role.LEAD}
         )
         application = _demo_submitted_application(agency, "full", lead)
-        if stage != "submitted":
+        if stage != Status.SUBMITTED:
             application, assignments = _screen_and_assign(
                 application, people["Coram staff"], _demo_reviewers()
             )
@@ -352,14 +347,12 @@ def _advance_demo_review(application, assignments, stage: str, people: dict) -> 
     from moderation.services.panel import create_meeting, set_meeting_details
     from moderation.services.reviews import declare_conflict, review_for, submit_review
 
-    if stage == "in_review":
+    if stage == Status.IN_REVIEW:
         return
     for assignment in assignments:
-        declare_conflict(
-            actor=assignment.moderator.user, assignment=assignment, has_conflict=False
-        )
+        declare_conflict(actor=assignment.moderator.user, assignment=assignment, has_conflict=False)
     today = timezone.localdate()
-    if stage == "information_requested":
+    if stage == Status.INFORMATION_REQUESTED:
         request_information(
             actor=assignments[0].moderator.user,
             application=application,

@@ -50,16 +50,20 @@ def has_field(model_class, name: str) -> bool:
 
 def _with_content(applications: QuerySet) -> QuerySet:
     """Applications that still hold narratives, answers, evidence or confirmed text."""
-    answers = model("applications.SectionAnswer").objects.filter(
-        application=OuterRef("pk")
-    ).exclude(data={})
+    answers = (
+        model("applications.SectionAnswer")
+        .objects.filter(application=OuterRef("pk"))
+        .exclude(data={})
+    )
     files = model("applications.EvidenceFile").objects.filter(application=OuterRef("pk"))
     confirmations = model("applications.IdentifierConfirmation").objects.filter(
         application=OuterRef("pk")
     )
-    replies = model("moderation.InformationQuestion").objects.filter(
-        request__application=OuterRef("pk")
-    ).filter(~Q(answer="") | ~Q(draft_answer=""))
+    replies = (
+        model("moderation.InformationQuestion")
+        .objects.filter(request__application=OuterRef("pk"))
+        .filter(~Q(answer="") | ~Q(draft_answer=""))
+    )
     return applications.filter(
         Exists(answers) | Exists(files) | Exists(confirmations) | Exists(replies)
     )
@@ -88,16 +92,16 @@ def erase_application_content(application_ids: list[int]) -> None:
     model("applications.IdentifierConfirmation").objects.filter(
         application_id__in=application_ids
     ).delete()
-    model("applications.SectionAnswer").objects.filter(
-        application_id__in=application_ids
-    ).update(data={})
+    model("applications.SectionAnswer").objects.filter(application_id__in=application_ids).update(
+        data={}
+    )
     model("moderation.InformationQuestion").objects.filter(
         request__application_id__in=application_ids
     ).update(answer="", draft_answer="")
 
 
 def decided_applications_due(cutoff: datetime) -> QuerySet:
-    applications = model("applications.Application").objects.filter(status="decided")
+    applications = model("applications.Application").objects.decided()
     applications = applications.annotate(last_award_ends=Max("awards__expires_on")).filter(
         Q(last_award_ends__isnull=True, decided_at__lt=cutoff)
         | Q(last_award_ends__lt=cutoff.date())
@@ -106,14 +110,14 @@ def decided_applications_due(cutoff: datetime) -> QuerySet:
 
 
 def withdrawn_applications_due(cutoff: datetime) -> QuerySet:
-    applications = model("applications.Application").objects.filter(
-        status="withdrawn", withdrawn_at__lt=cutoff
+    applications = (
+        model("applications.Application").objects.withdrawn().filter(withdrawn_at__lt=cutoff)
     )
     return _with_content(applications)
 
 
 def abandoned_drafts_due(cutoff: datetime) -> QuerySet:
-    drafts = model("applications.Application").objects.filter(status="draft")
+    drafts = model("applications.Application").objects.drafts()
     drafts = drafts.annotate(
         last_change=Greatest(
             "updated_at",
@@ -128,7 +132,7 @@ def abandoned_drafts_due(cutoff: datetime) -> QuerySet:
 def delete_drafts(queryset: QuerySet, now: datetime) -> list[int]:
     ids = list(queryset.values_list("pk", flat=True))
     _delete_stored_files(ids)
-    model("applications.Application").objects.filter(pk__in=ids, status="draft").delete()
+    model("applications.Application").objects.drafts().filter(pk__in=ids).delete()
     return ids
 
 
@@ -156,9 +160,11 @@ def close_accounts(queryset: QuerySet, now: datetime) -> list[int]:
 
 
 def security_details_due(cutoff: datetime) -> QuerySet:
-    return model("audit.AuditEventPersonal").objects.filter(
-        event__created_at__lt=cutoff
-    ).filter(Q(ip_address__isnull=False) | ~Q(typed_email=""))
+    return (
+        model("audit.AuditEventPersonal")
+        .objects.filter(event__created_at__lt=cutoff)
+        .filter(Q(ip_address__isnull=False) | ~Q(typed_email=""))
+    )
 
 
 def remove_security_details(queryset: QuerySet, now: datetime) -> list[int]:
@@ -222,12 +228,8 @@ def _application(application) -> str:
 
 
 RULES: dict[str, RuleCode] = {
-    "decided-applications": RuleCode(
-        decided_applications_due, erase_content_of, _application
-    ),
-    "withdrawn-applications": RuleCode(
-        withdrawn_applications_due, erase_content_of, _application
-    ),
+    "decided-applications": RuleCode(decided_applications_due, erase_content_of, _application),
+    "withdrawn-applications": RuleCode(withdrawn_applications_due, erase_content_of, _application),
     "abandoned-drafts": RuleCode(abandoned_drafts_due, delete_drafts, _application),
     "unused-accounts": RuleCode(
         unused_accounts_due, close_accounts, lambda person: f"person #{person.pk}"
@@ -245,13 +247,16 @@ RULES: dict[str, RuleCode] = {
     "invitations": RuleCode(
         invitations_due,
         delete_rows,
-        lambda invitation: f"{invitation.get_role_display()} invitation of "
-        f"{invitation.created_at:%-d %b %Y}",
+        lambda invitation: (
+            f"{invitation.get_role_display()} invitation of {invitation.created_at:%-d %b %Y}"
+        ),
     ),
     "content-views": RuleCode(
         content_views_due,
         delete_rows,
-        lambda view: f"view of {view.application_reference or view.application_id} "
-        f"on {view.viewed_at:%-d %b %Y}",
+        lambda view: (
+            f"view of {view.application_reference or view.application_id} "
+            f"on {view.viewed_at:%-d %b %Y}"
+        ),
     ),
 }

@@ -59,3 +59,11 @@ class SentEmail(models.Model):
 
     def __str__(self):
         return f"{self.template} to {', '.join(self.recipients)}"
+
+    @property
+    def is_sent(self) -> bool:
+        return self.status == EmailStatus.SENT
+
+    @property
+    def has_failed(self) -> bool:
+        return self.status == EmailStatus.FAILED
