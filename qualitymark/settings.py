@@ -109,11 +109,7 @@ TEMPLATES = [
 ]
 
 # --- Database -----------------------------------------------------------------
-DATABASES = {
-    "default": env.db_url(
-        "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
-    )
-}
+DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     VAR_DIR.mkdir(exist_ok=True)
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=0))
@@ -244,6 +240,14 @@ DEFAULT_FROM_EMAIL = env.str(
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 CORAM_STAFF_INBOX = env.str("CORAM_STAFF_INBOX", default="qualitymark@coram.example")
+# What the public and agencies are told to write to (or ring): "Contact the Quality Mark team".
+QUALITYMARK_CONTACT_EMAIL = env.str("QUALITYMARK_CONTACT_EMAIL", default="qualitymark@coram.org.uk")
+QUALITYMARK_CONTACT_PHONE = env.str("QUALITYMARK_CONTACT_PHONE", default="")
+# The certificate: the scheme's logo (a path to an image file; none: the seal) and who signs it.
+CERTIFICATE_LOGO_PATH = env.str("CERTIFICATE_LOGO_PATH", default="")
+CERTIFICATE_SIGNATURE_PATH = env.str("CERTIFICATE_SIGNATURE_PATH", default="")
+CERTIFICATE_SIGNER_NAME = env.str("CERTIFICATE_SIGNER_NAME", default="")
+CERTIFICATE_SIGNER_ROLE = env.str("CERTIFICATE_SIGNER_ROLE", default="")
 
 # --- Accounts -----------------------------------------------------------------------
 AUTH_USER_MODEL = "users.User"
