@@ -109,7 +109,9 @@ def conflicted_application_ids(profile: ModeratorProfile, applications) -> set[i
             if agency_id in related:
                 related[agency_id].update((partnership_id, member_id))
     all_related = set().union(*related.values()) if related else set()
-    domains = dict(Agency.objects.filter(pk__in=all_related).values_list("pk", "email_domain"))
+    domains = dict(
+        Agency.objects.filter(pk__in=all_related).values_list("pk", "email_domain")
+    )
     affiliated = set(
         profile.affiliated_agencies.filter(pk__in=all_related).values_list("pk", flat=True)
     )

@@ -58,7 +58,9 @@ class RegionFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = gds_helper(Field.select("region"), submit_label="Show agencies", method="get")
+        self.helper = gds_helper(
+            Field.select("region"), submit_label="Show agencies", method="get"
+        )
 
 
 class AffiliatedAgenciesForm(forms.Form):

@@ -172,12 +172,8 @@ def save_review_draft(
     review.version = F("version") + 1
     review.save(update_fields=["recommendation", "summary", "version", "updated_at"])
     review.refresh_from_db()
-    record_event(
-        actor=actor,
-        action="review.draft_saved",
-        target=review.assignment.application,
-        changes={"review": review.pk, "version": review.version},
-    )
+    record_event(actor=actor, action="review.draft_saved", target=review.assignment.application,
+                 changes={"review": review.pk, "version": review.version})
     return review
 
 

@@ -142,7 +142,9 @@ def _upload_or_send(request, application, information_request, form):
 @GET_AND_POST
 def respond_to_information_request(request, pk, request_pk):
     application = own_application(request.user, pk)
-    information_request = get_object_or_404(information_requests_of(application), pk=request_pk)
+    information_request = get_object_or_404(
+        information_requests_of(application), pk=request_pk
+    )
     questions = list(information_request.questions.all())
     is_open = (
         information_request.status == InformationRequest.Status.OPEN

@@ -90,7 +90,9 @@ def staff_award_detail(request, pk):
         "moderation/awards/staff_detail.html",
         {
             "award": award,
-            "certificates": award.certificates.select_related("requested_by").order_by("-version"),
+            "certificates": award.certificates.select_related("requested_by").order_by(
+                "-version"
+            ),
             "history": [
                 (HISTORY_LABELS.get(event.action, event.action), event)
                 for event in award_history(award)
@@ -283,12 +285,8 @@ def _certificate_response(request, award, certificate):
     """A certificate PDF as an attachment, for Coram staff and the agency alike."""
     if certificate is None:
         raise Http404
-    record_event(
-        actor=request.user,
-        action="certificate.downloaded",
-        target=award,
-        changes={"version": certificate.version},
-    )
+    record_event(actor=request.user, action="certificate.downloaded", target=award,
+                 changes={"version": certificate.version})
     return file_response(
         certificate.storage_key,
         download_name=certificate.download_name,

@@ -149,7 +149,8 @@ def meeting_cancel(request, meeting_pk):
     form = ReasonForm(
         posted(request),
         label="Why is the meeting cancelled?",
-        help_text="Kept in the audit log. The applications on its agenda wait for another meeting.",
+        help_text="Kept in the audit log. The applications on its agenda wait for another "
+        "meeting.",
         missing="Enter why the meeting is cancelled",
         submit_label="Cancel the meeting",
         warning=True,

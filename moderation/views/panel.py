@@ -133,7 +133,9 @@ def consolidation(request, pk):
             "descriptor_count": len(result.lines),
             "capped": uncapped != suggested,
             "rule": rule_facts(len(result.lines)),
-            "information_requests": information_exchange(application, answered_only=True),
+            "information_requests": information_exchange(
+                application, answered_only=True
+            ),
             "may_decide": _may_decide(request.user, application),
             "decision": (
                 current_decision(application) if application.status == "decided" else None

@@ -295,11 +295,8 @@ def review(request, assignment):
     form = ReviewForm(posted(request), descriptors=descriptors, review=own)
     if request.method == "GET" and (rescued := pop_rescued_draft(request)) is not None:
         form = ReviewForm(initial=rescued, descriptors=descriptors, review=own)
-        messages.info(
-            request,
-            "You were signed out before your review was saved. We kept "
-            "what you typed: check it and save.",
-        )
+        messages.info(request, "You were signed out before your review was saved. We kept "
+                      "what you typed: check it and save.")
     from_reading = request.POST.get("layout") == "reading"
     if request.method == "POST" and form.is_valid():
         submitting = request.POST.get("action") == "submit"

@@ -60,7 +60,9 @@ def record_fee(request, pk):
                 )
                 message = f"The fee for {application.reference} is recorded as paid."
             else:
-                waive_fee(actor=request.user, application=application, reason=data["reason"])
+                waive_fee(
+                    actor=request.user, application=application, reason=data["reason"]
+                )
                 message = f"The fee for {application.reference} is recorded as waived."
         except ValidationError as error:
             apply_errors(form, error)

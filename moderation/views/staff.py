@@ -196,7 +196,9 @@ def application_list(request):
     sort = request.GET.get("sort", "-submitted")
     if sort not in APPLICATION_SORTS:
         sort = "-submitted"
-    applications = applications_for_staff(status=status).order_by(*APPLICATION_SORTS[sort])
+    applications = applications_for_staff(status=status).order_by(
+        *APPLICATION_SORTS[sort]
+    )
     flag = request.GET.get("flag", "")
     applications = application_flag(applications, flag)
     page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -248,7 +250,9 @@ def application_detail(request, pk):
             "candidates": candidates,
             "default_due_date": default_due_date(),
             "acceptance_problems": (
-                acceptance_problems(application) if application.status == Status.SUBMITTED else []
+                acceptance_problems(application)
+                if application.status == Status.SUBMITTED
+                else []
             ),
             "submitted_reviews": submitted_reviews,
             "information_requests": information_exchange(application),

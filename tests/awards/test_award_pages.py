@@ -72,10 +72,9 @@ def test_staff_list_and_detail(client, panel):
     client.force_login(panel.staff)
     listing = client.get(reverse("staff:award_list") + "?published=no").content.decode()
     assert award.number in listing
-    assert (
-        award.number
-        not in client.get(reverse("staff:award_list") + "?published=yes").content.decode()
-    )
+    assert award.number not in client.get(
+        reverse("staff:award_list") + "?published=yes"
+    ).content.decode()
     detail = client.get(reverse("staff:award", args=[award.pk])).content.decode()
     assert reverse("staff:award_publish", args=[award.pk]) in detail
     assert reverse("staff:award_certificate", args=[award.pk, 1]) in detail
@@ -119,17 +118,11 @@ def test_staff_publish_suspend_reinstate_and_withdraw_through_the_pages(client, 
     award.refresh_from_db()
     assert not award.is_published
     actions = set(
-        AuditEvent.objects.filter(
-            target_type="moderation.award", target_id=str(award.pk)
-        ).values_list("action", flat=True)
+        AuditEvent.objects.filter(target_type="moderation.award", target_id=str(award.pk))
+        .values_list("action", flat=True)
     )
-    assert {
-        "award.published",
-        "award.suspended",
-        "award.reinstated",
-        "award.withdrawn",
-        "award.unpublished",
-    } <= actions
+    assert {"award.published", "award.suspended", "award.reinstated", "award.withdrawn",
+            "award.unpublished"} <= actions
 
 
 def test_staff_regenerate_the_certificate(
@@ -144,9 +137,9 @@ def test_staff_regenerate_the_certificate(
         )
     assert response.status_code == 302
     assert list(
-        Certificate.objects.filter(award=award)
-        .order_by("version")
-        .values_list("version", "is_current")
+        Certificate.objects.filter(award=award).order_by("version").values_list(
+            "version", "is_current"
+        )
     ) == [(1, False), (2, True)]
 
 

@@ -84,7 +84,9 @@ def test_the_qr_code_opens_the_verification_page(tmp_path):
 
 
 @pytest.mark.django_db
-def test_a_planted_file_url_in_the_certificate_template_is_not_loaded(settings, tmp_path, caplog):
+def test_a_planted_file_url_in_the_certificate_template_is_not_loaded(
+    settings, tmp_path, caplog
+):
     folder = tmp_path / "templates"
     (folder / "pdf").mkdir(parents=True)
     (folder / "pdf" / "planted_certificate.html").write_text(
