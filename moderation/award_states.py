@@ -29,6 +29,8 @@ __all__ = [
     "AwardStatus",
     "AwardTransition",
     "BadgeFace",
+    "refusal",
+    "register_states",
     "state_of",
     "status_on_issue",
 ]
@@ -57,6 +59,7 @@ class AwardState:
     badge_detail: str  # the badge's second line; {date}
     meaning: str  # the register data page's description of the status
     dated_event: str = ""  # "Suspended on" / "Withdrawn on" on the verification page
+    on_register: bool = True  # can be seen on the public register
 
     @property
     def value(self) -> str:
@@ -93,6 +96,7 @@ STATES: dict[str, AwardState] = {
             "Until it is, this certificate is not valid.",
             badge_detail="Not yet published",
             meaning="The panel has made the award; Coram has not published it yet.",
+            on_register=False,
         ),
         AwardState(
             status=AwardStatus.CURRENT,
@@ -193,6 +197,11 @@ def state_of(status: str) -> AwardState:
     return STATES[status]
 
 
+def register_states() -> list[AwardState]:
+    """The statuses an award on the public register can have, in table order."""
+    return [state for state in STATES.values() if state.on_register]
+
+
 def status_on_issue(*, agency_holds_award: bool) -> str:
     """A first award is current at once (published when staff publish it); an
     award for an agency that holds one waits to replace it until published."""
@@ -211,6 +220,17 @@ class AwardTransition:
     needs_reason: bool = True
     published: bool | None = None  # the award must be (True) or not be (False) published
     email: str = ""  # the e-mail its agency's leads get (templates/emails/<email>.txt)
+
+
+def refusal(transition: AwardTransition, *, status: str, effective_status: str, is_published: bool):
+    """Why the table does not allow ``transition`` from here (None: it does)."""
+    if transition.published is False and is_published:
+        return "This award is already on the register."
+    if transition.published is True and not is_published:
+        return transition.refusal
+    if (effective_status if transition.checks_expiry else status) not in transition.sources:
+        return transition.refusal
+    return None
 
 
 _STAFF = "moderation.manage_awards"

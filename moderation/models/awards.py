@@ -20,8 +20,10 @@ from ..award_states import (
     EXPIRING_AWARD_STATUSES,
     LIVE_AWARD_STATUSES,
     STATUSES_WITHOUT_REASON,
+    TRANSITIONS,
     AwardState,
     AwardStatus,
+    refusal,
     state_of,
 )
 from .workflow import Decision
@@ -136,6 +138,18 @@ class Award(models.Model):
         """What the award's status today means (moderation.award_states): the
         register's ``public_status`` if annotated, else the effective status."""
         return state_of(getattr(self, "public_status", None) or self.effective_status())
+
+    def allows(self, transition: str) -> bool:
+        """Whether the state table allows the named transition from here."""
+        return (
+            refusal(
+                TRANSITIONS[transition],
+                status=self.status,
+                effective_status=self.effective_status(),
+                is_published=self.is_published,
+            )
+            is None
+        )
 
     @property
     def awaits_publication(self) -> bool:

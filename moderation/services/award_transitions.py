@@ -15,7 +15,7 @@ from qualitymark.audit.services import record_event
 from qualitymark.core.permissions import require_perm
 from qualitymark.notifications.services import notify
 
-from ..award_states import REPLACEABLE_AWARD_STATUSES, TRANSITIONS, AwardStatus
+from ..award_states import REPLACEABLE_AWARD_STATUSES, TRANSITIONS, AwardStatus, refusal
 from ..cache import invalidate_register
 from ..models.awards import Award
 
@@ -39,13 +39,14 @@ def _check(award: Award, transition, *, actor, reason: str) -> str:
     reason = (reason or "").strip()
     if transition.needs_reason and not reason:
         raise ValidationError({"reason": "Give a reason"})
-    if transition.published is False and award.is_published:
-        raise ValidationError("This award is already on the register.")
-    if transition.published is True and not award.is_published:
-        raise ValidationError(transition.refusal)
-    status = award.effective_status() if transition.checks_expiry else award.status
-    if status not in transition.sources:
-        raise ValidationError(transition.refusal)
+    why_not = refusal(
+        transition,
+        status=award.status,
+        effective_status=award.effective_status(),
+        is_published=award.is_published,
+    )
+    if why_not:
+        raise ValidationError(why_not)
     return reason
 
 
