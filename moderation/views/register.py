@@ -28,9 +28,9 @@ from django.views.decorators.http import require_safe
 
 from qualitymark.core.spreadsheets import spreadsheet_cell
 
+from ..award_states import NOT_ON_REGISTER, register_states
 from ..cache import cached_public_page
 from ..forms.awards import RegisterFilterForm
-from ..award_states import NOT_ON_REGISTER, register_states
 from ..selectors import register as register_selectors
 
 PAGE_SIZE = 25
