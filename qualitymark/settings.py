@@ -244,10 +244,19 @@ CORAM_STAFF_INBOX = env.str("CORAM_STAFF_INBOX", default="qualitymark@coram.exam
 QUALITYMARK_CONTACT_EMAIL = env.str("QUALITYMARK_CONTACT_EMAIL", default="qualitymark@coram.org.uk")
 QUALITYMARK_CONTACT_PHONE = env.str("QUALITYMARK_CONTACT_PHONE", default="")
 # The certificate: the scheme's logo (a path to an image file; none: the seal) and who signs it.
+# Outside production the demo signs with a made-up signature and name.
 CERTIFICATE_LOGO_PATH = env.str("CERTIFICATE_LOGO_PATH", default="")
-CERTIFICATE_SIGNATURE_PATH = env.str("CERTIFICATE_SIGNATURE_PATH", default="")
-CERTIFICATE_SIGNER_NAME = env.str("CERTIFICATE_SIGNER_NAME", default="")
-CERTIFICATE_SIGNER_ROLE = env.str("CERTIFICATE_SIGNER_ROLE", default="")
+CERTIFICATE_SIGNATURE_PATH = env.str(
+    "CERTIFICATE_SIGNATURE_PATH",
+    default="" if PRODUCTION else str(BASE_DIR / "qualitymark/files/pdf_assets/demo-signature.svg"),
+)
+CERTIFICATE_SIGNER_NAME = env.str(
+    "CERTIFICATE_SIGNER_NAME", default="" if PRODUCTION else "A. Example (demo)"
+)
+CERTIFICATE_SIGNER_ROLE = env.str(
+    "CERTIFICATE_SIGNER_ROLE",
+    default="" if PRODUCTION else "Chair, Early Permanence Quality Mark panel",
+)
 
 # --- Accounts -----------------------------------------------------------------------
 AUTH_USER_MODEL = "users.User"
