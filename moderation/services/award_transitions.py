@@ -144,7 +144,6 @@ def _tell_agency(award: Award, template: str, *, reason: str) -> None:
             "award_url": settings.SITE_URL
             + reverse("agency:award", args=[award.agency.slug, award.pk]),
             "verify_url": award.verify_url,
-            "contact_email": settings.QUALITYMARK_CONTACT_EMAIL,
         },
         dedupe_key=f"{template}-{award.pk}-{award.updated_at.isoformat()}",
     )

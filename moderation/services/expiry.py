@@ -70,7 +70,6 @@ def send_expiry_reminders(today: date) -> int:
             context={
                 "award": award,
                 "months": months,
-                "contact_email": settings.QUALITYMARK_CONTACT_EMAIL,
                 "renew_url": settings.SITE_URL
                 + reverse("agency:application_start", args=[award.agency.slug]),
                 "award_url": settings.SITE_URL
