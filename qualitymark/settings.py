@@ -14,6 +14,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 
 from .schedule import beat_schedule
+from .scheme_settings import scheme_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -109,11 +110,7 @@ TEMPLATES = [
 ]
 
 # --- Database -----------------------------------------------------------------
-DATABASES = {
-    "default": env.db_url(
-        "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
-    )
-}
+DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     VAR_DIR.mkdir(exist_ok=True)
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=0))
@@ -244,23 +241,7 @@ DEFAULT_FROM_EMAIL = env.str(
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 CORAM_STAFF_INBOX = env.str("CORAM_STAFF_INBOX", default="qualitymark@coram.example")
-# What the public and agencies are told to write to (or ring): "Contact the Quality Mark team".
-QUALITYMARK_CONTACT_EMAIL = env.str("QUALITYMARK_CONTACT_EMAIL", default="qualitymark@coram.org.uk")
-QUALITYMARK_CONTACT_PHONE = env.str("QUALITYMARK_CONTACT_PHONE", default="")
-# The certificate: the scheme's logo (a path to an image file; none: the seal) and who signs it.
-# Outside production the demo signs with a made-up signature and name.
-CERTIFICATE_LOGO_PATH = env.str("CERTIFICATE_LOGO_PATH", default="")
-CERTIFICATE_SIGNATURE_PATH = env.str(
-    "CERTIFICATE_SIGNATURE_PATH",
-    default="" if PRODUCTION else str(BASE_DIR / "qualitymark/files/pdf_assets/demo-signature.svg"),
-)
-CERTIFICATE_SIGNER_NAME = env.str(
-    "CERTIFICATE_SIGNER_NAME", default="" if PRODUCTION else "A. Example (demo)"
-)
-CERTIFICATE_SIGNER_ROLE = env.str(
-    "CERTIFICATE_SIGNER_ROLE",
-    default="" if PRODUCTION else "Chair, Early Permanence Quality Mark panel",
-)
+vars().update(scheme_settings(env, production=PRODUCTION))  # contact, certificate signer
 
 # --- Accounts -----------------------------------------------------------------------
 AUTH_USER_MODEL = "users.User"
