@@ -9,9 +9,10 @@ class ModerationConfig(AppConfig):
         from qualitymark.core.outbox import register_sweep
 
         from . import notifications  # noqa: F401 - registers the lifecycle e-mails
-        from .services import awards  # noqa: F401 - issues awards from panel decisions
+        from .signals import connect
         from .tasks import requeue_missing_certificates
 
+        connect()
         register_sweep(requeue_missing_certificates)
 
         from .roles import register_moderator_roles

@@ -16,6 +16,16 @@ from django.utils import timezone
 from applications.models.agencies import Agency
 from applications.models.submissions import Application, Level
 
+from ..award_states import (
+    EXPIRING_AWARD_STATUSES,
+    LIVE_AWARD_STATUSES,
+    STATUSES_WITHOUT_REASON,
+    TRANSITIONS,
+    AwardState,
+    AwardStatus,
+    refusal,
+    state_of,
+)
 from .workflow import Decision
 
 __all__ = [
@@ -26,18 +36,6 @@ __all__ = [
     "Certificate",
     "new_verification_token",
 ]
-
-
-class AwardStatus(models.TextChoices):
-    CURRENT = "current", "Current"
-    EXPIRED = "expired", "Expired"
-    SUSPENDED = "suspended", "Suspended"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-    SUPERSEDED = "superseded", "Replaced"
-
-
-# An agency holds at most one award in these states at a time.
-LIVE_AWARD_STATUSES = (AwardStatus.CURRENT, AwardStatus.SUSPENDED)
 
 
 def new_verification_token() -> str:
@@ -56,9 +54,7 @@ class AwardSequence(models.Model):
 
 class Award(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="awards")
-    application = models.ForeignKey(
-        Application, on_delete=models.PROTECT, related_name="awards"
-    )
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="awards")
     decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="award")
     level = models.CharField(max_length=20, choices=Level.choices)
     number = models.CharField("certificate number", max_length=20, unique=True)
@@ -100,7 +96,7 @@ class Award(models.Model):
                 name="moderation_award_expires_after_award",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=[AwardStatus.CURRENT, AwardStatus.EXPIRED])
+                condition=Q(status__in=[str(code) for code in STATUSES_WITHOUT_REASON])
                 | ~Q(status_reason=""),
                 name="moderation_award_status_change_has_reason",
             ),
@@ -110,7 +106,7 @@ class Award(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["agency"],
-                condition=Q(status__in=["current", "suspended"]),
+                condition=Q(status__in=[str(code) for code in LIVE_AWARD_STATUSES]),
                 name="moderation_one_live_award_per_agency",
             ),
         ]
@@ -130,12 +126,56 @@ class Award(models.Model):
         """The status as of today: a current award past its last day is expired
         even before the nightly job has marked it."""
         today = today or timezone.localdate()
-        if self.status in LIVE_AWARD_STATUSES and self.expires_on < today:
+        if self.status in EXPIRING_AWARD_STATUSES and self.expires_on < today:
             return AwardStatus.EXPIRED
         return self.status
 
     def get_effective_status_display(self) -> str:
         return AwardStatus(self.effective_status()).label
+
+    @property
+    def state(self) -> AwardState:
+        """What the award's status today means (moderation.award_states): the
+        register's ``public_status`` if annotated, else the effective status."""
+        return state_of(getattr(self, "public_status", None) or self.effective_status())
+
+    def allows(self, transition: str) -> bool:
+        """Whether the state table allows the named transition from here."""
+        return (
+            refusal(
+                TRANSITIONS[transition],
+                status=self.status,
+                effective_status=self.effective_status(),
+                is_published=self.is_published,
+            )
+            is None
+        )
+
+    @property
+    def awaits_publication(self) -> bool:
+        return self.status == AwardStatus.PENDING
+
+    @property
+    def register_headline(self) -> str:
+        return self.state.headline.format(
+            agency=self.agency.name,
+            level=self.get_level_display(),
+            date=f"{self.expires_on:%-d %B %Y}",
+        )
+
+    @property
+    def verify_text(self) -> str:
+        replacement = (
+            f" by certificate {self.superseded_by.number}" if self.superseded_by_id else ""
+        )
+        return self.state.verify_text.format(
+            agency=self.agency.name, date=f"{self.expires_on:%-d %B %Y}", replacement=replacement
+        )
+
+    @property
+    def level_phrase(self) -> str:
+        """ "the Full level" / "the Working Towards level"."""
+        return f"the {self.get_level_display()} level"
 
     @property
     def is_working_towards(self) -> bool:

@@ -1,13 +1,14 @@
 """Awards: issued from panel decisions, published by Coram staff, certified,
 expired and reminded about. Every write is here.
 
-Decisions (registered in panel.DECISION_HOOKS, so this runs inside the
+Decisions (``on_decision`` is called by the panel's services, inside the
 decision's own transaction):
 
-- A decision of Full or Working Towards issues an award. Any award the agency
-  still holds (current or suspended) is *replaced* ("superseded") by it: a
-  renewal, an upgrade from Working Towards, or a new application all leave the
-  agency with exactly one live award, the latest one the panel gave.
+- A decision of Full or Working Towards issues an award. If the agency still
+  holds one (a renewal or an upgrade), the new award awaits publication and
+  the one it holds stays current until staff publish the new one, which then
+  *replaces* ("supersedes") it in the same transaction: no gap on the register
+  (see moderation.award_states).
 - A corrected decision with the same outcome keeps the award (same number,
   token, dates and certificate): it now points at the corrected decision.
 - A corrected decision with a different level re-issues: the old award is
@@ -29,20 +30,18 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.db.models.signals import post_save
-from django.dispatch import receiver
 from django.utils import timezone
 
-from applications.models.agencies import Agency
 from applications.models.submissions import Level
 from qualitymark.audit.services import record_event
 from qualitymark.core.outbox import enqueue
 from qualitymark.core.permissions import require_perm
 
+from ..award_states import LIVE_AWARD_STATUSES, REPLACEABLE_AWARD_STATUSES
 from ..cache import invalidate_register
-from ..models.awards import LIVE_AWARD_STATUSES, Award, AwardSequence, AwardStatus
+from ..models.awards import Award, AwardSequence
 from ..models.workflow import Decision, Recommendation
-from .panel import DECISION_HOOKS
+from .award_transitions import create_award, transition_award
 
 logger = logging.getLogger(__name__)
 
@@ -99,17 +98,6 @@ def _level_for(outcome: str) -> str | None:
 # --- Issuing from decisions ---------------------------------------------------------------
 
 
-def _set_status(award: Award, *, status: str, reason: str, **extra) -> None:
-    award.status = status
-    award.status_reason = reason
-    award.status_changed_at = timezone.now()
-    fields = ["status", "status_reason", "status_changed_at", "updated_at"]
-    for name, value in extra.items():
-        setattr(award, name, value)
-        fields.append(name)
-    award.save(update_fields=fields)
-
-
 def _schedule_certificate(
     award: Award, *, replaces_version: int = 0, reason: str = "", actor=None
 ) -> None:
@@ -124,7 +112,17 @@ def _schedule_certificate(
     )
 
 
-_KIND_WORDS = {"renewal": "a renewal", "upgrade": "an upgrade", "new": "a new application"}
+def _carried_over(replacing: Award | None) -> dict:
+    """What staff decided about an award a correction replaces carries over."""
+    if replacing is None or replacing.status not in REPLACEABLE_AWARD_STATUSES:
+        return {}
+    return {
+        "carried_status": replacing.status,
+        "status_reason": replacing.status_reason if replacing.state.needs_reason else "",
+        "is_published": replacing.is_published,
+        "published_at": replacing.published_at,
+        "first_published_at": replacing.first_published_at,
+    }
 
 
 @transaction.atomic
@@ -137,7 +135,9 @@ def issue_award(
     replacing: Award | None = None,
     reason: str = "",
 ) -> Award:
-    """Create the award for an award decision, replacing the agency's live award."""
+    """Create the award for an award decision. A correction (``replacing``)
+    replaces the corrected award at once; otherwise an agency's live award is
+    replaced when the new one is published."""
     level = _level_for(decision.outcome)
     if level is None:
         raise ValidationError("Only a decision of Full or Working Towards makes an award.")
@@ -146,34 +146,12 @@ def issue_award(
     awarded_on = awarded_on or timezone.localdate(decision.recorded_at)
     expires_on = expires_on or award_validity_end(awarded_on)
     number = next_certificate_number(awarded_on.year)
-
-    # What staff decided about an award that a correction replaces carries over.
-    carried = {"status": AwardStatus.CURRENT, "status_reason": ""}
-    if replacing is not None and replacing.is_live:
-        carried.update(
-            is_published=replacing.is_published,
-            published_at=replacing.published_at,
-            first_published_at=replacing.first_published_at,
-        )
-        if replacing.status == AwardStatus.SUSPENDED:
-            carried.update(status=AwardStatus.SUSPENDED, status_reason=replacing.status_reason)
-
-    live = list(
-        Award.objects.select_for_update().filter(agency=agency, status__in=LIVE_AWARD_STATUSES)
-    )
-    default_reason = (
-        f"Replaced by certificate {number} after {_KIND_WORDS.get(application.kind, 'a new')} "
-        f"application ({application.reference})."
-    )
-    previous_status = {old.pk: old.status for old in live}
-    for old in live:
-        is_replaced_by_correction = replacing is not None and old.pk == replacing.pk
-        _set_status(
-            old,
-            status=AwardStatus.SUPERSEDED,
-            reason=reason if is_replaced_by_correction and reason else default_reason,
-        )
-    award = Award.objects.create(
+    carried = _carried_over(replacing)
+    if carried:
+        transition_award(replacing, "supersede", actor=actor, reason=reason)
+    holds_award = Award.objects.filter(agency=agency, status__in=LIVE_AWARD_STATUSES).exists()
+    award = create_award(
+        agency_holds_award=holds_award,
         agency=agency,
         application=application,
         decision=decision,
@@ -181,22 +159,10 @@ def issue_award(
         number=number,
         awarded_on=awarded_on,
         expires_on=expires_on,
-        status_changed_at=timezone.now(),
         **carried,
     )
-    for old in live:
-        old.superseded_by = award
-        old.save(update_fields=["superseded_by", "updated_at"])
-        record_event(
-            actor=actor,
-            action="award.superseded",
-            target=old,
-            changes={
-                "status": [previous_status[old.pk], AwardStatus.SUPERSEDED],
-                "superseded_by": award.number,
-                "reason": old.status_reason,
-            },
-        )
+    if carried:
+        Award.objects.filter(pk=replacing.pk).update(superseded_by=award)
     record_event(
         actor=actor,
         action="award.created",
@@ -204,11 +170,12 @@ def issue_award(
         changes={
             "number": award.number,
             "level": level,
+            "status": award.status,
             "application": application.reference,
             "decision": decision.pk,
             "awarded_on": awarded_on.isoformat(),
             "expires_on": expires_on.isoformat(),
-            "replaces": [old.number for old in live],
+            "replaces": [replacing.number] if carried else [],
         },
     )
     _schedule_certificate(award, reason="First issue")
@@ -217,7 +184,7 @@ def issue_award(
 
 
 def on_decision(decision: Decision) -> Award | None:
-    """DECISION_HOOKS entry: keep awards in step with the current decision."""
+    """Keep awards in step with the current decision (called by the panel's services)."""
     previous = decision.supersedes
     old = (
         Award.objects.select_for_update().filter(decision=previous).first()
@@ -240,7 +207,7 @@ def on_decision(decision: Decision) -> Award | None:
             changes={"decision": [previous.pk, decision.pk], "reason": why},
         )
         return old
-    if not old.is_live:
+    if old.status not in REPLACEABLE_AWARD_STATUSES:
         # Already expired, withdrawn or replaced: the record stays as it was.
         record_event(
             actor=actor,
@@ -251,7 +218,7 @@ def on_decision(decision: Decision) -> Award | None:
         return None
     if new_level is None:
         reason = f"The panel corrected its decision to not awarded: {why}"
-        _withdraw(old, actor=actor, reason=reason)
+        transition_award(old, "withdraw_by_correction", actor=actor, reason=reason)
         return None
     return issue_award(
         decision=decision,
@@ -264,18 +231,7 @@ def on_decision(decision: Decision) -> Award | None:
     )
 
 
-if on_decision not in DECISION_HOOKS:
-    DECISION_HOOKS.append(on_decision)
-
-
-@receiver(post_save, sender=Agency, dispatch_uid="moderation.awards.agency_saved")
-def _agency_saved(sender, instance, **kwargs):
-    """The register shows agencies' names, types and regions: a change to an
-    agency makes cached public pages stale too."""
-    invalidate_register()
-
-
-# --- Coram staff actions ------------------------------------------------------------------
+# --- Coram staff actions (thin wrappers over the state table's transitions) ---------------
 
 
 def _reason(reason: str) -> str:
@@ -290,109 +246,41 @@ def _locked(award: Award) -> Award:
 
 
 def _staff_change(actor, award: Award, reason: str) -> tuple[Award, str]:
-    """The checks every staff action on an award starts with: the actor is
-    Coram staff and gave a reason. Returns the award, locked, and the reason."""
+    """The checks a staff action on an award's certificate starts with: the
+    actor is Coram staff and gave a reason. Returns the award, locked, and the reason."""
     require_perm(actor, "moderation.manage_awards", message="Only Coram staff can change awards.")
     reason = _reason(reason)
     return _locked(award), reason
 
 
-def _change_status(
-    award: Award, *, actor, action: str, status: str, reason: str, status_reason: str = ""
-) -> Award:
-    """Give the award a new status with a reason, record ``action`` in the audit
-    trail and clear the register's cache. ``status_reason``, if given, is what
-    the award itself shows instead of ``reason``."""
-    previous = award.status
-    _set_status(award, status=status, reason=status_reason or reason)
-    record_event(
-        actor=actor,
-        action=action,
-        target=award,
-        changes={"status": [previous, status], "reason": reason},
-    )
-    invalidate_register()
-    return award
-
-
-@transaction.atomic
-def publish_award(*, actor, award: Award, reason: str = "") -> Award:
+def _staff_transition(name: str, *, actor, award: Award, reason: str, **extra) -> Award:
     require_perm(actor, "moderation.manage_awards", message="Only Coram staff can change awards.")
-    award = _locked(award)
-    if award.is_published:
-        raise ValidationError("This award is already on the register.")
-    if award.effective_status() != AwardStatus.CURRENT:
-        raise ValidationError("Only a current award can be published to the register.")
-    now = timezone.now()
-    award.is_published = True
-    award.published_at = now
-    award.first_published_at = award.first_published_at or now
-    award.save(update_fields=["is_published", "published_at", "first_published_at", "updated_at"])
-    record_event(
-        actor=actor,
-        action="award.published",
-        target=award,
-        changes={"is_published": [False, True], **({"reason": reason.strip()} if reason else {})},
-    )
-    invalidate_register()
-    return award
+    return transition_award(award, name, actor=actor, reason=reason, **extra)
 
 
-@transaction.atomic
+def publish_award(*, actor, award: Award, reason: str = "") -> Award:
+    """Put the award on the register, replacing the agency's earlier award."""
+    return _staff_transition("publish", actor=actor, award=award, reason=reason)
+
+
 def unpublish_award(*, actor, award: Award, reason: str) -> Award:
-    award, reason = _staff_change(actor, award, reason)
-    if not award.is_published:
-        raise ValidationError("This award is not on the register.")
-    award.is_published = False
-    award.save(update_fields=["is_published", "updated_at"])
-    record_event(
-        actor=actor,
-        action="award.unpublished",
-        target=award,
-        changes={"is_published": [True, False], "reason": reason},
-    )
-    invalidate_register()
-    return award
+    return _staff_transition("unpublish", actor=actor, award=award, reason=reason)
 
 
-@transaction.atomic
 def suspend_award(*, actor, award: Award, reason: str) -> Award:
-    award, reason = _staff_change(actor, award, reason)
-    if award.effective_status() != AwardStatus.CURRENT:
-        raise ValidationError("Only a current award can be suspended.")
-    return _change_status(
-        award, actor=actor, action="award.suspended", status=AwardStatus.SUSPENDED, reason=reason
-    )
+    return _staff_transition("suspend", actor=actor, award=award, reason=reason)
 
 
-@transaction.atomic
 def reinstate_award(*, actor, award: Award, reason: str) -> Award:
-    award, reason = _staff_change(actor, award, reason)
-    if award.effective_status() != AwardStatus.SUSPENDED:
-        raise ValidationError("Only a suspended award that has not expired can be reinstated.")
-    return _change_status(
-        award,
-        actor=actor,
-        action="award.reinstated",
-        status=AwardStatus.CURRENT,
-        reason=reason,
-        status_reason=f"Reinstated: {reason}",
+    reason = _reason(reason)
+    return _staff_transition(
+        "reinstate", actor=actor, award=award, reason=reason, status_reason=f"Reinstated: {reason}"
     )
 
 
-def _withdraw(award: Award, *, actor, reason: str) -> Award:
-    return _change_status(
-        award, actor=actor, action="award.withdrawn", status=AwardStatus.WITHDRAWN, reason=reason
-    )
-
-
-@transaction.atomic
 def withdraw_award(*, actor, award: Award, reason: str) -> Award:
     """Withdraw for good (it stays on the register, marked withdrawn)."""
-    award, reason = _staff_change(actor, award, reason)
-    if not award.is_live:
-        raise ValidationError("Only a current or suspended award can be withdrawn.")
-    return _withdraw(award, actor=actor, reason=reason)
+    return _staff_transition("withdraw", actor=actor, award=award, reason=reason)
 
 
 # --- Certificates -----------------------------------------------------------------------------

@@ -8,13 +8,12 @@ from datetime import date
 from django.conf import settings
 from django.db import transaction
 
-from applications.selectors.agencies import active_leads_of, active_memberships_of
-from qualitymark.audit.services import record_event
 from qualitymark.notifications.services import notify
 
-from ..cache import invalidate_register
-from ..models.awards import LIVE_AWARD_STATUSES, Award, AwardStatus
-from .awards import _set_status, add_months
+from ..award_states import EXPIRING_AWARD_STATUSES, LIVE_AWARD_STATUSES
+from ..models.awards import Award
+from .award_transitions import agency_recipients, transition_award
+from .awards import add_months
 
 logger = logging.getLogger(__name__)
 
@@ -25,25 +24,18 @@ REMINDER_MONTHS = (6, 3, 1)
 def expire_awards(today: date) -> int:
     """Mark live awards whose last valid day has passed as expired. Idempotent."""
     expired = 0
-    due = Award.objects.filter(status__in=LIVE_AWARD_STATUSES, expires_on__lt=today)
+    due = Award.objects.filter(status__in=EXPIRING_AWARD_STATUSES, expires_on__lt=today)
     for award_id in due.values_list("pk", flat=True):
         with transaction.atomic():
             award = Award.objects.select_for_update().get(pk=award_id)
-            if not (award.is_live and award.expires_on < today):
+            if not (award.status in EXPIRING_AWARD_STATUSES and award.expires_on < today):
                 continue
-            previous = award.status
-            _set_status(
+            transition_award(
                 award,
-                status=AwardStatus.EXPIRED,
+                "expire",
+                actor=None,
                 reason=f"Reached the end of its validity on {award.expires_on:%-d %B %Y}.",
             )
-            record_event(
-                actor=None,
-                action="award.expired",
-                target=award,
-                changes={"status": [previous, AwardStatus.EXPIRED]},
-            )
-            invalidate_register()
             expired += 1
     return expired
 
@@ -54,13 +46,6 @@ def reminder_stage(award: Award, today: date) -> int | None:
         return None
     due = [months for months in REMINDER_MONTHS if add_months(award.expires_on, -months) <= today]
     return min(due) if due else None
-
-
-def _reminder_recipients(award: Award) -> list[str]:
-    leads = [membership.user.email for membership in active_leads_of(award.agency)]
-    if leads:
-        return leads
-    return [membership.user.email for membership in active_memberships_of(award.agency)]
 
 
 def send_expiry_reminders(today: date) -> int:
@@ -81,7 +66,7 @@ def send_expiry_reminders(today: date) -> int:
             continue
         queued = notify(
             template="award_expiry_reminder",
-            to=_reminder_recipients(award),
+            to=agency_recipients(award),
             context={
                 "award": award,
                 "months": months,

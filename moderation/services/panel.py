@@ -14,6 +14,7 @@ from qualitymark.core.permissions import require_perm
 from ..conflicts import conflicts_by_moderator
 from ..models.profiles import ModeratorProfile
 from ..models.workflow import Decision, DescriptorFeedback, PanelMeeting
+from .awards import on_decision
 from .meetings import ensure_meeting_date
 
 
@@ -236,10 +237,6 @@ def current_decision(application: Application) -> Decision | None:
     )
 
 
-# Later stages (awards) register here: called with the new current decision.
-DECISION_HOOKS: list = []
-
-
 def _after_decision(decision: Decision) -> None:
-    for hook in DECISION_HOOKS:
-        hook(decision)
+    """The new current decision issues, keeps, re-issues or withdraws the award."""
+    on_decision(decision)

@@ -16,7 +16,6 @@ from qualitymark.core.permissions import agency_user_required, staff_required
 from qualitymark.files.storage import file_response
 
 from ..forms.awards import AwardReasonForm, PublishAwardForm, StaffAwardFilterForm
-from ..models.awards import AwardStatus
 from ..selectors.awards import (
     action_plan,
     award_for_member,
@@ -28,7 +27,6 @@ from ..selectors.awards import (
 from ..selectors.dashboard import AWARD_EXPIRY_FILTERS, award_expiry_filter
 from ..services import awards as award_services
 from ..services import certificates as certificate_services
-from .register import STATUS_TAGS
 
 GET_AND_POST = require_http_methods(["GET", "POST"])
 PAGE_SIZE = 50
@@ -50,10 +48,8 @@ HISTORY_LABELS = {
 
 
 def _decorate(award):
-    status = award.effective_status()
-    award.shown_status = status
-    award.shown_status_label = AwardStatus(status).label
-    award.status_tag = STATUS_TAGS[status]
+    award.shown_status_label = award.state.label
+    award.status_tag = award.state.tag
     return award
 
 
@@ -90,18 +86,16 @@ def staff_award_detail(request, pk):
         "moderation/awards/staff_detail.html",
         {
             "award": award,
-            "certificates": award.certificates.select_related("requested_by").order_by(
-                "-version"
-            ),
+            "certificates": award.certificates.select_related("requested_by").order_by("-version"),
             "history": [
                 (HISTORY_LABELS.get(event.action, event.action), event)
                 for event in award_history(award)
             ],
             "replaces": award.replaces.all(),
-            "can_publish": not award.is_published and award.shown_status == AwardStatus.CURRENT,
-            "can_suspend": award.shown_status == AwardStatus.CURRENT,
-            "can_reinstate": award.shown_status == AwardStatus.SUSPENDED,
-            "can_withdraw": award.is_live,
+            "can_publish": award.allows("publish"),
+            "can_suspend": award.allows("suspend"),
+            "can_reinstate": award.allows("reinstate"),
+            "can_withdraw": award.allows("withdraw"),
         },
     )
 
@@ -285,8 +279,12 @@ def _certificate_response(request, award, certificate):
     """A certificate PDF as an attachment, for Coram staff and the agency alike."""
     if certificate is None:
         raise Http404
-    record_event(actor=request.user, action="certificate.downloaded", target=award,
-                 changes={"version": certificate.version})
+    record_event(
+        actor=request.user,
+        action="certificate.downloaded",
+        target=award,
+        changes={"version": certificate.version},
+    )
     return file_response(
         certificate.storage_key,
         download_name=certificate.download_name,

@@ -28,23 +28,15 @@ from django.views.decorators.http import require_safe
 
 from qualitymark.core.spreadsheets import spreadsheet_cell
 
+from ..award_states import NOT_ON_REGISTER, register_states
 from ..cache import cached_public_page
 from ..forms.awards import RegisterFilterForm
-from ..models.awards import LIVE_AWARD_STATUSES, AwardStatus
 from ..selectors import register as register_selectors
 
 PAGE_SIZE = 25
 PAGE_MAX_AGE = 300  # seconds browsers and proxies may keep a public page
 BADGE_MAX_AGE = 300
 SERVICE_NAME = "Early Permanence Quality Mark"
-
-STATUS_TAGS = {
-    AwardStatus.CURRENT: "govuk-tag--green",
-    AwardStatus.EXPIRED: "govuk-tag--grey",
-    AwardStatus.SUSPENDED: "govuk-tag--orange",
-    AwardStatus.WITHDRAWN: "govuk-tag--red",
-    AwardStatus.SUPERSEDED: "govuk-tag--blue",
-}
 
 
 def _render(template: str, context: dict, *, status: int = 200) -> HttpResponse:
@@ -53,7 +45,6 @@ def _render(template: str, context: dict, *, status: int = 200) -> HttpResponse:
         {
             "service_name": SERVICE_NAME,
             "is_production": settings.PRODUCTION,
-            "status_tags": STATUS_TAGS,
             **context,
         },
     )
@@ -92,12 +83,6 @@ def _query_string(filters, **extra) -> str:
     return urlencode({key: value for key, value in params.items() if value})
 
 
-def _with_status(award):
-    award.public_status_label = AwardStatus(award.public_status).label
-    award.status_tag = STATUS_TAGS[award.public_status]
-    return award
-
-
 @login_not_required
 @require_safe
 @cached_public_page("register", key_parts=_register_key)
@@ -106,7 +91,7 @@ def register(request):
     filters = form.filters()
     paginator = Paginator(register_selectors.register_awards(filters), PAGE_SIZE)
     page = paginator.get_page(_page_number(request))
-    awards = [_with_status(award) for award in page.object_list]
+    awards = list(page.object_list)
     base_query = _query_string(filters)
     return _render(
         "register/register.html",
@@ -138,7 +123,7 @@ def register_data(request):
         {
             "fields": register_selectors.REGISTER_FIELDS,
             "schema_version": register_selectors.REGISTER_SCHEMA_VERSION,
-            "statuses": AwardStatus.choices,
+            "states": register_states(),
             "site_url": settings.SITE_URL,
         },
     )
@@ -152,7 +137,6 @@ def agency(request, slug):
     if found is None:
         return _render("register/not_found.html", {"thing": "agency"}, status=404)
     agency_, awards = found
-    awards = [_with_status(award) for award in awards]
     badge_url = settings.SITE_URL + reverse("public:badge", args=[agency_.slug])
     page_url = settings.SITE_URL + reverse("public:agency", args=[agency_.slug])
     return _render(
@@ -161,7 +145,7 @@ def agency(request, slug):
             "agency": agency_,
             "awards": awards,
             "headline": next(
-                (a for a in awards if a.public_status in LIVE_AWARD_STATUSES),
+                (a for a in awards if a.state.is_live),
                 awards[0],
             ),
             "badge_path": reverse("public:badge", args=[agency_.slug]),
@@ -244,9 +228,9 @@ class NewAwardsFeed(Feed):
         return (
             f"{award.agency.name} ({award.agency.get_agency_type_display()}, "
             f"{award.agency.get_region_display()}) holds the Early Permanence Quality Mark "
-            f"at the level {award.get_level_display()}: certificate {award.number}, awarded "
+            f"at {award.level_phrase}: certificate {award.number}, awarded "
             f"on {award.awarded_on:%-d %B %Y}, valid until {award.expires_on:%-d %B %Y}. "
-            f"Status today: {AwardStatus(award.public_status).label.lower()}."
+            f"Status today: {award.state.label.lower()}."
         )
 
     def item_link(self, award):
@@ -278,14 +262,6 @@ def feed(request):
 
 # --- Verification -------------------------------------------------------------------------------
 
-VERDICTS = {
-    AwardStatus.CURRENT: "This certificate is valid",
-    AwardStatus.EXPIRED: "This certificate has expired",
-    AwardStatus.SUSPENDED: "This award is suspended",
-    AwardStatus.WITHDRAWN: "This award has been withdrawn",
-    AwardStatus.SUPERSEDED: "This certificate has been replaced",
-}
-
 
 @login_not_required
 @require_safe
@@ -294,7 +270,6 @@ def verify(request, token):
     award = register_selectors.award_for_token(token)
     if award is None:
         return _render("register/verify_unknown.html", {}, status=404)
-    status = award.effective_status()
     listed = award.is_published or (
         award.superseded_by is not None and award.superseded_by.is_published
     )
@@ -303,11 +278,7 @@ def verify(request, token):
         {
             "award": award,
             "agency": award.agency,
-            "status": status,
-            "status_label": AwardStatus(status).label,
-            "status_tag": STATUS_TAGS[status],
-            "verdict": VERDICTS[status],
-            "is_valid": status == AwardStatus.CURRENT,
+            "state": award.state,
             "register_url": reverse("public:agency", args=[award.agency.slug]) if listed else "",
             "today": timezone.localdate(),
         },
@@ -316,31 +287,13 @@ def verify(request, token):
 
 # --- Badges -------------------------------------------------------------------------------------
 
-BADGE_COLOURS = {
-    AwardStatus.CURRENT: "#00703c",
-    AwardStatus.EXPIRED: "#505a5f",
-    AwardStatus.SUSPENDED: "#8a3f00",
-    AwardStatus.WITHDRAWN: "#aa2a16",
-    AwardStatus.SUPERSEDED: "#505a5f",
-    None: "#505a5f",
-}
-
 
 def badge_lines(award) -> tuple[str, str]:
-    """The badge's two lines: the level, then the status."""
+    """The badge's two lines: the level, then the status (from the state table)."""
     if award is None:
-        return "Not on the register", "No published award"
-    status = award.public_status
-    level = award.get_level_display()
-    if status == AwardStatus.CURRENT:
-        return level, f"Valid until {award.expires_on:%-d %b %Y}"
-    if status == AwardStatus.EXPIRED:
-        return level, f"Expired {award.expires_on:%-d %b %Y}"
-    if status == AwardStatus.SUSPENDED:
-        return level, "Suspended"
-    if status == AwardStatus.WITHDRAWN:
-        return level, "Withdrawn"
-    return level, "Replaced: see the register"
+        return NOT_ON_REGISTER.headline, NOT_ON_REGISTER.detail
+    detail = award.state.badge_detail.format(date=f"{award.expires_on:%-d %b %Y}")
+    return award.get_level_display(), detail
 
 
 @login_not_required
@@ -349,7 +302,7 @@ def badge_lines(award) -> tuple[str, str]:
 @cached_public_page("badge")
 def badge(request, slug):
     award = register_selectors.badge_award(slug)
-    status = award.public_status if award is not None else None
+    face = award.state if award is not None else NOT_ON_REGISTER
     headline, detail = badge_lines(award)
     link = settings.SITE_URL + (
         reverse("public:agency", args=[slug]) if award else reverse("public:register")
@@ -359,10 +312,11 @@ def badge(request, slug):
         {
             "headline": headline,
             "detail": detail,
-            "colour": BADGE_COLOURS[status],
+            "colour": face.colour,
+            "shows_tick": face.shows_tick,
             "link": link,
             "agency_name": award.agency.name if award else "",
-            "status_label": AwardStatus(status).label if status else "Not on the register",
+            "status_label": face.label,
         },
     )
     response = HttpResponse(

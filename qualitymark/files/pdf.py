@@ -111,12 +111,19 @@ def safe_url_fetcher(url: str) -> URLFetcherResponse:
     return SafeURLFetcher().fetch(url)
 
 
-def render_pdf(template_name: str, context: dict | None, *, base_url: str | None = None) -> bytes:
+def render_pdf(
+    template_name: str,
+    context: dict | None,
+    *,
+    base_url: str | None = None,
+    pdf_variant: str | None = None,
+) -> bytes:
     """Render a Django template to PDF bytes.
 
     ``base_url`` resolves relative URLs in the template; it defaults to
     ``file:///`` so that ``{% static %}`` paths resolve to project static files.
-    Any URL still goes through ``SafeURLFetcher``.
+    Any URL still goes through ``SafeURLFetcher``. ``pdf_variant`` (for
+    example ``"pdf/ua-1"``) asks WeasyPrint for that PDF profile.
     """
     context = {"pdf_assets_url": PDF_ASSETS_DIR.as_uri() + "/", **(context or {})}
     html = render_to_string(template_name, context)
@@ -125,6 +132,8 @@ def render_pdf(template_name: str, context: dict | None, *, base_url: str | None
         base_url=base_url or DEFAULT_BASE_URL,
         url_fetcher=SafeURLFetcher(),
     )
+    if pdf_variant:
+        return document.write_pdf(pdf_tags=True, pdf_variant=pdf_variant)
     return document.write_pdf(pdf_tags=True)
 
 

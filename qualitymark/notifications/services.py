@@ -22,7 +22,11 @@ from .models import EmailStatus, SentEmail
 
 
 def render_email(template: str, context: dict) -> tuple[str, str]:
-    context = {"site_url": settings.SITE_URL, **context}
+    context = {
+        "site_url": settings.SITE_URL,
+        "contact_email": settings.QUALITYMARK_CONTACT_EMAIL,
+        **context,
+    }
     rendered = render_to_string(f"emails/{template}.txt", context).lstrip()
     subject, _, body = rendered.partition("\n")
     return subject.strip(), body.strip() + "\n"

@@ -112,26 +112,38 @@ def test_a_correction_to_not_awarded_withdraws_the_award(panel):
     assert events(award, "award.withdrawn").exists()
 
 
-def test_a_renewal_supersedes_the_agencys_current_award(panel):
+def test_a_renewal_supersedes_the_agencys_current_award_when_published(panel):
     agency = AgencyFactory()
-    first = panel.award(agency=agency)
+    first = panel.published_award(agency=agency)
     renewal = panel.award(agency=agency, kind="renewal")
     first.refresh_from_db()
+    # Until the renewal is published, the award the agency holds stays current.
     assert renewal.application.kind == "renewal"
+    assert renewal.status == AwardStatus.PENDING and not renewal.is_published
+    assert first.status == AwardStatus.CURRENT and first.is_published
+    publish_award(actor=panel.staff, award=renewal)
+    first.refresh_from_db()
+    renewal.refresh_from_db()
     assert first.status == AwardStatus.SUPERSEDED
     assert first.superseded_by == renewal
     assert renewal.application.reference in first.status_reason
     assert "renewal" in first.status_reason
-    assert renewal.status == AwardStatus.CURRENT
+    assert renewal.status == AwardStatus.CURRENT and renewal.is_published
+    assert events(first, "award.superseded").exists()
 
 
-def test_an_upgrade_supersedes_working_towards(panel):
+def test_an_upgrade_supersedes_working_towards_when_published(panel):
     agency = AgencyFactory()
     working_towards = panel.award(agency=agency, outcome=Recommendation.WORKING_TOWARDS)
     full = panel.award(agency=agency, kind="upgrade", outcome=Recommendation.FULL)
     working_towards.refresh_from_db()
+    assert working_towards.status == AwardStatus.CURRENT
+    assert full.level == "full" and full.status == AwardStatus.PENDING
+    publish_award(actor=panel.staff, award=full)
+    working_towards.refresh_from_db()
+    full.refresh_from_db()
     assert working_towards.status == AwardStatus.SUPERSEDED
-    assert full.level == "full" and full.status == AwardStatus.CURRENT
+    assert full.status == AwardStatus.CURRENT
 
 
 def test_the_database_allows_one_live_award_per_agency():

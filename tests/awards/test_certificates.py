@@ -84,9 +84,7 @@ def test_the_qr_code_opens_the_verification_page(tmp_path):
 
 
 @pytest.mark.django_db
-def test_a_planted_file_url_in_the_certificate_template_is_not_loaded(
-    settings, tmp_path, caplog
-):
+def test_a_planted_file_url_in_the_certificate_template_is_not_loaded(settings, tmp_path, caplog):
     folder = tmp_path / "templates"
     (folder / "pdf").mkdir(parents=True)
     (folder / "pdf" / "planted_certificate.html").write_text(
@@ -212,3 +210,87 @@ def test_agency_members_and_staff_download_it_and_nobody_else(client, panel):
     staff_url = reverse("staff:award_certificate", args=[award.pk, 1])
     assert client.get(staff_url).status_code == 200
     assert client.get(reverse("staff:award_certificate", args=[award.pk, 2])).status_code == 404
+
+
+def _structure_types(node, seen=None) -> set[str]:
+    """Every structure type (/S) in a tagged PDF's structure tree."""
+    seen = set() if seen is None else seen
+    node = node.get_object()
+    if isinstance(node, list):
+        for child in node:
+            _structure_types(child, seen)
+        return seen
+    if not hasattr(node, "get"):
+        return seen
+    if "/S" in node:
+        seen.add(str(node["/S"]))
+    if "/K" in node:
+        _structure_types(node["/K"], seen)
+    return seen
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("site_url", ["http://127.0.0.1:8000", "https://qualitymark.coram.org.uk"])
+def test_the_verification_address_stays_whole_on_one_line(settings, site_url):
+    settings.SITE_URL = site_url
+    award = make_award(
+        name="The Royal Borough of Kensington and Chelsea Fostering and Adoption Service"
+    )
+    lines = pdf_text(render_certificate_pdf(award)).splitlines()
+    assert any(award.verify_url in line for line in lines), lines
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("level", "phrase"),
+    [("full", "at the Full level"), ("working_towards", "at the Working Towards level")],
+)
+def test_the_certificate_reads_naturally(level, phrase):
+    text = " ".join(pdf_text(render_certificate_pdf(make_award(level=level))).split())
+    assert f"has been awarded the Quality Mark {phrase}" in text
+    assert "at the level" not in text
+
+
+@pytest.mark.django_db
+def test_the_certificate_is_a_tagged_pdf_with_a_heading():
+    reader = PdfReader(io.BytesIO(render_certificate_pdf(make_award())))
+    root = reader.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"])
+    types = _structure_types(root["/StructTreeRoot"])
+    assert "/H1" in types
+    assert "/Table" in types
+
+
+@pytest.mark.django_db
+def test_the_certificate_shows_the_configured_logo_and_signature(settings, tmp_path):
+    from PIL import Image
+
+    logo = tmp_path / "scheme-logo.png"
+    Image.new("RGB", (40, 40), "#4a2a6b").save(logo)
+    settings.CERTIFICATE_LOGO_PATH = str(logo)
+    settings.CERTIFICATE_SIGNER_NAME = "Jo Bloggs"
+    settings.CERTIFICATE_SIGNER_ROLE = "Chair of the panel"
+    award = make_award()
+    context = certificate_context(award)
+    assert context["logo"].startswith("data:image/png;base64,")
+    data = render_certificate_pdf(award)
+    text = pdf_text(data)
+    assert "Jo Bloggs" in text and "Chair of the panel" in text
+    page = PdfReader(io.BytesIO(data)).pages[0]
+    sizes = {(image.image.width, image.image.height) for image in page.images}
+    assert (40, 40) in sizes  # the configured logo, not the seal
+
+
+@pytest.mark.django_db
+def test_without_a_signer_the_certificate_has_no_signature_block(settings):
+    settings.CERTIFICATE_SIGNATURE_PATH = ""
+    settings.CERTIFICATE_SIGNER_NAME = ""
+    settings.CERTIFICATE_SIGNER_ROLE = ""
+    text = pdf_text(render_certificate_pdf(make_award()))
+    assert "(demo)" not in text and "Chair, Early Permanence" not in text
+
+
+def test_the_demo_signs_certificates_with_a_made_up_name(settings):
+    assert not settings.PRODUCTION
+    assert "(demo)" in settings.CERTIFICATE_SIGNER_NAME
+    assert settings.CERTIFICATE_SIGNATURE_PATH.endswith("demo-signature.svg")

@@ -7,7 +7,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_every_setting_read_from_the_environment_is_in_the_readme():
-    settings_source = (ROOT / "qualitymark/settings.py").read_text()
+    settings_source = "".join(
+        path.read_text() for path in (ROOT / "qualitymark").glob("*settings*.py")
+    )
     names = set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z][A-Z0-9_]+)"', settings_source))
     readme = (ROOT / "README.md").read_text()
     missing = sorted(name for name in names if f"`{name}`" not in readme)

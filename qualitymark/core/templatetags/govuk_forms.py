@@ -242,6 +242,15 @@ def coram_inbox() -> str:
     return settings.CORAM_STAFF_INBOX
 
 
+@register.inclusion_tag("includes/contact_address.html")
+def quality_mark_contact() -> dict:
+    """The Quality Mark team's published address (and phone, if set), as links."""
+    return {
+        "email": settings.QUALITYMARK_CONTACT_EMAIL,
+        "phone": settings.QUALITYMARK_CONTACT_PHONE,
+    }
+
+
 @register.simple_tag
 def session_lifetime() -> str:
     hours = max(1, round(settings.SESSION_COOKIE_AGE / 3600))
