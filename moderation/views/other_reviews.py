@@ -16,8 +16,8 @@ from qualitymark.core.forms import posted, submit_form
 from qualitymark.core.permissions import moderator_required
 from qualitymark.core.spreadsheets import spreadsheet_cell
 
-from ..consolidation import rating_label
 from ..forms.reviews import ReviewerQuestionsForm
+from ..ratings import rating_label
 from ..selectors.workflow import (
     active_assignments,
     evidence_for_reviewer,
@@ -124,7 +124,7 @@ def reviews_export(request, assignment):
                         item.submitted_at.isoformat() if item.submitted_at else "",
                         item.get_recommendation_display() if item.recommendation else "",
                         rating.descriptor.code,
-                        rating_label(rating.rating) if rating.rating is not None else "",
+                        rating_label(rating.rating, unrated=""),
                         rating.strengths,
                         rating.areas_to_develop,
                         item.summary,

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from functools import wraps
 
 import rules
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -28,10 +27,10 @@ from applications.selectors.submissions import application_overview, descriptors
 from qualitymark.core.forms import apply_errors, posted
 from qualitymark.core.permissions import moderator_required
 
-from ..consolidation import rating_label
 from ..forms.review_locking import expected_version, show_conflict
 from ..forms.reviews import AmendReviewForm, ReviewForm
 from ..models.workflow import Assignment, Recommendation, Review
+from ..ratings import rating_choices, rating_label
 from ..selectors.workflow import (
     assignment_for_reviewer,
     information_exchange,
@@ -170,7 +169,7 @@ def _reading_rows(overview, form, review, exchange) -> list[ReadingRow]:
 
 
 def _rating_scale() -> list[str]:
-    return list(reversed(settings.RATING_LABELS))
+    return [label for _, label in rating_choices()]
 
 
 def _render_reading(request, assignment, *, form=None, review=None, status=200):

@@ -20,6 +20,7 @@ from qualitymark.core.permissions import staff_required
 from ..access import active_assignment_for
 from ..forms.staff import InformationRequestForm
 from ..models.workflow import Recommendation, ReviewRevision
+from ..ratings import rating_label
 from ..selectors.workflow import reviews_visible_to, reviews_with_ratings
 from ..services import information as information_services
 from ..services.reviews import open_panel_if_all_reviews_in
@@ -37,13 +38,6 @@ INFORMATION_DUE_DAYS = 14
 
 
 # --- Reviews and the panel ----------------------------------------------------------------------
-
-
-def _rating_label(value) -> str:
-    labels = settings.RATING_LABELS
-    if value is None or not 0 <= value < len(labels):
-        return ""
-    return labels[value]
 
 
 def _recommendation_label(value) -> str:
@@ -67,13 +61,13 @@ def reviews(request, pk):
     items = []
     for review in reviews_with_ratings(visible):
         for rating in review.ratings.all():
-            rating.label = _rating_label(rating.rating)
+            rating.label = rating_label(rating.rating)
         revisions = [
             RevisionView(
                 revision,
                 _recommendation_label(revision.snapshot.get("recommendation")),
                 [
-                    {**item, "label": _rating_label(item.get("rating"))}
+                    {**item, "label": rating_label(item.get("rating"))}
                     for item in revision.snapshot.get("ratings", [])
                 ],
             )
