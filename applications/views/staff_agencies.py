@@ -24,12 +24,12 @@ from ..services.agencies import create_agency, deactivate_agency, reactivate_age
 from ..services.invitations import send_invitation
 from .agencies import (
     GET_AND_POST,
-    _active_membership,
-    _change_role,
-    _remove_member,
+    AgencyViewer,
     _resend,
     _revoke,
     _sent_message,
+    membership_remove_page,
+    membership_role_page,
 )
 
 PAGE_SIZE = 50
@@ -191,30 +191,14 @@ def staff_agency_reactivate(request, slug):
     )
 
 
-@staff_required
-@GET_AND_POST
-def staff_membership_change_role(request, slug, pk):
-    agency = _staff_agency(request, slug)
-    membership = _active_membership(agency, pk)
-    return _change_role(
-        request,
-        agency=agency,
-        membership=membership,
-        back_url=reverse("staff:agency_detail", args=[agency.slug]),
-    )
-
-
-@staff_required
-@GET_AND_POST
-def staff_membership_remove(request, slug, pk):
-    agency = _staff_agency(request, slug)
-    membership = _active_membership(agency, pk)
-    return _remove_member(
-        request,
-        agency=agency,
-        membership=membership,
-        back_url=reverse("staff:agency_detail", args=[agency.slug]),
-    )
+STAFF = AgencyViewer(
+    gate=staff_required,
+    perm="applications.manage_agency_members",
+    fetch=_staff_agency,
+    agency_page="staff:agency_detail",
+)
+staff_membership_change_role = membership_role_page(STAFF)
+staff_membership_remove = membership_remove_page(STAFF)
 
 
 # --- Coram staff: invitations (/staff/invitations/) ---------------------------------
