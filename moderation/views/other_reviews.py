@@ -31,6 +31,20 @@ from .reviewer import GET_AND_POST, _can_ask, _labelled, _submitted, reviewer_pa
 # --- Others' reviews ------------------------------------------------------------------------
 
 
+def _matrix(descriptors, columns) -> list[tuple]:
+    """(descriptor, [each review's rating of it, or None]) for each descriptor."""
+    return [
+        (
+            descriptor,
+            [
+                next((r for r in item.ratings.all() if r.descriptor_id == descriptor.pk), None)
+                for item in columns
+            ],
+        )
+        for descriptor in descriptors
+    ]
+
+
 @reviewer_page
 @require_GET
 def other_reviews(request, assignment):
@@ -51,23 +65,6 @@ def other_reviews(request, assignment):
         ]
     descriptors = descriptors_for(application) if others else []
     columns = ([own] if own is not None else []) + others
-    matrix = [
-        (
-            descriptor,
-            [
-                next(
-                    (
-                        rating
-                        for rating in item.ratings.all()
-                        if rating.descriptor_id == descriptor.pk
-                    ),
-                    None,
-                )
-                for item in columns
-            ],
-        )
-        for descriptor in descriptors
-    ]
     return render(
         request,
         "moderation/review/reviews.html",
@@ -78,7 +75,7 @@ def other_reviews(request, assignment):
             "own_submitted": own_submitted,
             "others": others,
             "columns": columns,
-            "matrix": matrix,
+            "matrix": _matrix(descriptors, columns),
             "waiting": waiting,
         },
     )

@@ -51,6 +51,28 @@ class RevisionView:
     ratings: list[dict]
 
 
+def _revision_view(revision: ReviewRevision) -> RevisionView:
+    return RevisionView(
+        revision,
+        _recommendation_label(revision.snapshot.get("recommendation")),
+        [
+            {**item, "label": rating_label(item.get("rating"))}
+            for item in revision.snapshot.get("ratings", [])
+        ],
+    )
+
+
+def _review_items(visible) -> list[dict]:
+    """Each review with its ratings labelled and its revisions."""
+    items = []
+    for review in reviews_with_ratings(visible):
+        for rating in review.ratings.all():
+            rating.label = rating_label(rating.rating)
+        revisions = [_revision_view(revision) for revision in review.revisions.all()]
+        items.append({"review": review, "state": _state_of(review), "revisions": revisions})
+    return items
+
+
 @staff_required
 @require_GET
 def reviews(request, pk):
@@ -58,28 +80,7 @@ def reviews(request, pk):
     visible = reviews_visible_to(request.user, application).prefetch_related(
         "revisions__created_by"
     )
-    items = []
-    for review in reviews_with_ratings(visible):
-        for rating in review.ratings.all():
-            rating.label = rating_label(rating.rating)
-        revisions = [
-            RevisionView(
-                revision,
-                _recommendation_label(revision.snapshot.get("recommendation")),
-                [
-                    {**item, "label": rating_label(item.get("rating"))}
-                    for item in revision.snapshot.get("ratings", [])
-                ],
-            )
-            for revision in review.revisions.all()
-        ]
-        items.append(
-            {
-                "review": review,
-                "state": _state_of(review),
-                "revisions": revisions,
-            }
-        )
+    items = _review_items(visible)
     assignments_without_review = [
         row
         for row in _assignment_rows(application)
