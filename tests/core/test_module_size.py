@@ -22,7 +22,6 @@ NOT_YET_SHORTENED = {
     "applications/views/sections.py:section_autosave",
     "moderation/services/assignments.py:assign_moderator",
     "moderation/services/awards.py:issue_award",
-    "moderation/views/agency.py:respond_to_information_request",
     "moderation/views/panel.py:record_decision",
     "moderation/views/panel.py:correct_decision",
     "bench/pages.py:build_world",
