@@ -23,8 +23,6 @@ NOT_YET_SHORTENED = {
     "moderation/services/awards.py:issue_award",
     "moderation/views/panel.py:record_decision",
     "moderation/views/panel.py:correct_decision",
-    "bench/pages.py:build_world",
-    "bench/pages.py:main",
 }
 
 
