@@ -2,15 +2,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods
 
-from qualitymark.core.forms import ConfirmForm, apply_errors, posted, submit_form
+from qualitymark.core.forms import ConfirmForm, posted, submit_form
 from qualitymark.core.permissions import agency_user_required, permission_required
 
 from ..forms.agencies import AgencyProfileForm
@@ -137,17 +135,21 @@ def _sent_message(invitation: Invitation) -> str:
 
 def _change_role(request, *, agency, membership, back_url):
     form = MembershipRoleForm(posted(request), initial={"role": membership.role})
-    if request.method == "POST" and form.is_valid():
-        try:
-            change_membership_role(
-                actor=request.user, membership=membership, role=form.cleaned_data["role"]
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            new_role = "an agency lead" if form.cleaned_data["role"] == "lead" else "a member"
-            messages.success(request, f"{membership.user.get_full_name()} is now {new_role}.")
-            return redirect(back_url)
+
+    def changed(_):
+        new_role = "an agency lead" if form.cleaned_data["role"] == "lead" else "a member"
+        return f"{membership.user.get_full_name()} is now {new_role}."
+
+    if done := submit_form(
+        request,
+        form,
+        lambda: change_membership_role(
+            actor=request.user, membership=membership, role=form.cleaned_data["role"]
+        ),
+        success=changed,
+        then=back_url,
+    ):
+        return done
     return render(
         request,
         "applications/form_page.html",

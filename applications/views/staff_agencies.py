@@ -1,7 +1,6 @@
 """Coram staff's pages for agencies, their people and invitations
 (/staff/agencies/, /staff/invitations/)."""
 
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -137,10 +136,14 @@ def staff_agency_deactivate(request, slug):
     if not agency.is_active:
         return redirect(back_url)
     form = ConfirmForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        deactivate_agency(actor=request.user, agency=agency)
-        messages.success(request, f"{agency.name} has been deactivated.")
-        return redirect(back_url)
+    if done := submit_form(
+        request,
+        form,
+        lambda: deactivate_agency(actor=request.user, agency=agency),
+        success=f"{agency.name} has been deactivated.",
+        then=back_url,
+    ):
+        return done
     return render(
         request,
         "applications/confirm_page.html",
@@ -169,10 +172,14 @@ def staff_agency_reactivate(request, slug):
     if agency.is_active:
         return redirect(back_url)
     form = ConfirmForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        reactivate_agency(actor=request.user, agency=agency)
-        messages.success(request, f"{agency.name} has been reactivated.")
-        return redirect(back_url)
+    if done := submit_form(
+        request,
+        form,
+        lambda: reactivate_agency(actor=request.user, agency=agency),
+        success=f"{agency.name} has been reactivated.",
+        then=back_url,
+    ):
+        return done
     return render(
         request,
         "applications/confirm_page.html",
