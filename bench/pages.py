@@ -56,27 +56,10 @@ def row(label, result):
     print(f"{label:<58} {median:8.1f} ms {p95:8.1f} ms {queries:5d}")
 
 
-def build_world():
-    """One applicant application with evidence; a moderator with a queue of
-    40 assignments; an application at panel with three reviews."""
-    from django.utils import timezone
-
+def _add_evidence(draft, lead):
+    """Five read files on each of the seven descriptors."""
     from applications.models.evidence import EvidenceFile, ScanStatus
-    from moderation.models.workflow import Assignment
-    from moderation.services.screening import return_to_agency
-    from tests.factories import AgencyFactory
-    from tests.moderation.builders import (
-        moderator,
-        screened_application,
-        staff_user,
-        submit_review,
-        submitted_application,
-    )
 
-    draft = submitted_application()
-    lead = draft.agency.memberships.get(role="lead").user
-    staff = staff_user()
-    return_to_agency(actor=staff, application=draft, reason="Benchmark")
     for number in range(1, 8):
         for index in range(5):
             EvidenceFile.objects.create(
@@ -94,16 +77,44 @@ def build_world():
                 text_extracted=True,
             )
 
-    busy = moderator()
+
+def _fill_queue(busy, staff):
+    """Forty submitted applications assigned to one moderator."""
+    from django.utils import timezone
+
+    from moderation.models.workflow import Assignment
+    from tests.factories import AgencyFactory
+    from tests.moderation.builders import submitted_application
+
     for _ in range(40):
-        application = submitted_application(agency=AgencyFactory())
         Assignment.objects.create(
-            application=application,
+            application=submitted_application(agency=AgencyFactory()),
             moderator=busy,
             role=Assignment.Role.SECOND,
             due_on=timezone.localdate(),
             assigned_by=staff,
         )
+
+
+def build_world():
+    """One applicant application with evidence; a moderator with a queue of
+    40 assignments; an application at panel with three reviews."""
+    from moderation.services.screening import return_to_agency
+    from tests.moderation.builders import (
+        moderator,
+        screened_application,
+        staff_user,
+        submit_review,
+        submitted_application,
+    )
+
+    draft = submitted_application()
+    lead = draft.agency.memberships.get(role="lead").user
+    staff = staff_user()
+    return_to_agency(actor=staff, application=draft, reason="Benchmark")
+    _add_evidence(draft, lead)
+    busy = moderator()
+    _fill_queue(busy, staff)
 
     at_panel, assignments = screened_application(
         moderators=[moderator(), moderator(expertise=["legal"]), moderator(expertise=["academic"])]
@@ -121,10 +132,63 @@ def build_world():
     }
 
 
-def main():
+def _measure_pages(world):
+    """Median, 95th percentile and queries of the busiest pages."""
     from django.test import Client
     from django.urls import reverse
 
+    lead = Client()
+    lead.force_login(world["lead"])
+    draft = world["draft"]
+    row(
+        "Applicant: task list (7 descriptors x 5 files)",
+        measure(lead, reverse("agency:application", args=[draft.pk])),
+    )
+    row(
+        "Applicant: descriptor section with 5 files",
+        measure(lead, reverse("agency:section", args=[draft.pk, "q3"])),
+    )
+    row(
+        "Applicant: check your answers",
+        measure(lead, reverse("agency:check_answers", args=[draft.pk])),
+    )
+    row(
+        "Applicant: identifier check (cold cache)",
+        measure(lead, reverse("agency:identifiers", args=[draft.pk]), clear_cache=True),
+    )
+
+    busy = Client()
+    busy.force_login(world["busy"])
+    row("Moderator: queue with 40 assignments", measure(busy, reverse("moderation:queue")))
+
+    staff = Client()
+    staff.force_login(world["staff"])
+    row("Staff: screening queue (40 submitted)", measure(staff, reverse("staff:screening")))
+    row("Staff: all applications", measure(staff, reverse("staff:application_list")))
+
+    chair = Client()
+    chair.force_login(world["chair"])
+    row(
+        "Chair: consolidation (3 moderators x 7 descriptors)",
+        measure(chair, reverse("moderation:consolidation", args=[world["at_panel"].pk])),
+    )
+
+
+def _measure_guard():
+    """How fast the anonymisation guard reads text."""
+    from applications.anonymisation import find_identifiers
+
+    text = (ROOT / "tests/applications/anonymisation_corpus.yaml").read_text() * 20
+    started = time.perf_counter()
+    findings = find_identifiers(text)
+    elapsed = time.perf_counter() - started
+    print(
+        f"Anonymisation guard: {len(text) / elapsed / 1e6:.2f} M characters/s "
+        f"({len(text):,} characters, {len(findings):,} findings, {elapsed * 1000:.0f} ms)"
+    )
+
+
+def main():
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
@@ -132,52 +196,8 @@ def main():
         print(f"Database: {connection.vendor}; cache: {settings.CACHES['default']['BACKEND']}")
         print(f"{'page':<58} {'median':>11} {'p95':>11} {'queries':>7}")
 
-        lead = Client()
-        lead.force_login(world["lead"])
-        draft = world["draft"]
-        row(
-            "Applicant: task list (7 descriptors x 5 files)",
-            measure(lead, reverse("agency:application", args=[draft.pk])),
-        )
-        row(
-            "Applicant: descriptor section with 5 files",
-            measure(lead, reverse("agency:section", args=[draft.pk, "q3"])),
-        )
-        row(
-            "Applicant: check your answers",
-            measure(lead, reverse("agency:check_answers", args=[draft.pk])),
-        )
-        row(
-            "Applicant: identifier check (cold cache)",
-            measure(lead, reverse("agency:identifiers", args=[draft.pk]), clear_cache=True),
-        )
-
-        busy = Client()
-        busy.force_login(world["busy"])
-        row("Moderator: queue with 40 assignments", measure(busy, reverse("moderation:queue")))
-
-        staff = Client()
-        staff.force_login(world["staff"])
-        row("Staff: screening queue (40 submitted)", measure(staff, reverse("staff:screening")))
-        row("Staff: all applications", measure(staff, reverse("staff:application_list")))
-
-        chair = Client()
-        chair.force_login(world["chair"])
-        row(
-            "Chair: consolidation (3 moderators x 7 descriptors)",
-            measure(chair, reverse("moderation:consolidation", args=[world["at_panel"].pk])),
-        )
-
-        from applications.anonymisation import find_identifiers
-
-        text = (ROOT / "tests/applications/anonymisation_corpus.yaml").read_text() * 20
-        started = time.perf_counter()
-        findings = find_identifiers(text)
-        elapsed = time.perf_counter() - started
-        print(
-            f"Anonymisation guard: {len(text) / elapsed / 1e6:.2f} M characters/s "
-            f"({len(text):,} characters, {len(findings):,} findings, {elapsed * 1000:.0f} ms)"
-        )
+        _measure_pages(world)
+        _measure_guard()
         extra = ROOT / "bench" / "register.py"
         if extra.exists():
             from bench import register

@@ -19,49 +19,42 @@ The rule (documented for the panel on the consolidation page):
 
 from dataclasses import dataclass, field
 
-from django.conf import settings
-
 from applications.models.submissions import Level
 
 from .models.workflow import Recommendation
-
-
-def rating_label(value: int | None) -> str:
-    if value is None:
-        return "Not rated"
-    labels = settings.RATING_LABELS
-    return labels[value] if 0 <= value < len(labels) else str(value)
-
-
-def rating_choices() -> list[tuple[int, str]]:
-    """Highest first, as the form shows them."""
-    return list(reversed(list(enumerate(settings.RATING_LABELS))))
+from .ratings import (
+    lowest_level,
+    lowest_meeting_level,
+    meets_descriptor,
+    rating_order,
+    scale_labels,
+)
 
 
 @dataclass
 class DescriptorLine:
     descriptor: object
-    ratings: dict[int, int | None] = field(default_factory=dict)  # assignment id -> rating
+    ratings: dict[int, str | None] = field(default_factory=dict)  # assignment id -> rating key
 
     @property
-    def submitted(self) -> list[int]:
+    def submitted(self) -> list[str]:
         return [value for value in self.ratings.values() if value is not None]
 
     @property
-    def consolidated(self) -> int | None:
-        values = sorted(self.submitted)
+    def consolidated(self) -> str | None:
+        values = sorted(self.submitted, key=rating_order)
         if not values:
             return None
         return values[(len(values) - 1) // 2]
 
     @property
     def disagreement(self) -> bool:
-        values = self.submitted
-        return len(values) >= 2 and max(values) - min(values) >= 2
+        steps = [rating_order(value) for value in self.submitted]
+        return len(steps) >= 2 and max(steps) - min(steps) >= 2
 
     @property
     def met(self) -> bool:
-        return self.consolidated is not None and self.consolidated >= settings.RATING_MEETS
+        return meets_descriptor(self.consolidated)
 
 
 def majority_of(descriptor_count: int) -> int:
@@ -72,9 +65,9 @@ def majority_of(descriptor_count: int) -> int:
 def rule_facts(descriptor_count: int) -> dict:
     """The rule's numbers and words, for the page that explains it."""
     return {
-        "scale": list(settings.RATING_LABELS),
-        "meets": rating_label(settings.RATING_MEETS),
-        "lowest": rating_label(0),
+        "scale": scale_labels(),
+        "meets": lowest_meeting_level().label,
+        "lowest": lowest_level().label,
         "majority": majority_of(descriptor_count),
         "descriptor_count": descriptor_count,
     }
@@ -86,7 +79,9 @@ def suggest_outcome(lines: list[DescriptorLine], level_sought: str) -> str:
     met = sum(line.met for line in lines)
     if met == len(lines):
         suggestion = Recommendation.FULL
-    elif met >= majority_of(len(lines)) and all(line.consolidated > 0 for line in lines):
+    elif met >= majority_of(len(lines)) and not any(
+        line.consolidated == lowest_level().key for line in lines
+    ):
         suggestion = Recommendation.WORKING_TOWARDS
     else:
         suggestion = Recommendation.NOT_AWARDED

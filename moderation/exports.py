@@ -12,8 +12,8 @@ from django.db.models import OuterRef, QuerySet, Subquery
 
 from applications.models.submissions import Application
 
-from .consolidation import rating_label
 from .models.workflow import Assignment, Decision, DescriptorRating, FeeStatus, Screening
+from .ratings import rating_label
 from .selectors.awards import awards_for_staff
 from .selectors.dashboard import application_flag, award_expiry_filter
 from .selectors.workflow import applications_for_staff, reviews_visible_to
@@ -115,7 +115,7 @@ def review_rows(user, params) -> Iterable[list]:
             review.get_recommendation_display() if review.recommendation else "",
             rating.descriptor.code,
             rating.rating,
-            rating_label(rating.rating) if rating.rating is not None else "",
+            rating_label(rating.rating, unrated=""),
             rating.strengths,
             rating.areas_to_develop,
             review.summary,

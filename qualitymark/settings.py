@@ -355,12 +355,9 @@ QUALITYMARK = {
     "AWARD_VALIDITY_YEARS": env.int("AWARD_VALIDITY_YEARS", default=3),
 }
 NARRATIVE_WORD_LIMIT = env.int("NARRATIVE_WORD_LIMIT", default=1500)
-# The moderators' rating scale, lowest first; stored as the position in this list.
-RATING_LABELS = env.list(
-    "RATING_LABELS", default=["Not yet evidenced", "Partly meets", "Meets", "Exceeds"]
-)
-# The rating from which a descriptor counts as met when suggesting an outcome.
-RATING_MEETS = env.int("RATING_MEETS", default=2)
+# Optional wording for the rating levels, as key=Label pairs (for example
+# "meets=Established"); the levels and their keys are in moderation/ratings.py.
+RATING_LABELS = env.dict("RATING_LABELS", default={})
 PANEL_QUORUM = env.int("PANEL_QUORUM", default=3)
 MIN_MODERATORS_PER_APPLICATION = env.int("MIN_MODERATORS_PER_APPLICATION", default=2)
 REVIEW_DAYS = env.int("REVIEW_DAYS", default=28)

@@ -223,26 +223,16 @@ def _is_unreadable(evidence: EvidenceFile) -> bool:
     )
 
 
-def identifier_findings(
-    application: Application, overview: ApplicationOverview | None = None
-) -> list[IdentifierFinding]:
-    """Likely identifiers in the narrative answers and in the text of uploaded
-    documents, in task-list order, each with its confirmation when a lead said
-    it is not identifying. A confirmation covers that text (and kind) in that
-    section or file only. A document we could read no text from is listed too:
-    someone has to check it by eye."""
-    overview = overview or application_overview(application)
-    about = overview.row(ABOUT).data if overview.row(ABOUT) else {}
-    allowed = _allowed_contacts(application, about)
-    confirmations = {
-        (item.source, item.kind, item.text): item
-        for item in IdentifierConfirmation.objects.filter(application=application).select_related(
-            "confirmed_by"
-        )
-    }
+# (source, source label, section row, field name, file, text): one text to scan.
+ScanTarget = tuple[str, str, SectionRow, str, EvidenceFile | None, str]
 
-    # (source, source label, section row, field name, file, text) for everything scanned.
-    targets: list[tuple[str, str, SectionRow, str, EvidenceFile | None, str]] = []
+
+def _scan_targets(
+    overview: ApplicationOverview,
+) -> tuple[list[ScanTarget], list[tuple[str, SectionRow, EvidenceFile]]]:
+    """Every narrative answer and uploaded document's name and text to scan,
+    and the documents we could read no text from (label, row, file)."""
+    targets: list[ScanTarget] = []
     unreadable: list[tuple[str, SectionRow, EvidenceFile]] = []
     for row in overview.rows:
         for name in NARRATIVE_FIELDS:
@@ -262,7 +252,28 @@ def identifier_findings(
                 targets.append(
                     (f"file:{evidence.pk}", label, row, "", evidence, evidence.extracted_text)
                 )
+    return targets, unreadable
 
+
+def identifier_findings(
+    application: Application, overview: ApplicationOverview | None = None
+) -> list[IdentifierFinding]:
+    """Likely identifiers in the narrative answers and in the text of uploaded
+    documents, in task-list order, each with its confirmation when a lead said
+    it is not identifying. A confirmation covers that text (and kind) in that
+    section or file only. A document we could read no text from is listed too:
+    someone has to check it by eye."""
+    overview = overview or application_overview(application)
+    about = overview.row(ABOUT).data if overview.row(ABOUT) else {}
+    allowed = _allowed_contacts(application, about)
+    confirmations = {
+        (item.source, item.kind, item.text): item
+        for item in IdentifierConfirmation.objects.filter(application=application).select_related(
+            "confirmed_by"
+        )
+    }
+
+    targets, unreadable = _scan_targets(overview)
     scanned = _scan_texts([target[-1] for target in targets], allowed)
     by_row: dict[str, list[IdentifierFinding]] = {}
     for (source, label, row, name, evidence, text), findings in zip(targets, scanned, strict=True):

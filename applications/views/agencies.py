@@ -1,13 +1,14 @@
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.conf import settings
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods
 
-from qualitymark.core.forms import ConfirmForm, apply_errors, posted, submit_form
+from qualitymark.core.forms import ConfirmForm, posted, submit_form
 from qualitymark.core.permissions import agency_user_required, permission_required
 
 from ..forms.agencies import AgencyProfileForm
@@ -134,17 +135,21 @@ def _sent_message(invitation: Invitation) -> str:
 
 def _change_role(request, *, agency, membership, back_url):
     form = MembershipRoleForm(posted(request), initial={"role": membership.role})
-    if request.method == "POST" and form.is_valid():
-        try:
-            change_membership_role(
-                actor=request.user, membership=membership, role=form.cleaned_data["role"]
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            new_role = "an agency lead" if form.cleaned_data["role"] == "lead" else "a member"
-            messages.success(request, f"{membership.user.get_full_name()} is now {new_role}.")
-            return redirect(back_url)
+
+    def changed(_):
+        new_role = "an agency lead" if form.cleaned_data["role"] == "lead" else "a member"
+        return f"{membership.user.get_full_name()} is now {new_role}."
+
+    if done := submit_form(
+        request,
+        form,
+        lambda: change_membership_role(
+            actor=request.user, membership=membership, role=form.cleaned_data["role"]
+        ),
+        success=changed,
+        then=back_url,
+    ):
+        return done
     return render(
         request,
         "applications/form_page.html",
@@ -191,32 +196,6 @@ def _remove_member(request, *, agency, membership, back_url):
 def _active_membership(agency: Agency, pk) -> Membership:
     return get_object_or_404(
         Membership.objects.select_related("user"), pk=pk, agency=agency, is_active=True
-    )
-
-
-@agency_user_required
-@GET_AND_POST
-@permission_required("applications.use_lead_pages", fetch=_member_agency)
-def membership_change_role(request, agency, pk):
-    membership = _active_membership(agency, pk)
-    return _change_role(
-        request,
-        agency=agency,
-        membership=membership,
-        back_url=reverse("agency:detail", args=[agency.slug]),
-    )
-
-
-@agency_user_required
-@GET_AND_POST
-@permission_required("applications.use_lead_pages", fetch=_member_agency)
-def membership_remove(request, agency, pk):
-    membership = _active_membership(agency, pk)
-    return _remove_member(
-        request,
-        agency=agency,
-        membership=membership,
-        back_url=reverse("agency:detail", args=[agency.slug]),
     )
 
 
@@ -280,27 +259,71 @@ def _open_invitation(agency: Agency, pk) -> Invitation:
     return get_object_or_404(Invitation.objects.open(), pk=pk, agency=agency)
 
 
-@agency_user_required
-@GET_AND_POST
-@permission_required("applications.use_lead_pages", fetch=_member_agency)
+# --- Pages an agency lead and Coram staff share, parameterised by who is looking ---------
+
+
+@dataclass(frozen=True)
+class AgencyViewer:
+    """Who is looking at an agency: the gate to their part of the site, the rule
+    asked about the agency, how they reach it (a 404 outside their reach) and
+    the agency's page they return to."""
+
+    gate: Callable
+    perm: str
+    fetch: Callable
+    agency_page: str
+
+    def page(self, view):
+        guarded = permission_required(self.perm, fetch=self.fetch)(view)
+        return self.gate(GET_AND_POST(guarded))
+
+    def back_url(self, agency: Agency) -> str:
+        return reverse(self.agency_page, args=[agency.slug])
+
+
+LEAD = AgencyViewer(
+    gate=agency_user_required,
+    perm="applications.use_lead_pages",
+    fetch=_member_agency,
+    agency_page="agency:detail",
+)
+
+
+def membership_role_page(viewer: AgencyViewer):
+    def change_role(request, agency, pk):
+        membership = _active_membership(agency, pk)
+        return _change_role(
+            request, agency=agency, membership=membership, back_url=viewer.back_url(agency)
+        )
+
+    return viewer.page(change_role)
+
+
+def membership_remove_page(viewer: AgencyViewer):
+    def remove(request, agency, pk):
+        membership = _active_membership(agency, pk)
+        return _remove_member(
+            request, agency=agency, membership=membership, back_url=viewer.back_url(agency)
+        )
+
+    return viewer.page(remove)
+
+
+membership_change_role = membership_role_page(LEAD)
+membership_remove = membership_remove_page(LEAD)
+
+
+@LEAD.page
 def agency_invitation_revoke(request, agency, pk):
     invitation = _open_invitation(agency, pk)
     return _revoke(
-        request,
-        invitation=invitation,
-        back_url=reverse("agency:detail", args=[agency.slug]),
-        caption=agency.name,
+        request, invitation=invitation, back_url=LEAD.back_url(agency), caption=agency.name
     )
 
 
-@agency_user_required
-@GET_AND_POST
-@permission_required("applications.use_lead_pages", fetch=_member_agency)
+@LEAD.page
 def agency_invitation_resend(request, agency, pk):
     invitation = _open_invitation(agency, pk)
     return _resend(
-        request,
-        invitation=invitation,
-        back_url=reverse("agency:detail", args=[agency.slug]),
-        caption=agency.name,
+        request, invitation=invitation, back_url=LEAD.back_url(agency), caption=agency.name
     )

@@ -1,7 +1,6 @@
 """Coram staff's pages for agencies, their people and invitations
 (/staff/agencies/, /staff/invitations/)."""
 
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,12 +23,12 @@ from ..services.agencies import create_agency, deactivate_agency, reactivate_age
 from ..services.invitations import send_invitation
 from .agencies import (
     GET_AND_POST,
-    _active_membership,
-    _change_role,
-    _remove_member,
+    AgencyViewer,
     _resend,
     _revoke,
     _sent_message,
+    membership_remove_page,
+    membership_role_page,
 )
 
 PAGE_SIZE = 50
@@ -137,10 +136,14 @@ def staff_agency_deactivate(request, slug):
     if not agency.is_active:
         return redirect(back_url)
     form = ConfirmForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        deactivate_agency(actor=request.user, agency=agency)
-        messages.success(request, f"{agency.name} has been deactivated.")
-        return redirect(back_url)
+    if done := submit_form(
+        request,
+        form,
+        lambda: deactivate_agency(actor=request.user, agency=agency),
+        success=f"{agency.name} has been deactivated.",
+        then=back_url,
+    ):
+        return done
     return render(
         request,
         "applications/confirm_page.html",
@@ -169,10 +172,14 @@ def staff_agency_reactivate(request, slug):
     if agency.is_active:
         return redirect(back_url)
     form = ConfirmForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        reactivate_agency(actor=request.user, agency=agency)
-        messages.success(request, f"{agency.name} has been reactivated.")
-        return redirect(back_url)
+    if done := submit_form(
+        request,
+        form,
+        lambda: reactivate_agency(actor=request.user, agency=agency),
+        success=f"{agency.name} has been reactivated.",
+        then=back_url,
+    ):
+        return done
     return render(
         request,
         "applications/confirm_page.html",
@@ -191,30 +198,14 @@ def staff_agency_reactivate(request, slug):
     )
 
 
-@staff_required
-@GET_AND_POST
-def staff_membership_change_role(request, slug, pk):
-    agency = _staff_agency(request, slug)
-    membership = _active_membership(agency, pk)
-    return _change_role(
-        request,
-        agency=agency,
-        membership=membership,
-        back_url=reverse("staff:agency_detail", args=[agency.slug]),
-    )
-
-
-@staff_required
-@GET_AND_POST
-def staff_membership_remove(request, slug, pk):
-    agency = _staff_agency(request, slug)
-    membership = _active_membership(agency, pk)
-    return _remove_member(
-        request,
-        agency=agency,
-        membership=membership,
-        back_url=reverse("staff:agency_detail", args=[agency.slug]),
-    )
+STAFF = AgencyViewer(
+    gate=staff_required,
+    perm="applications.manage_agency_members",
+    fetch=_staff_agency,
+    agency_page="staff:agency_detail",
+)
+staff_membership_change_role = membership_role_page(STAFF)
+staff_membership_remove = membership_remove_page(STAFF)
 
 
 # --- Coram staff: invitations (/staff/invitations/) ---------------------------------

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from django import forms
 
-from ..consolidation import rating_choices
 from ..models.workflow import Recommendation
+from ..ratings import rating_label
 
 
 @dataclass
@@ -38,10 +38,6 @@ def expected_version(form) -> int | None:
     return form.cleaned_data.get("version")
 
 
-def _rating_label(value) -> str:
-    return dict(rating_choices()).get(value, "") if value is not None else ""
-
-
 def show_conflict(form, review) -> None:
     """Put the saved review beside the posted one; the next save overwrites."""
     form.data = form.data.copy()
@@ -51,10 +47,10 @@ def show_conflict(form, review) -> None:
     rows = []
     for descriptor in form.descriptors:
         theirs, mine = saved.get(descriptor.pk), posted.get(descriptor.pk, {})
-        saved_rating = _rating_label(getattr(theirs, "rating", None))
+        saved_rating = rating_label(getattr(theirs, "rating", None), unrated="")
         rows += [
             ConflictRow(f"{descriptor.code}: rating", saved_rating,
-                        _rating_label(mine.get("rating"))),
+                        rating_label(mine.get("rating"), unrated="")),
             ConflictRow(f"{descriptor.code}: strengths", getattr(theirs, "strengths", ""),
                         mine.get("strengths", "")),
             ConflictRow(f"{descriptor.code}: areas to develop",

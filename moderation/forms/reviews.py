@@ -15,8 +15,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from ..consolidation import rating_choices
 from ..models.workflow import Recommendation
+from ..ratings import rating_choices
 from ..review_progress import ReviewProgress
 from .review_locking import add_version_field
 
@@ -204,7 +204,7 @@ class ReviewForm(GovukFormMixin, forms.Form):
             self.fields[f"{prefix}_rating"] = forms.TypedChoiceField(
                 label=f"Your rating for {descriptor.code}",
                 choices=scale,
-                coerce=int,
+                coerce=str,
                 empty_value=None,
                 required=False,
                 widget=forms.RadioSelect,

@@ -7,6 +7,7 @@ from django.db.models import Q
 
 from applications.models.submissions import Application, Level
 
+from ..ratings import Rating
 from .profiles import ModeratorProfile
 
 
@@ -179,7 +180,7 @@ class DescriptorRating(models.Model):
     descriptor = models.ForeignKey(
         "descriptors.Descriptor", on_delete=models.PROTECT, related_name="+"
     )
-    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    rating = models.CharField(max_length=20, choices=Rating.choices, null=True, blank=True)
     strengths = models.TextField(blank=True)
     areas_to_develop = models.TextField(blank=True)
 
@@ -188,7 +189,11 @@ class DescriptorRating(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["review", "descriptor"], name="moderation_one_rating_per_descriptor"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__in=Rating.values),
+                name="moderation_rating_is_a_level",
+            ),
         ]
 
     def __str__(self):

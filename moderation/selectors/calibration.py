@@ -4,7 +4,6 @@ moderator still assigned, for a panel meeting's agenda or a period."""
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.conf import settings
 from django.db.models import QuerySet
 
 from descriptors.models import Descriptor
@@ -12,6 +11,7 @@ from descriptors.models import Descriptor
 from .. import calibration
 from ..models.profiles import ModeratorProfile
 from ..models.workflow import DescriptorRating, PanelMeeting
+from ..ratings import SCALE, rating_order
 
 __all__ = ["CalibrationReport", "calibration_report", "ratings_in_scope"]
 
@@ -61,10 +61,11 @@ def calibration_report(**scope) -> CalibrationReport:
             "rating",
         )
     )
-    scale = len(settings.RATING_LABELS)
+    scale = len(SCALE)
     overall: calibration.Units = {}
     per_descriptor: dict[int, calibration.Units] = {}
-    for application_id, descriptor_id, moderator_id, rating in rows:
+    for application_id, descriptor_id, moderator_id, key in rows:
+        rating = rating_order(key)
         overall.setdefault((application_id, descriptor_id), {})[moderator_id] = rating
         per_descriptor.setdefault(descriptor_id, {}).setdefault(application_id, {})[
             moderator_id

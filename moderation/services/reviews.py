@@ -16,6 +16,7 @@ from qualitymark.notifications.services import notify
 
 from ..access import forget_access
 from ..models.workflow import Assignment, DescriptorRating, Recommendation, Review, ReviewRevision
+from ..ratings import Rating
 
 
 @transaction.atomic
@@ -73,14 +74,13 @@ def review_for(assignment: Assignment) -> Review:
 
 
 def _apply(review: Review, *, ratings: dict, recommendation: str, summary: str) -> None:
-    """ratings: {descriptor_id: {"rating": int|None, "strengths": str, "areas_to_develop": str}}"""
-    valid_ratings = range(len(settings.RATING_LABELS))
+    """ratings: {descriptor_id: {"rating": key|None, "strengths": str, "areas_to_develop": str}}"""
     for rating in review.ratings.select_for_update():
         values = ratings.get(rating.descriptor_id)
         if values is None:
             continue
         value = values.get("rating")
-        if value is not None and value not in valid_ratings:
+        if value is not None and value not in Rating.values:
             raise ValidationError(f"{value} is not a rating on the scale.")
         rating.rating = value
         rating.strengths = (values.get("strengths") or "").strip()

@@ -137,6 +137,40 @@ def _upload_or_send(request, application, information_request, form):
     return redirect(request.path)
 
 
+def _save_draft(request, application, information_request, form):
+    """Upload any file and keep the answers unsent; the redirect once done."""
+    _upload(request, application, information_request, form)
+    warnings = _identifier_warnings(application, information_request, form)
+    form.identifier_warnings = warnings
+    if form.errors:
+        return None
+    if warnings:
+        messages.success(request, "Your answers are saved but not sent.")
+        return None
+    messages.success(
+        request,
+        "Your answers are saved but not sent. Come back to send them "
+        f"by {information_request.due_on:%-d %B %Y}.",
+    )
+    return redirect(request.path)
+
+
+def _answer(request, application, information_request, form):
+    """A valid POST: keep what was typed, then save it as a draft, upload a
+    file or send the answers. The response once done, else None."""
+    try:
+        # Whatever happens next, what was typed is kept (moderators don't see it).
+        save_draft_answers(
+            actor=request.user, request=information_request, answers=form.answers()
+        )
+    except (PermissionDenied, ValidationError):
+        messages.info(request, "These questions have already been answered.")
+        return redirect(request.path)
+    if "save_draft" in request.POST:
+        return _save_draft(request, application, information_request, form)
+    return _upload_or_send(request, application, information_request, form)
+
+
 @agency_user_required
 @GET_AND_POST
 def respond_to_information_request(request, pk, request_pk):
@@ -150,32 +184,9 @@ def respond_to_information_request(request, pk, request_pk):
         form = InformationResponseForm(
             posted(request), request.FILES or None, questions=questions, initial=drafts
         )
-        if request.method == "POST" and form.is_valid():
-            try:
-                # Whatever happens next, what was typed is kept (moderators don't see it).
-                save_draft_answers(
-                    actor=request.user, request=information_request, answers=form.answers()
-                )
-            except (PermissionDenied, ValidationError):
-                messages.info(request, "These questions have already been answered.")
-                return redirect(request.path)
-            if "save_draft" in request.POST:
-                _upload(request, application, information_request, form)
-                warnings = _identifier_warnings(application, information_request, form)
-                form.identifier_warnings = warnings
-                if not form.errors and warnings:
-                    messages.success(request, "Your answers are saved but not sent.")
-                elif not form.errors:
-                    messages.success(
-                        request,
-                        "Your answers are saved but not sent. Come back to send them "
-                        f"by {information_request.due_on:%-d %B %Y}.",
-                    )
-                    return redirect(request.path)
-            else:
-                response = _upload_or_send(request, application, information_request, form)
-                if response is not None:
-                    return response
+        posted_valid = request.method == "POST" and form.is_valid()
+        if posted_valid and (done := _answer(request, application, information_request, form)):
+            return done
     elif request.method == "POST":
         return redirect(request.path)
     return render(

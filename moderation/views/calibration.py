@@ -1,12 +1,12 @@
 """Coram staff's calibration page: do moderators judge alike?"""
 
-from django.conf import settings
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from qualitymark.core.permissions import staff_required
 
 from ..forms.calibration import CalibrationScopeForm
+from ..ratings import scale_labels
 from ..selectors.calibration import calibration_report
 
 
@@ -21,7 +21,7 @@ def calibration(request):
         {
             "form": form,
             "scope": form.describe(),
-            "scale": settings.RATING_LABELS,
+            "scale": scale_labels(),
             "report": report,
             "severity_rows": [(report.moderators[row.moderator], row) for row in report.severities],
             "pair_rows": [

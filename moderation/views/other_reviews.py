@@ -16,8 +16,8 @@ from qualitymark.core.forms import posted, submit_form
 from qualitymark.core.permissions import moderator_required
 from qualitymark.core.spreadsheets import spreadsheet_cell
 
-from ..consolidation import rating_label
 from ..forms.reviews import ReviewerQuestionsForm
+from ..ratings import rating_label
 from ..selectors.workflow import (
     active_assignments,
     evidence_for_reviewer,
@@ -29,6 +29,20 @@ from ..services import information as information_services
 from .reviewer import GET_AND_POST, _can_ask, _labelled, _submitted, reviewer_page
 
 # --- Others' reviews ------------------------------------------------------------------------
+
+
+def _matrix(descriptors, columns) -> list[tuple]:
+    """(descriptor, [each review's rating of it, or None]) for each descriptor."""
+    return [
+        (
+            descriptor,
+            [
+                next((r for r in item.ratings.all() if r.descriptor_id == descriptor.pk), None)
+                for item in columns
+            ],
+        )
+        for descriptor in descriptors
+    ]
 
 
 @reviewer_page
@@ -51,23 +65,6 @@ def other_reviews(request, assignment):
         ]
     descriptors = descriptors_for(application) if others else []
     columns = ([own] if own is not None else []) + others
-    matrix = [
-        (
-            descriptor,
-            [
-                next(
-                    (
-                        rating
-                        for rating in item.ratings.all()
-                        if rating.descriptor_id == descriptor.pk
-                    ),
-                    None,
-                )
-                for item in columns
-            ],
-        )
-        for descriptor in descriptors
-    ]
     return render(
         request,
         "moderation/review/reviews.html",
@@ -78,7 +75,7 @@ def other_reviews(request, assignment):
             "own_submitted": own_submitted,
             "others": others,
             "columns": columns,
-            "matrix": matrix,
+            "matrix": _matrix(descriptors, columns),
             "waiting": waiting,
         },
     )
@@ -124,7 +121,7 @@ def reviews_export(request, assignment):
                         item.submitted_at.isoformat() if item.submitted_at else "",
                         item.get_recommendation_display() if item.recommendation else "",
                         rating.descriptor.code,
-                        rating_label(rating.rating) if rating.rating is not None else "",
+                        rating_label(rating.rating, unrated=""),
                         rating.strengths,
                         rating.areas_to_develop,
                         item.summary,

@@ -23,9 +23,10 @@ from qualitymark.core.permissions import chair_or_staff_required
 from qualitymark.users.roles import roles_of
 
 from ..access import is_conflicted_on
-from ..consolidation import rating_label, rule_facts, suggest_outcome
+from ..consolidation import rule_facts, suggest_outcome
 from ..forms.panel import DecisionForm, feedback_initial
 from ..models.workflow import Decision, PanelMeeting, Recommendation
+from ..ratings import rating_label
 from ..selectors.panel import application_for_chair, consolidation_for, panel_applications_for
 from ..selectors.workflow import information_exchange, reviews_visible_to, reviews_with_ratings
 from ..services import panel as panel_services

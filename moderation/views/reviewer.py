@@ -14,7 +14,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import wraps
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -28,10 +27,10 @@ from applications.selectors.submissions import application_overview, descriptors
 from qualitymark.core.forms import apply_errors, posted
 from qualitymark.core.permissions import moderator_required
 
-from ..consolidation import rating_label
 from ..forms.review_locking import expected_version, show_conflict
 from ..forms.reviews import AmendReviewForm, ReviewForm
 from ..models.workflow import Assignment, Recommendation, Review
+from ..ratings import rating_choices, rating_label
 from ..review_progress import progress_of
 from ..selectors.workflow import (
     assignment_for_reviewer,
@@ -158,7 +157,7 @@ def _reading_rows(overview, form, review, exchange) -> list[ReadingRow]:
 
 
 def _rating_scale() -> list[str]:
-    return list(reversed(settings.RATING_LABELS))
+    return [label for _, label in rating_choices()]
 
 
 def _render_reading(request, assignment, *, form=None, review=None, status=200):
@@ -262,53 +261,13 @@ def review(request, assignment):
     moderator was working)."""
     application = assignment.application
     own = _own_review(request.user, assignment)
-    editable = _is_editable(assignment, own)
-    if not editable:
-        if request.method == "POST":
-            messages.info(request, "This review can no longer be changed here.")
-            return redirect("moderation:review", application.pk)
-        return render(
-            request,
-            "moderation/review/submitted.html",
-            {
-                "application": application,
-                "assignment": assignment,
-                "review": own,
-                "can_amend": _can_amend(assignment, own),
-                "history": _history(own),
-            },
-        )
-
-    descriptors = descriptors_for(application)
-    form = ReviewForm(posted(request), descriptors=descriptors, review=own)
-    if request.method == "GET" and (rescued := pop_rescued_draft(request)) is not None:
-        form = ReviewForm(initial=rescued, descriptors=descriptors, review=own)
-        messages.info(
-            request,
-            "You were signed out before your review was saved. We kept "
-            "what you typed: check it and save.",
-        )
+    if not _is_editable(assignment, own):
+        return _review_as_sent(request, assignment, own)
+    form = _review_form(request, assignment, own)
     from_reading = request.POST.get("layout") == "reading"
-    if request.method == "POST" and form.is_valid():
-        submitting = request.POST.get("action") == "submit"
-        if not submitting or form.check_complete():
-            draft = review_for(assignment)
-            values = {**form.review_values(), "expected_version": expected_version(form)}
-            try:
-                if submitting:
-                    submit_review(actor=request.user, review=draft, **values)
-                else:
-                    save_review_draft(actor=request.user, review=draft, **values)
-            except ValidationError as error:
-                if isinstance(error, ReviewEditConflict):
-                    show_conflict(form, error.review)
-                apply_errors(form, error)
-            else:
-                if submitting:  # the review page confirms it
-                    return redirect("moderation:review", application.pk)
-                messages.success(request, "Your draft review has been saved.")
-                target = "moderation:application" if from_reading else "moderation:review"
-                return redirect(target, application.pk)
+    posted_valid = request.method == "POST" and form.is_valid()
+    if posted_valid and (done := _save_or_submit(request, assignment, form, reading=from_reading)):
+        return done
     if from_reading:
         return _render_reading(request, assignment, form=form, review=own)
     return render(
@@ -323,6 +282,62 @@ def review(request, assignment):
             "rating_scale": _rating_scale(),
         },
     )
+
+
+def _review_as_sent(request, assignment, own):
+    """A review that can no longer be changed here: shown as sent."""
+    application = assignment.application
+    if request.method == "POST":
+        messages.info(request, "This review can no longer be changed here.")
+        return redirect("moderation:review", application.pk)
+    return render(
+        request,
+        "moderation/review/submitted.html",
+        {
+            "application": application,
+            "assignment": assignment,
+            "review": own,
+            "can_amend": _can_amend(assignment, own),
+            "history": _history(own),
+        },
+    )
+
+
+def _review_form(request, assignment, own) -> ReviewForm:
+    """The posted form, or a draft rescued when the moderator was signed out."""
+    descriptors = descriptors_for(assignment.application)
+    form = ReviewForm(posted(request), descriptors=descriptors, review=own)
+    if request.method == "GET" and (rescued := pop_rescued_draft(request)) is not None:
+        form = ReviewForm(initial=rescued, descriptors=descriptors, review=own)
+        messages.info(request, "You were signed out before your review was saved. We kept "
+                      "what you typed: check it and save.")
+    return form
+
+
+def _save_or_submit(request, assignment, form, *, reading: bool):
+    """Save the draft or submit the review; the redirect once done, else None
+    (the form then carries the errors)."""
+    application = assignment.application
+    submitting = request.POST.get("action") == "submit"
+    if submitting and not form.check_complete():
+        return None
+    draft = review_for(assignment)
+    values = {**form.review_values(), "expected_version": expected_version(form)}
+    try:
+        if submitting:
+            submit_review(actor=request.user, review=draft, **values)
+        else:
+            save_review_draft(actor=request.user, review=draft, **values)
+    except ValidationError as error:
+        if isinstance(error, ReviewEditConflict):
+            show_conflict(form, error.review)
+        apply_errors(form, error)
+        return None
+    if submitting:  # the review page confirms it
+        return redirect("moderation:review", application.pk)
+    messages.success(request, "Your draft review has been saved.")
+    target = "moderation:application" if reading else "moderation:review"
+    return redirect(target, application.pk)
 
 
 @reviewer_page

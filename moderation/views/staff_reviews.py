@@ -20,6 +20,7 @@ from qualitymark.core.permissions import staff_required
 from ..access import active_assignment_for
 from ..forms.staff import InformationRequestForm
 from ..models.workflow import Recommendation, ReviewRevision
+from ..ratings import rating_label
 from ..review_progress import ReviewProgress, progress_of
 from ..selectors.workflow import reviews_visible_to, reviews_with_ratings
 from ..services import information as information_services
@@ -39,13 +40,6 @@ INFORMATION_DUE_DAYS = 14
 # --- Reviews and the panel ----------------------------------------------------------------------
 
 
-def _rating_label(value) -> str:
-    labels = settings.RATING_LABELS
-    if value is None or not 0 <= value < len(labels):
-        return ""
-    return labels[value]
-
-
 def _recommendation_label(value) -> str:
     return Recommendation(value).label if value in Recommendation.values else ""
 
@@ -57,6 +51,28 @@ class RevisionView:
     ratings: list[dict]
 
 
+def _revision_view(revision: ReviewRevision) -> RevisionView:
+    return RevisionView(
+        revision,
+        _recommendation_label(revision.snapshot.get("recommendation")),
+        [
+            {**item, "label": rating_label(item.get("rating"))}
+            for item in revision.snapshot.get("ratings", [])
+        ],
+    )
+
+
+def _review_items(visible) -> list[dict]:
+    """Each review with its ratings labelled and its revisions."""
+    items = []
+    for review in reviews_with_ratings(visible):
+        for rating in review.ratings.all():
+            rating.label = rating_label(rating.rating)
+        revisions = [_revision_view(revision) for revision in review.revisions.all()]
+        items.append({"review": review, "state": progress_of(review), "revisions": revisions})
+    return items
+
+
 @staff_required
 @require_GET
 def reviews(request, pk):
@@ -64,28 +80,7 @@ def reviews(request, pk):
     visible = reviews_visible_to(request.user, application).prefetch_related(
         "revisions__created_by"
     )
-    items = []
-    for review in reviews_with_ratings(visible):
-        for rating in review.ratings.all():
-            rating.label = _rating_label(rating.rating)
-        revisions = [
-            RevisionView(
-                revision,
-                _recommendation_label(revision.snapshot.get("recommendation")),
-                [
-                    {**item, "label": _rating_label(item.get("rating"))}
-                    for item in revision.snapshot.get("ratings", [])
-                ],
-            )
-            for revision in review.revisions.all()
-        ]
-        items.append(
-            {
-                "review": review,
-                "state": progress_of(review),
-                "revisions": revisions,
-            }
-        )
+    items = _review_items(visible)
     assignments_without_review = [
         row
         for row in _assignment_rows(application)

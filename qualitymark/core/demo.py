@@ -10,6 +10,7 @@ from applications.lifecycle import Status
 from applications.models.agencies import Agency, Membership
 from descriptors.services import ensure_working_framework
 from moderation.models.profiles import ModeratorProfile
+from moderation.ratings import SCALE, Rating
 from qualitymark.users.models import User
 
 from .demo_people import DemoPerson, _person, seed_agencies, seed_people
@@ -199,7 +200,7 @@ def _demo_decided_application(agency: Agency, level: str, lead: User, people: di
     descriptors = list(application.framework.descriptors.order_by("number"))
     feedback = {
         descriptor.pk: {
-            "rating": settings.RATING_MEETS,
+            "rating": Rating.MEETS,
             "strengths": f"Clear evidence of early permanence practice under {descriptor.code}.",
             "areas_to_develop": f"Show how the learning under {descriptor.code} is shared "
             "across the whole service and how its impact is measured.",
@@ -242,7 +243,7 @@ def _demo_decided_application(agency: Agency, level: str, lead: User, people: di
 
 
 # Moderators who do not always agree, so that the calibration page has figures:
-# one step apart on a few descriptors (positions on the rating scale, Q1-Q7).
+# one step apart on a few descriptors (steps on the rating scale, 0 the lowest; Q1-Q7).
 DEMO_RATINGS = {
     ("full", "lead"): [3, 2, 3, 2, 2, 3, 2],
     ("full", "second"): [2, 2, 3, 3, 2, 2, 2],
@@ -254,7 +255,7 @@ DEMO_RATINGS = {
 def _demo_ratings(feedback: dict, level: str, role: str) -> dict:
     steps = DEMO_RATINGS[(level, role)]
     return {
-        pk: {**answer, "rating": steps[index]}
+        pk: {**answer, "rating": SCALE[steps[index]].key}
         for index, (pk, answer) in enumerate(feedback.items())
     }
 

@@ -4,6 +4,7 @@ import pytest
 
 from applications import lifecycle
 from applications.lifecycle import SYSTEM, TRANSITIONS, TransitionNotAllowed, transition
+from moderation.ratings import Rating
 from qualitymark.audit.models import AuditEvent
 from tests.moderation.builders import (
     chair,
@@ -66,7 +67,7 @@ def test_every_move_of_a_whole_workflow_is_audited_with_its_status_change():
         meeting=meeting,
         outcome=Recommendation.FULL,
         rationale="Well evidenced.",
-        feedback=ratings_for(application, 2),
+        feedback=ratings_for(application, Rating.MEETS),
     )
     events = AuditEvent.objects.filter(
         target_type="applications.application", target_id=str(application.pk)

@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from moderation.models.workflow import Recommendation
+from moderation.ratings import Rating
 from qualitymark.audit.models import AuditEvent
 from tests.accounts.helpers import sign_in, totp_code
 from tests.factories import MembershipFactory, ModeratorProfileFactory, UserFactory, enrol_totp
@@ -122,7 +123,7 @@ def test_saving_a_review_draft_is_audited():
     client.force_login(moderator)
     client.post(
         reverse("moderation:review", args=[application.pk]),
-        review_post(application, ratings={1: 2}, recommendation=Recommendation.FULL,
+        review_post(application, ratings={1: Rating.MEETS}, recommendation=Recommendation.FULL,
                     summary="Half way.", layout="reading"),
     )
     [saved] = events("review.draft_saved", actor=moderator)

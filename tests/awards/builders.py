@@ -8,6 +8,7 @@ from applications.services.submissions import start_application
 from descriptors.services import ensure_working_framework
 from moderation.models.awards import Award
 from moderation.models.workflow import Recommendation
+from moderation.ratings import Rating
 from moderation.services.awards import publish_award
 from moderation.services.panel import (
     correct_decision,
@@ -28,7 +29,7 @@ from tests.moderation.builders import (
 )
 
 # Rating 2 is "Meets" on every descriptor: the suggested outcome is Full.
-MEETS = 2
+MEETS = Rating.MEETS
 
 
 def _lead_of(agency: Agency):

@@ -8,6 +8,7 @@ from applications.models.submissions import Application
 from applications.services.submissions import start_application
 from descriptors.services import ensure_working_framework
 from moderation.models.workflow import Assignment, Recommendation
+from moderation.ratings import Rating
 from moderation.services import reviews as reviews_services
 from moderation.services.assignments import assign_moderator
 from moderation.services.reviews import declare_conflict, review_for
@@ -88,7 +89,7 @@ def screen(application, *, staff=None, moderators=None) -> tuple[Application, li
     return application, assignments
 
 
-def ratings_for(application, value: int) -> dict:
+def ratings_for(application, value: str) -> dict:
     return {
         descriptor.pk: {
             "rating": value,
@@ -99,7 +100,7 @@ def ratings_for(application, value: int) -> dict:
     }
 
 
-def submit_review(assignment, value: int = 2, recommendation=Recommendation.FULL):
+def submit_review(assignment, value: str = Rating.MEETS, recommendation=Recommendation.FULL):
     review = review_for(assignment)
     return reviews_services.submit_review(
         actor=assignment.moderator.user,

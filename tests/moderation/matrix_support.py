@@ -32,6 +32,7 @@ from moderation.models.workflow import (
     ReviewRevision,
     Screening,
 )
+from moderation.ratings import Rating
 from moderation.services.assignments import assign_moderator
 from moderation.services.certificates import generate_certificate
 from moderation.services.information import request_information, respond_to_information_request
@@ -144,7 +145,7 @@ def at_panel(*, agency, staff, moderators) -> tuple[Application, list[Assignment
         agency=agency, staff=staff, moderators=moderators
     )
     for assignment in assignments:
-        submit_review(assignment, value=2, recommendation=Recommendation.FULL)
+        submit_review(assignment, value=Rating.MEETS, recommendation=Recommendation.FULL)
     application.refresh_from_db()
     assert application.status == "panel", application.status
     return application, assignments
@@ -241,7 +242,7 @@ def build_world() -> World:
         },
     )
     assigned.refresh_from_db()
-    submit_review(assigned, value=2, recommendation=Recommendation.FULL)
+    submit_review(assigned, value=Rating.MEETS, recommendation=Recommendation.FULL)
     # Assigned and declared before anyone knew of the link (added below): the
     # service refuses to assign a conflicted moderator, so the row is made here.
     Assignment.objects.create(

@@ -3,8 +3,9 @@
 import pytest
 
 from moderation.consolidation import DescriptorLine, majority_of, rule_facts, suggest_outcome
+from moderation.ratings import Rating
 
-NOT_YET, PARTLY, MEETS, EXCEEDS = 0, 1, 2, 3
+NOT_YET, PARTLY, MEETS, EXCEEDS = Rating.values
 
 
 def lines(*pairs):

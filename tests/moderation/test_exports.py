@@ -9,6 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from moderation.exports import EXPORTS
+from moderation.ratings import Rating
 from qualitymark.audit.models import AuditEvent
 from tests.factories import AgencyFactory, ModeratorProfileFactory
 
@@ -44,7 +45,7 @@ def download(client, name, file_format="csv", **params):
 def scheme():
     staff = staff_user()
     reviewed, assignments = screened_application(staff=staff)
-    submit_review(assignments[0], value=3)
+    submit_review(assignments[0], value=Rating.EXCEEDS)
     waiting = submitted_application(agency=AgencyFactory(name='=HYPERLINK("http://x")'))
     return staff, reviewed, assignments, waiting
 
@@ -101,8 +102,8 @@ def test_a_staff_member_assigned_as_moderator_sees_only_their_own_review_until_t
         staff=staff, moderators=[moderator(), staff_as_moderator]
     )
     other_application, other_assignments = screened_application(staff=staff)
-    submit_review(assignments[0], value=0)  # the other moderator's review
-    submit_review(other_assignments[0], value=1)
+    submit_review(assignments[0], value=Rating.NOT_YET_EVIDENCED)  # the other moderator's review
+    submit_review(other_assignments[0], value=Rating.PARTLY_MEETS)
     client = client_for(staff_as_moderator.user)
 
     def moderators_seen(app):
@@ -115,7 +116,7 @@ def test_a_staff_member_assigned_as_moderator_sees_only_their_own_review_until_t
     assert moderators_seen(other_application) == {
         other_assignments[0].moderator.user.get_full_name()
     }
-    submit_review(assignments[1], value=2)
+    submit_review(assignments[1], value=Rating.MEETS)
     assert moderators_seen(application) == {
         other_name,
         staff_as_moderator.user.get_full_name(),

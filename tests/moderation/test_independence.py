@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from moderation.models.workflow import Recommendation
+from moderation.ratings import Rating
 from moderation.selectors.workflow import reviews_visible_to
 from moderation.services.reviews import review_for, save_review_draft, submit_review
 from tests.factories import ModeratorProfileFactory
@@ -48,7 +49,7 @@ def panel():
 
 
 def submit_secret_review(assignment):
-    ratings = ratings_for(assignment.application, 3)
+    ratings = ratings_for(assignment.application, Rating.EXCEEDS)
     for entry in ratings.values():
         entry["strengths"] = f"{SECRET} strengths."
         entry["areas_to_develop"] = f"{SECRET} areas."
@@ -67,7 +68,7 @@ def submit_through_the_page(client, application):
         review_post(
             application,
             action="submit",
-            ratings=every(2),
+            ratings=every(Rating.MEETS),
             recommendation=Recommendation.FULL,
             summary="My own summary.",
         ),
@@ -116,7 +117,7 @@ def test_before_submitting_nobody_assigned_sees_another_review_on_any_route(pane
     # A draft of their own does not open the door either.
     client.post(
         reverse("moderation:review", args=[application.pk]),
-        review_post(application, ratings={1: 1}, summary="Drafting."),
+        review_post(application, ratings={1: Rating.PARTLY_MEETS}, summary="Drafting."),
     )
     assert_sees_nothing_of_bs_review(client, application, panel["b"].moderator.user)
     rows = csv_rows(client.get(reverse("moderation:reviews_export", args=[application.pk])))
@@ -213,7 +214,7 @@ def test_a_removed_moderator_sees_nothing(panel):
 
 def test_csv_cells_cannot_run_as_formulas(panel):
     application = panel["application"]
-    ratings = ratings_for(application, 2)
+    ratings = ratings_for(application, Rating.MEETS)
     for entry in ratings.values():
         entry["strengths"] = '=HYPERLINK("http://example.com")'
     submit_review(

@@ -15,6 +15,7 @@ from applications.selectors.submissions import application_overview
 from applications.services.submissions import save_section, start_application
 from descriptors.services import ensure_working_framework
 from moderation.models.workflow import PanelMeeting, Recommendation
+from moderation.ratings import Rating
 from moderation.services.meetings import cancel_meeting
 from moderation.services.panel import create_meeting
 from moderation.services.reviews import amend_review
@@ -51,11 +52,13 @@ def test_a_decided_application_shows_as_decided_in_the_queue_and_under_its_filte
 
 def test_the_chairs_panel_page_shows_each_reviews_amendments():
     application, (first, second) = screened_application()
-    review = submit_review(first, value=1, recommendation=Recommendation.WORKING_TOWARDS)
+    review = submit_review(
+        first, value=Rating.PARTLY_MEETS, recommendation=Recommendation.WORKING_TOWARDS
+    )
     amend_review(
         actor=first.moderator.user,
         review=review,
-        ratings=ratings_for(application, 2),
+        ratings=ratings_for(application, Rating.MEETS),
         recommendation=Recommendation.FULL,
         summary="Re-read Q4: it is met.",
         reason="Missed the carer support policy.",

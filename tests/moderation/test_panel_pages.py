@@ -11,6 +11,7 @@ from django.utils import timezone
 from lxml import html as lxml_html
 
 from moderation.models.workflow import Decision, Recommendation
+from moderation.ratings import Rating
 from moderation.selectors.panel import consolidation_for
 from moderation.services.panel import (
     create_meeting,
@@ -26,7 +27,12 @@ from .builders import chair, moderator, ratings_for, screened_application, staff
 
 pytestmark = pytest.mark.django_db
 
-EXCEEDS, MEETS, PARTLY, NOT_YET = 3, 2, 1, 0
+EXCEEDS, MEETS, PARTLY, NOT_YET = (
+    Rating.EXCEEDS,
+    Rating.MEETS,
+    Rating.PARTLY_MEETS,
+    Rating.NOT_YET_EVIDENCED,
+)
 
 
 # --- builders (shared with test_agency_pages) ---------------------------------------------------

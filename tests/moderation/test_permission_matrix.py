@@ -68,6 +68,7 @@ from django.utils import timezone
 from lxml import html as lxml_html
 
 from moderation import urls as moderation_urls
+from moderation.ratings import Rating
 
 from .matrix_support import (
     AFFILIATED,
@@ -301,7 +302,7 @@ def date_fields(name: str, day) -> dict:
     return {f"{name}_0": day.day, f"{name}_1": day.month, f"{name}_2": day.year}
 
 
-def review_fields(application, *, rating: int, **extra) -> dict:
+def review_fields(application, *, rating: str, **extra) -> dict:
     data = {"recommendation": "full", "summary": "Well evidenced throughout.", **extra}
     for descriptor in application.framework.descriptors.all():
         prefix = f"q{descriptor.number}"
@@ -339,9 +340,14 @@ def form_data(world, case: str) -> dict:
         },
         "moderation:profile_agencies": lambda: {"agencies": [world.agencies["b"].pk]},
         "moderation:declare": lambda: {"has_conflict": "no"},
-        "moderation:review": lambda: review_fields(application, rating=1, action="save"),
+        "moderation:review": lambda: review_fields(
+            application, rating=Rating.PARTLY_MEETS, action="save"
+        ),
         "moderation:amend": lambda: review_fields(
-            application, rating=3, action="submit", reason="I re-read the tracking policy."
+            application,
+            rating=Rating.EXCEEDS,
+            action="submit",
+            reason="I re-read the tracking policy.",
         ),
         "moderation:request_information": lambda: {
             "question_1_descriptor": "",

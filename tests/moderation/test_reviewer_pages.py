@@ -21,6 +21,7 @@ from applications.models.submissions import Application
 from applications.services.submissions import start_application
 from descriptors.services import ensure_working_framework
 from moderation.models.workflow import Assignment, InformationRequest, Recommendation, Review
+from moderation.ratings import Rating
 from moderation.services.assignments import assign_moderator
 from moderation.services.information import respond_to_information_request
 from moderation.services.screening import accept_for_moderation, record_eligibility, record_fee_paid
@@ -40,7 +41,12 @@ from .builders import (
 
 pytestmark = pytest.mark.django_db
 
-EXCEEDS, MEETS, PARTLY, NOT_YET = 3, 2, 1, 0
+EXCEEDS, MEETS, PARTLY, NOT_YET = (
+    Rating.EXCEEDS,
+    Rating.MEETS,
+    Rating.PARTLY_MEETS,
+    Rating.NOT_YET_EVIDENCED,
+)
 
 
 # --- helpers (also used by test_independence) ---------------------------------------------------
@@ -459,7 +465,12 @@ def test_the_reading_layout_shows_each_descriptor_beside_its_review_fields():
 
 
 def test_rating_labels_come_from_settings(settings):
-    settings.RATING_LABELS = ["Not shown", "Emerging", "Established", "Outstanding"]
+    settings.RATING_LABELS = {
+        "not_yet_evidenced": "Not shown",
+        "partly_meets": "Emerging",
+        "meets": "Established",
+        "exceeds": "Outstanding",
+    }
     application, assignments = screened_application()
     response = client_for(assignments[0].moderator.user).get(
         reverse("moderation:review", args=[application.pk])
@@ -467,7 +478,7 @@ def test_rating_labels_come_from_settings(settings):
     labels = [text(label) for label in select(tree_of(response), 'label[for^="id_q1_rating_"]')]
     assert labels == ["Outstanding", "Established", "Emerging", "Not shown"]
     values = [item.get("value") for item in select(tree_of(response), 'input[name="q1_rating"]')]
-    assert values == ["3", "2", "1", "0"]
+    assert values == ["exceeds", "meets", "partly_meets", "not_yet_evidenced"]
 
 
 def test_a_draft_saves_and_keeps_its_values():
@@ -498,8 +509,8 @@ def test_a_draft_saves_and_keeps_its_values():
 
     for page in ("review", "application"):
         tree = tree_of(client.get(reverse(f"moderation:{page}", args=[application.pk])))
-        assert select(tree, 'input[name="q1_rating"][value="3"][checked]')
-        assert select(tree, 'input[name="q2_rating"][value="1"][checked]')
+        assert select(tree, 'input[name="q1_rating"][value="exceeds"][checked]')
+        assert select(tree, 'input[name="q2_rating"][value="partly_meets"][checked]')
         assert not select(tree, 'input[name="q3_rating"][checked]')
         assert select(tree, 'input[name="recommendation"][value="working_towards"][checked]')
         assert text(select(tree, "#id_summary")[0]) == "Half way through."
@@ -529,7 +540,7 @@ def test_submitting_checks_every_descriptor_is_rated():
     for anchor in ("id_q3_rating_1", "id_recommendation_1", "id_summary"):
         assert select(tree, f"#{anchor}")
     # What was typed is kept, and nothing was submitted.
-    assert select(tree, 'input[name="q1_rating"][value="2"][checked]')
+    assert select(tree, 'input[name="q1_rating"][value="meets"][checked]')
     assert response.content.decode().count("Error:") >= 3
     assert not Review.objects.filter(assignment=assignments[0], submitted_at__isnull=False).exists()
 
@@ -602,7 +613,7 @@ def test_an_amendment_needs_a_reason_and_is_kept_in_the_history():
     url = reverse("moderation:amend", args=[application.pk])
 
     tree = tree_of(client.get(url))
-    assert select(tree, 'input[name="q1_rating"][value="2"][checked]')
+    assert select(tree, 'input[name="q1_rating"][value="meets"][checked]')
     assert select(tree, 'input[name="recommendation"][value="working_towards"][checked]')
 
     ratings = every(MEETS)

@@ -8,6 +8,7 @@ from django.core import mail
 from django.utils import timezone
 
 from moderation.models.workflow import InformationQuestion, InformationRequest, Recommendation
+from moderation.ratings import Rating
 from moderation.services.assignments import remove_assignment
 from moderation.services.information import request_information, respond_to_information_request
 from moderation.services.reviews import amend_review, review_for, save_review_draft
@@ -35,11 +36,13 @@ TODAY = timezone.localdate
 def test_staff_see_every_review_including_drafts_and_amendments(staff_client, staff):
     application, assignments = screened_application(staff=staff)
     first, second = assignments
-    review = submit_review(first, value=1, recommendation=Recommendation.WORKING_TOWARDS)
+    review = submit_review(
+        first, value=Rating.PARTLY_MEETS, recommendation=Recommendation.WORKING_TOWARDS
+    )
     amend_review(
         actor=first.moderator.user,
         review=review,
-        ratings=ratings_for(application, 2),
+        ratings=ratings_for(application, Rating.MEETS),
         recommendation=Recommendation.FULL,
         summary="Re-read Q4: it is met.",
         reason="Missed the carer support policy.",

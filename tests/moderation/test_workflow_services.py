@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from applications.lifecycle import TransitionNotAllowed
 from moderation.models.workflow import Recommendation
+from moderation.ratings import Rating
 from moderation.selectors.panel import consolidation_for
 from moderation.selectors.workflow import reviews_visible_to
 from moderation.services import reviews as reviews_services
@@ -70,14 +71,14 @@ def test_full_workflow_to_decision():
     application, assignments = screened_application()
     assert application.status == "in_review"
 
-    first = submit_review(assignments[0], value=3)
+    first = submit_review(assignments[0], value=Rating.EXCEEDS)
     application.refresh_from_db()
     assert application.status == "in_review"
     # The second moderator cannot see the first review before submitting.
     second_user = assignments[1].moderator.user
     assert list(reviews_visible_to(second_user, application)) == []
 
-    submit_review(assignments[1], value=2)
+    submit_review(assignments[1], value=Rating.MEETS)
     application.refresh_from_db()
     assert application.status == "panel"
     assert set(reviews_visible_to(second_user, application)) == {first, assignments[1].review}
@@ -108,7 +109,7 @@ def test_full_workflow_to_decision():
         meeting=meeting,
         outcome=Recommendation.FULL,
         rationale="Every descriptor is well evidenced.",
-        feedback=ratings_for(application, 2),
+        feedback=ratings_for(application, Rating.MEETS),
     )
     application.refresh_from_db()
     assert application.status == "decided"
@@ -121,7 +122,7 @@ def test_full_workflow_to_decision():
         decision=decision,
         outcome=Recommendation.FULL,
         rationale="",
-        feedback=ratings_for(application, 2),
+        feedback=ratings_for(application, Rating.MEETS),
         correction_reason="Typo in Q3 feedback.",
     )
     assert correction.supersedes == decision
@@ -135,7 +136,7 @@ def test_a_moderator_cannot_review_someone_elses_assignment():
         reviews_services.submit_review(
             actor=assignments[1].moderator.user,
             review=review,
-            ratings=ratings_for(application, 2),
+            ratings=ratings_for(application, Rating.MEETS),
             recommendation=Recommendation.FULL,
             summary="x",
         )
@@ -143,11 +144,13 @@ def test_a_moderator_cannot_review_someone_elses_assignment():
 
 def test_amendments_are_kept_until_the_panel_opens():
     application, assignments = screened_application()
-    review = submit_review(assignments[0], value=1, recommendation=Recommendation.WORKING_TOWARDS)
+    review = submit_review(
+        assignments[0], value=Rating.PARTLY_MEETS, recommendation=Recommendation.WORKING_TOWARDS
+    )
     amended = amend_review(
         actor=assignments[0].moderator.user,
         review=review,
-        ratings=ratings_for(application, 2),
+        ratings=ratings_for(application, Rating.MEETS),
         recommendation=Recommendation.FULL,
         summary="Re-read Q4: it is met.",
         reason="Missed the carer support policy.",
@@ -159,7 +162,7 @@ def test_amendments_are_kept_until_the_panel_opens():
         amend_review(
             actor=assignments[0].moderator.user,
             review=amended,
-            ratings=ratings_for(application, 3),
+            ratings=ratings_for(application, Rating.EXCEEDS),
             recommendation=Recommendation.FULL,
             summary="",
             reason="Too late",
