@@ -109,11 +109,7 @@ TEMPLATES = [
 ]
 
 # --- Database -----------------------------------------------------------------
-DATABASES = {
-    "default": env.db_url(
-        "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
-    )
-}
+DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     VAR_DIR.mkdir(exist_ok=True)
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=0))
@@ -353,8 +349,10 @@ LOGGING = {
 }
 
 # --- The scheme ---------------------------------------------------------------------
-QUALITYMARK = {
-    "AWARD_VALIDITY_YEARS": env.int("AWARD_VALIDITY_YEARS", default=3),
+# Renewal: up to this long after expiry. Action plans: progress reported this long after the award.
+_SCHEME_MONTHS = {"RENEWAL_WINDOW_MONTHS": 12, "ACTION_PLAN_MIDPOINT_MONTHS": 12}
+QUALITYMARK = {"AWARD_VALIDITY_YEARS": env.int("AWARD_VALIDITY_YEARS", default=3)} | {
+    name: env.int(name, default=months) for name, months in _SCHEME_MONTHS.items()
 }
 NARRATIVE_WORD_LIMIT = env.int("NARRATIVE_WORD_LIMIT", default=1500)
 # The moderators' rating scale, lowest first; stored as the position in this list.
