@@ -11,11 +11,12 @@ from django.views.decorators.http import require_POST
 from qualitymark.core.permissions import agency_user_required
 from qualitymark.files.validation import UploadRejected
 
+from ..award_facts import latest_award_of, previous_outcome_of
 from ..middleware import pop_rescued_draft
 from ..models.submissions import SectionAnswer
 from ..section_forms import DescriptorSection
 from ..section_list import form_kwargs
-from ..sections import FEE
+from ..sections import CHANGES, FEE
 from ..selectors.submissions import application_overview, own_application
 from ..services.evidence import add_evidence_file
 from ..services.submissions import EditConflict, save_section
@@ -89,12 +90,21 @@ def section_edit(request, pk, key):
             "conflict_differs": any(item["differs"] for item in conflict_rows),
             "is_descriptor": section.form_class is DescriptorSection,
             "fee": _fee_or_none(application) if key == FEE else None,
+            "previous_outcome": _previous_outcome(application) if key == CHANGES else None,
             "back_url": _application_url(application),
             "identifier_warnings": section_identifier_warnings(application, key, overview),
             "identifier_check_url": identifier_check_url(application),
         },
         status=409 if conflict else 200,
     )
+
+
+def _previous_outcome(application):
+    """The last decision's feedback and action plan, for "What has changed"."""
+    earlier = application.previous_application_id
+    if earlier is None and (award := latest_award_of(application.agency)) is not None:
+        earlier = award.application_id
+    return previous_outcome_of(earlier)
 
 
 def _completed_initial(row) -> str | None:

@@ -10,7 +10,7 @@ from django.http import Http404
 
 from applications.award_facts import HeldAward, PlannedActionFact, PreviousOutcome
 
-from ..models.action_plans import ActionPlan, PlannedAction, midpoint_of
+from ..models.action_plans import PLAN_STATES, ActionPlan, PlannedAction, PlanState, midpoint_of
 from ..models.awards import LIVE_AWARD_STATUSES, Award, AwardStatus
 from ..models.workflow import Decision, DescriptorFeedback
 
@@ -40,6 +40,10 @@ class PlanPage:
     @property
     def midpoint(self):
         return midpoint_of(self.award)
+
+    def allows(self, step: str) -> bool:
+        state = self.plan.state if self.plan else PlanState.WRITING
+        return PLAN_STATES[PlanState(state)][step]
 
     @property
     def actions(self) -> list[PlannedAction]:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from qualitymark.audit.services import record_event
 from qualitymark.core.permissions import require_perm
 
-from ..models.action_plans import ActionPlan, PlannedAction, PlanState
+from ..models.action_plans import ActionPlan, ActionProgress, PlannedAction, PlanState
 from ..models.awards import Award
 from ..models.workflow import DescriptorFeedback
 
@@ -48,7 +48,15 @@ def _check_action(award: Award, *, area: DescriptorFeedback, target_on: date, wa
 
 @transaction.atomic
 def add_action(
-    *, actor, award: Award, area: DescriptorFeedback, description: str, owner: str, target_on
+    *,
+    actor,
+    award: Award,
+    area: DescriptorFeedback,
+    description: str,
+    owner: str,
+    target_on,
+    progress: str = ActionProgress.NOT_STARTED,
+    progress_note: str = "",
 ) -> PlannedAction:
     plan = _plan_for_edit(actor, award, "edit_actions")
     _check_action(award, area=area, target_on=target_on)
@@ -58,6 +66,8 @@ def add_action(
         description=description,
         owner=owner,
         target_on=target_on,
+        progress=progress,
+        progress_note=progress_note,
         created_by=actor,
     )
     record_event(

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from applications.selectors.start_options import start_options
 from applications.selectors.submissions import open_application_of
 from qualitymark.audit.services import record_event
 from qualitymark.core.forms import posted, submit_form
@@ -17,8 +18,8 @@ from qualitymark.files.storage import file_response
 
 from ..forms.awards import AwardReasonForm, PublishAwardForm, StaffAwardFilterForm
 from ..models.awards import AwardStatus
+from ..selectors.action_plans import plan_page
 from ..selectors.awards import (
-    action_plan,
     award_for_member,
     award_for_staff,
     award_history,
@@ -90,9 +91,7 @@ def staff_award_detail(request, pk):
         "moderation/awards/staff_detail.html",
         {
             "award": award,
-            "certificates": award.certificates.select_related("requested_by").order_by(
-                "-version"
-            ),
+            "certificates": award.certificates.select_related("requested_by").order_by("-version"),
             "history": [
                 (HISTORY_LABELS.get(event.action, event.action), event)
                 for event in award_history(award)
@@ -266,9 +265,10 @@ def agency_award(request, slug, pk):
             "award": award,
             "agency": agency,
             "certificate": certificate_of(award),
-            "action_plan": action_plan(award) if award.is_working_towards else [],
+            "plan": plan_page(award) if award.is_working_towards else None,
             "open_application": open_application_of(agency),
             "offer_upgrade": award.is_working_towards and award.is_live,
+            "offer_renewal": start_options(agency).allows("renewal"),
             "start_url": reverse("agency:application_start", args=[agency.slug]),
             "decision_url": reverse("agency:decision", args=[award.application_id]),
         },
@@ -285,8 +285,12 @@ def _certificate_response(request, award, certificate):
     """A certificate PDF as an attachment, for Coram staff and the agency alike."""
     if certificate is None:
         raise Http404
-    record_event(actor=request.user, action="certificate.downloaded", target=award,
-                 changes={"version": certificate.version})
+    record_event(
+        actor=request.user,
+        action="certificate.downloaded",
+        target=award,
+        changes={"version": certificate.version},
+    )
     return file_response(
         certificate.storage_key,
         download_name=certificate.download_name,
