@@ -164,9 +164,14 @@ def test_who_may_see_and_change_the_plan(client, panel, award, lead):
     client.force_login(member)
     assert client.get(plan_url(award)).status_code == 200
     assert add_action(client, award, area).status_code == 404
+    client.force_login(lead)
+    add_action(client, award, area)
+    action = PlannedAction.objects.get()
     client.force_login(other_lead)
     assert client.get(plan_url(award)).status_code == 404
     assert add_action(client, award, area).status_code == 404
+    assert client.get(plan_url(award, "action_edit", action.pk)).status_code == 404
+    assert client.get(plan_url(award, "action_plan_progress")).status_code == 404
     assert client.get(reverse("staff:action_plan", args=[award.pk])).status_code == 404
 
     # A moderator who reviewed the application may acknowledge; another may not.
@@ -175,4 +180,4 @@ def test_who_may_see_and_change_the_plan(client, panel, award, lead):
     assert client.get(reverse("moderation:action_plan", args=[award.pk])).status_code == 200
     client.force_login(moderator().user)
     assert client.get(reverse("moderation:action_plan", args=[award.pk])).status_code == 404
-    assert not PlannedAction.objects.exists()
+    assert PlannedAction.objects.count() == 1
