@@ -9,6 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from .models.submissions import ApplicationKind
+
 
 @dataclass(frozen=True)
 class HeldAward:
@@ -73,3 +75,14 @@ def previous_outcome_of(application_id: int | None) -> PreviousOutcome | None:
     if reader is None or application_id is None:
         return None
     return reader(application_id)
+
+
+def previous_outcome_for(application) -> PreviousOutcome | None:
+    """For a renewal or upgrade: the outcome of the application it follows (or,
+    when nothing was copied, of the one the agency's latest award came from)."""
+    if application.kind == ApplicationKind.NEW:
+        return None
+    earlier = application.previous_application_id
+    if earlier is None and (award := latest_award_of(application.agency)) is not None:
+        earlier = award.application_id
+    return previous_outcome_of(earlier)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from qualitymark.core.permissions import agency_user_required
 from qualitymark.files.validation import UploadRejected
 
-from ..award_facts import latest_award_of, previous_outcome_of
+from ..award_facts import previous_outcome_for
 from ..middleware import pop_rescued_draft
 from ..models.submissions import SectionAnswer
 from ..section_forms import DescriptorSection
@@ -90,21 +90,13 @@ def section_edit(request, pk, key):
             "conflict_differs": any(item["differs"] for item in conflict_rows),
             "is_descriptor": section.form_class is DescriptorSection,
             "fee": _fee_or_none(application) if key == FEE else None,
-            "previous_outcome": _previous_outcome(application) if key == CHANGES else None,
+            "previous_outcome": previous_outcome_for(application) if key == CHANGES else None,
             "back_url": _application_url(application),
             "identifier_warnings": section_identifier_warnings(application, key, overview),
             "identifier_check_url": identifier_check_url(application),
         },
         status=409 if conflict else 200,
     )
-
-
-def _previous_outcome(application):
-    """The last decision's feedback and action plan, for "What has changed"."""
-    earlier = application.previous_application_id
-    if earlier is None and (award := latest_award_of(application.agency)) is not None:
-        earlier = award.application_id
-    return previous_outcome_of(earlier)
 
 
 def _completed_initial(row) -> str | None:

@@ -109,7 +109,9 @@ def latest_award(agency) -> HeldAward | None:
     )
 
 
-def previous_outcome(application_id: int) -> PreviousOutcome | None:
+def previous_outcome(application_id: int | None) -> PreviousOutcome | None:
+    if application_id is None:
+        return None
     decision = (
         Decision.objects.filter(application_id=application_id, superseded_by__isnull=True)
         .select_related("application")

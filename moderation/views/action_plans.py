@@ -73,8 +73,11 @@ def agency_action_add(request, award):
     form = ActionForm(
         posted(request), areas=_areas(award), initial={"area": request.GET.get("area")}
     )
-    action = lambda: services.add_action(actor=request.user, award=award, **_action_values(form))  # noqa: E731
-    done = submit_form(request, form, action, success="Action added", then=_plan_url(award))
+
+    def add():
+        return services.add_action(actor=request.user, award=award, **_action_values(form))
+
+    done = submit_form(request, form, add, success="Action added", then=_plan_url(award))
     return done or _form_page(request, award, form, "Add an action")
 
 
@@ -85,16 +88,16 @@ def agency_action_edit(request, award, action_pk):
     planned = get_object_or_404(PlannedAction, pk=action_pk, plan__award=award)
     initial = {name: getattr(planned, name) for name in services.ACTION_FIELDS}
     form = ActionForm(posted(request), areas=_areas(award), was=planned.target_on, initial=initial)
-    action = lambda: services.update_action(  # noqa: E731
-        actor=request.user, action=planned, **_action_values(form)
-    )
-    done = submit_form(request, form, action, success="Action saved", then=_plan_url(award))
+
+    def update():
+        return services.update_action(actor=request.user, action=planned, **_action_values(form))
+
+    done = submit_form(request, form, update, success="Action saved", then=_plan_url(award))
     return done or _form_page(request, award, form, "Update an action")
 
 
 def _action_values(form) -> dict:
-    values = {name: form.cleaned_data[name] for name in services.ACTION_FIELDS}
-    return values
+    return {name: form.cleaned_data[name] for name in services.ACTION_FIELDS}
 
 
 def _form_page(request, award, form, title):
@@ -113,11 +116,13 @@ def agency_progress_report(request, award):
     if not page.actions:
         raise Http404
     form = ProgressReportForm(posted(request))
-    action = lambda: services.report_progress(  # noqa: E731
-        actor=request.user, award=award, summary=form.cleaned_data["summary"]
-    )
+
+    def report():
+        summary = form.cleaned_data["summary"]
+        return services.report_progress(actor=request.user, award=award, summary=summary)
+
     success = "Progress report sent"
-    done = submit_form(request, form, action, success=success, then=_plan_url(award))
+    done = submit_form(request, form, report, success=success, then=_plan_url(award))
     return done or render(
         request,
         "moderation/action_plans/progress.html",
@@ -134,10 +139,14 @@ def _acknowledger_award(request, pk):
 def acknowledge_action_plan(request, award):
     page = plan_page(award)
     form = AcknowledgeForm(posted(request))
-    action = lambda: services.acknowledge_progress(  # noqa: E731
-        actor=request.user, award=award, comment=form.cleaned_data["comment"]
+
+    def acknowledge():
+        comment = form.cleaned_data["comment"]
+        return services.acknowledge_progress(actor=request.user, award=award, comment=comment)
+
+    done = submit_form(
+        request, form, acknowledge, success="Progress acknowledged", then=request.path
     )
-    done = submit_form(request, form, action, success="Progress acknowledged", then=request.path)
     return done or render(
         request,
         "moderation/action_plans/acknowledge.html",

@@ -16,7 +16,7 @@ from moderation.models.workflow import Recommendation
 from qualitymark.audit.models import AuditEvent
 from tests.applications.application_data import Page
 from tests.factories import MembershipFactory
-from tests.moderation.builders import moderator
+from tests.moderation.builders import complete_and_submit, moderator, screen
 
 pytestmark = pytest.mark.django_db
 
@@ -133,6 +133,14 @@ def test_the_whole_journey_from_decision_to_upgrade(
         "Good progress on tracking.",
     ):
         assert changes.contains(text), text
+
+    # So does the moderators' reading page once the upgrade is submitted.
+    upgrade = complete_and_submit(upgrade, lead=lead)
+    upgrade, assignments = screen(upgrade, staff=panel.staff)
+    client.force_login(assignments[0].moderator.user)
+    reading = Page(client.get(reverse("moderation:application", args=[upgrade.pk])))
+    for text in ("Two of five teams trained.", "On track.", "Good progress on tracking."):
+        assert reading.contains(text), text
 
 
 def test_bad_input_shows_the_error_summary_and_keeps_what_was_typed(client, award, lead):
