@@ -18,3 +18,9 @@ class ModerationConfig(AppConfig):
         from .roles import register_moderator_roles
 
         register_moderator_roles()
+
+        from applications.award_facts import register_award_readers
+
+        from .selectors.action_plans import latest_award, previous_outcome
+
+        register_award_readers(latest_award=latest_award, previous_outcome=previous_outcome)

@@ -79,6 +79,11 @@ def preview_context() -> dict:
             expires_on=today + timedelta(days=90),
         ),
         "months": 3,
+        "midpoint": today + timedelta(days=28),
+        "plan_url": f"{site}/agency/severn-heart-adoption/awards/12/action-plan/",
+        "plan": SimpleNamespace(
+            acknowledgement="A clear report: the new tracking meeting is already showing results."
+        ),
         "renew_url": f"{site}/agency/severn-heart-adoption/applications/start/",
         "award_url": f"{site}/agency/severn-heart-adoption/awards/12/",
         **_invitation_context(agency, staff),

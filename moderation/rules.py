@@ -3,6 +3,7 @@ matters, the application."""
 
 import rules
 
+from qualitymark.users.roles import roles_of
 from qualitymark.users.rules import is_coram_staff, is_panel_chair
 
 from .access import active_assignment_for, is_conflicted_on
@@ -59,3 +60,34 @@ rules.add_perm("moderation.chair_panel", can_chair_panel)
 rules.add_perm("moderation.assign_moderators", is_coram_staff)
 rules.add_perm("moderation.manage_awards", is_coram_staff)
 rules.add_perm("moderation.write_review", is_own_active_assignment)
+
+
+# --- Action plans of Working Towards awards ---------------------------------------------------
+
+
+@rules.predicate
+def is_member_of_award_agency(user, award):
+    return award is not None and award.agency_id in roles_of(user).agency_ids
+
+
+@rules.predicate
+def is_lead_of_award_agency(user, award):
+    return award is not None and award.agency_id in roles_of(user).lead_agency_ids
+
+
+@rules.predicate
+def is_live_working_towards(user, award):
+    return award is not None and award.is_live and award.is_working_towards
+
+
+@rules.predicate
+def moderated_the_award(user, award):
+    """A moderator who reviewed the application the award came from."""
+    return award is not None and can_review(user, award.application)
+
+
+can_acknowledge_action_plan = is_coram_staff | moderated_the_award
+
+rules.add_perm("moderation.read_action_plan", is_member_of_award_agency)
+rules.add_perm("moderation.edit_action_plan", is_lead_of_award_agency & is_live_working_towards)
+rules.add_perm("moderation.acknowledge_action_plan", can_acknowledge_action_plan)

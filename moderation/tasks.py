@@ -74,3 +74,12 @@ def run_award_expiry() -> dict:
 
     today = timezone.localdate()
     return {"expired": expire_awards(today), "reminders": send_expiry_reminders(today)}
+
+
+@shared_task
+def send_action_plan_reminders() -> dict:
+    """Daily: remind agencies with a Working Towards award that their action
+    plan's progress report is due (each reminder once)."""
+    from .services.action_plan_reminders import send_action_plan_reminders as send
+
+    return {"reminders": send(timezone.localdate())}

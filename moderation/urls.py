@@ -191,3 +191,21 @@ staff_patterns += [
     path("emails/templates/<slug:name>/", email_views.email_preview, name="email_preview"),
     path("exports/<slug:name>.<slug:file_format>", export_views.export_download, name="export"),
 ]
+
+# --- Action plans of Working Towards awards ---------------------------------------------------
+from .views import action_plans as plan_views  # noqa: E402
+
+PLAN = "<slug:slug>/" + AWARD + "action-plan/"
+
+agency_patterns += [
+    path(PLAN, plan_views.agency_action_plan, name="action_plan"),
+    path(PLAN + "actions/new/", plan_views.agency_action_add, name="action_add"),
+    path(PLAN + "actions/<int:action_pk>/", plan_views.agency_action_edit, name="action_edit"),
+    path(PLAN + "progress/", plan_views.agency_progress_report, name="action_plan_progress"),
+]
+staff_patterns += [
+    path(AWARD + "action-plan/", plan_views.acknowledge_action_plan, name="action_plan"),
+]
+moderator_patterns += [
+    path(AWARD + "action-plan/", plan_views.acknowledge_action_plan, name="action_plan"),
+]

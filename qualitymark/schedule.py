@@ -18,6 +18,10 @@ def beat_schedule(*, outbox_sweep_seconds: float) -> dict:
             "task": "moderation.tasks.run_award_expiry",
             "schedule": crontab(hour=1, minute=15),
         },
+        "action-plan-reminders": {
+            "task": "moderation.tasks.send_action_plan_reminders",
+            "schedule": crontab(hour=7, minute=45),
+        },
         # The retention schedule (qualitymark.governance), every night.
         "apply-retention": {
             "task": "qualitymark.governance.tasks.apply_retention",

@@ -351,8 +351,10 @@ LOGGING = {
 }
 
 # --- The scheme ---------------------------------------------------------------------
-QUALITYMARK = {
-    "AWARD_VALIDITY_YEARS": env.int("AWARD_VALIDITY_YEARS", default=3),
+# Renewal: up to this long after expiry. Action plans: progress reported this long after the award.
+_SCHEME_MONTHS = {"RENEWAL_WINDOW_MONTHS": 12, "ACTION_PLAN_MIDPOINT_MONTHS": 12}
+QUALITYMARK = {"AWARD_VALIDITY_YEARS": env.int("AWARD_VALIDITY_YEARS", default=3)} | {
+    name: env.int(name, default=months) for name, months in _SCHEME_MONTHS.items()
 }
 NARRATIVE_WORD_LIMIT = env.int("NARRATIVE_WORD_LIMIT", default=1500)
 # Optional wording for the rating levels, as key=Label pairs (for example

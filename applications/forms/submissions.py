@@ -14,8 +14,16 @@ def _helper(*fields, submit_label: str, warning: bool = False) -> FormHelper:
     return helper
 
 
+class _KindField(forms.ChoiceField):
+    """Offers only the kinds the agency may start, but takes any kind, so that
+    the service says why one it may not start is refused."""
+
+    def valid_value(self, value):
+        return value in ApplicationKind.values
+
+
 class StartApplicationForm(forms.Form):
-    kind = forms.ChoiceField(
+    kind = _KindField(
         label="What kind of application is this?",
         choices=ApplicationKind.choices,
         widget=forms.RadioSelect,
@@ -42,8 +50,11 @@ class StartApplicationForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, earlier_applications, **kwargs):
+    def __init__(self, *args, earlier_applications, options, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = options.allowed_choices
+        if options.award is not None and options.refusals.keys() != {"renewal", "upgrade"}:
+            self.fields["prefill_from"].initial = options.award.application_id
         self.fields["prefill_from"].queryset = earlier_applications
         self.fields["prefill_from"].label_from_instance = lambda application: (
             f"{application.reference} – {application.get_level_sought_display()}, "
@@ -53,7 +64,7 @@ class StartApplicationForm(forms.Form):
             Field.radios("kind", legend_size=Size.MEDIUM),
             Field.radios("level_sought", legend_size=Size.MEDIUM),
         ]
-        if earlier_applications.exists():
+        if len(options.allowed_choices) > 1 and earlier_applications.exists():
             fields.append(Field.select("prefill_from"))
         else:
             del self.fields["prefill_from"]

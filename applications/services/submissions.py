@@ -23,7 +23,8 @@ from ..models.submissions import (
     ReferenceSequence,
     SectionAnswer,
 )
-from ..sections import CHANGES, descriptor_number
+from ..selectors.start_options import start_options
+from . import carry_over
 
 REFERENCE_PREFIX = "EPQM"
 
@@ -95,6 +96,8 @@ def start_application(
     kind: str,
     prefill_from: Application | None = None,
 ) -> Application:
+    """Start a draft. A renewal needs a current or recently expired award, an
+    upgrade a live Working Towards award (selectors.start_options says why not)."""
     require_perm(
         actor,
         "applications.start_application",
@@ -102,6 +105,39 @@ def start_application(
         message="Only an agency lead can start an application.",
     )
     Agency.objects.select_for_update().get(pk=agency.pk)
+    framework = _check_may_start(agency, kind=kind, level_sought=level_sought)
+    copies_earlier = kind != ApplicationKind.NEW and prefill_from is not None
+    if copies_earlier and (prefill_from.agency_id != agency.pk or not prefill_from.is_locked):
+        raise ValidationError("You can only copy from one of your agency's earlier applications.")
+    application = Application.objects.create(
+        agency=agency,
+        framework=framework,
+        kind=kind,
+        level_sought=level_sought,
+        previous_application=prefill_from if copies_earlier else None,
+        created_by=actor,
+    )
+    copied, files = [], []
+    if copies_earlier:
+        copied = carry_over.copy_answers(prefill_from, application, actor)
+        files = carry_over.copy_evidence(prefill_from, application)
+    record_event(
+        actor=actor,
+        action="application.started",
+        target=application,
+        changes={
+            "kind": kind,
+            "level_sought": level_sought,
+            "framework": str(framework),
+            **({"prefilled_from": str(prefill_from), "sections_copied": copied} if copied else {}),
+            **({"files_copied": files} if files else {}),
+        },
+    )
+    return application
+
+
+def _check_may_start(agency: Agency, *, kind: str, level_sought: str):
+    """The framework to write against, once nothing stands in the way."""
     open_application = agency.applications.that("is_open").first()
     if open_application is not None:
         raise ValidationError(
@@ -115,59 +151,15 @@ def start_application(
             "Applications are not open: no descriptor framework is published yet.",
             code="no_framework",
         )
+    options = start_options(agency)
+    if not options.allows(kind):
+        reason = options.refusals.get(kind, "Select what kind of application this is")
+        raise ValidationError({"kind": reason}, code="kind_not_allowed")
     if kind == ApplicationKind.UPGRADE and level_sought != Level.FULL:
         raise ValidationError(
             {"level_sought": "An upgrade from Working Towards is an application for Full"}
         )
-    copies_earlier = kind != ApplicationKind.NEW and prefill_from is not None
-    if copies_earlier and (prefill_from.agency_id != agency.pk or not prefill_from.is_locked):
-        raise ValidationError("You can only copy from one of your agency's earlier applications.")
-    application = Application.objects.create(
-        agency=agency,
-        framework=framework,
-        kind=kind,
-        level_sought=level_sought,
-        previous_application=prefill_from if kind != ApplicationKind.NEW else None,
-        created_by=actor,
-    )
-    copied = (
-        _copy_answers(prefill_from, application, actor) if application.previous_application else []
-    )
-    record_event(
-        actor=actor,
-        action="application.started",
-        target=application,
-        changes={
-            "kind": kind,
-            "level_sought": level_sought,
-            "framework": str(framework),
-            **({"prefilled_from": str(prefill_from), "sections_copied": copied} if copied else {}),
-        },
-    )
-    return application
-
-
-def _copy_answers(source: Application, target: Application, actor) -> list[str]:
-    """Copy answers into a renewal or upgrade. Descriptor answers follow the
-    descriptor number, so they carry across framework versions. Every copied
-    section starts as in progress: the agency must read it again."""
-    descriptor_numbers = set(target.framework.descriptors.values_list("number", flat=True))
-    copied = []
-    for answer in source.answers.exclude(key=CHANGES):
-        number = descriptor_number(answer.key)
-        if number is not None and number not in descriptor_numbers:
-            continue
-        if not answer.data:
-            continue
-        SectionAnswer.objects.create(
-            application=target,
-            key=answer.key,
-            data=answer.data,
-            state=SectionAnswer.State.IN_PROGRESS,
-            updated_by=actor,
-        )
-        copied.append(answer.key)
-    return copied
+    return framework
 
 
 # --- Editing ----------------------------------------------------------------------------

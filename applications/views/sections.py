@@ -11,11 +11,12 @@ from django.views.decorators.http import require_POST
 from qualitymark.core.permissions import agency_user_required
 from qualitymark.files.validation import UploadRejected
 
+from ..award_facts import previous_outcome_for
 from ..middleware import pop_rescued_draft
 from ..models.submissions import SectionAnswer
 from ..section_forms import DescriptorSection
 from ..section_list import form_kwargs
-from ..sections import FEE
+from ..sections import CHANGES, FEE
 from ..selectors.submissions import application_overview, own_application
 from ..services.evidence import add_evidence_file
 from ..services.submissions import EditConflict, save_section
@@ -89,6 +90,7 @@ def section_edit(request, pk, key):
             "conflict_differs": any(item["differs"] for item in conflict_rows),
             "is_descriptor": section.form_class is DescriptorSection,
             "fee": _fee_or_none(application) if key == FEE else None,
+            "previous_outcome": previous_outcome_for(application) if key == CHANGES else None,
             "back_url": _application_url(application),
             "identifier_warnings": section_identifier_warnings(application, key, overview),
             "identifier_check_url": identifier_check_url(application),

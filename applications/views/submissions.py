@@ -22,6 +22,7 @@ from ..models.agencies import Agency
 from ..models.submissions import Application
 from ..selectors.identifiers import identifier_findings
 from ..selectors.readiness import submission_problems
+from ..selectors.start_options import start_options
 from ..selectors.submissions import (
     application_overview,
     earlier_applications_for_prefill,
@@ -75,8 +76,14 @@ def application_start(request, agency):
     if existing is not None:
         messages.info(request, "Your agency already has an open application. Here it is.")
         return redirect(_application_url(existing))
+    options = start_options(agency)
     form = StartApplicationForm(
-        posted(request), earlier_applications=earlier_applications_for_prefill(agency)
+        posted(request),
+        earlier_applications=earlier_applications_for_prefill(agency),
+        options=options,
+        initial={
+            "kind": request.GET.get("kind") if options.allows(request.GET.get("kind")) else None
+        },
     )
     if form.is_valid():
         try:
@@ -94,7 +101,12 @@ def application_start(request, agency):
     return render(
         request,
         "applications/apply/start.html",
-        {"form": form, "agency": agency, "back_url": reverse("agency:detail", args=[agency.slug])},
+        {
+            "form": form,
+            "agency": agency,
+            "refused": options.refused,
+            "back_url": reverse("agency:detail", args=[agency.slug]),
+        },
     )
 
 

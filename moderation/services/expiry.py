@@ -71,7 +71,8 @@ def send_expiry_reminders(today: date) -> int:
                 "award": award,
                 "months": months,
                 "renew_url": settings.SITE_URL
-                + reverse("agency:application_start", args=[award.agency.slug]),
+                + reverse("agency:application_start", args=[award.agency.slug])
+                + "?kind=renewal",
                 "award_url": settings.SITE_URL
                 + reverse("agency:award", args=[award.agency.slug, award.pk]),
             },

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from applications.selectors.start_options import start_options
 from applications.selectors.submissions import open_application_of
 from qualitymark.audit.services import record_event
 from qualitymark.core.forms import posted, submit_form
@@ -16,8 +17,8 @@ from qualitymark.core.permissions import agency_user_required, staff_required
 from qualitymark.files.storage import file_response
 
 from ..forms.awards import AwardReasonForm, PublishAwardForm, StaffAwardFilterForm
+from ..selectors.action_plans import plan_page
 from ..selectors.awards import (
-    action_plan,
     award_for_member,
     award_for_staff,
     award_history,
@@ -260,9 +261,10 @@ def agency_award(request, slug, pk):
             "award": award,
             "agency": agency,
             "certificate": certificate_of(award),
-            "action_plan": action_plan(award) if award.is_working_towards else [],
+            "plan": plan_page(award) if award.is_working_towards else None,
             "open_application": open_application_of(agency),
             "offer_upgrade": award.is_working_towards and award.is_live,
+            "offer_renewal": start_options(agency).allows("renewal"),
             "start_url": reverse("agency:application_start", args=[agency.slug]),
             "decision_url": reverse("agency:decision", args=[award.application_id]),
         },

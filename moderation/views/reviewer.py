@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from applications import lifecycle
+from applications.award_facts import previous_outcome_for
 from applications.middleware import pop_rescued_draft
 from applications.sections import FEE
 from applications.selectors.submissions import application_overview, descriptors_for
@@ -185,6 +186,7 @@ def _render_reading(request, assignment, *, form=None, review=None, status=200):
             "rows": _reading_rows(overview, form, review, exchange),
             "exchange": exchange,
             "rating_scale": _rating_scale(),
+            "previous_outcome": previous_outcome_for(application),
         },
         status=status,
     )

@@ -87,6 +87,13 @@ def store_private_file(uploaded_file, *, prefix: str) -> StoredFile:
     return StoredFile(key=saved_key, sha256=digest.hexdigest(), size=size)
 
 
+def copy_private_file(key: str, *, prefix: str) -> StoredFile:
+    """Store a copy of a stored file under a new random key: removing either
+    one leaves the other in place."""
+    with open_private_file(key) as handle:
+        return store_private_file(handle, prefix=prefix)
+
+
 def open_private_file(key: str) -> File:
     """Open a stored file for reading in binary mode. Close it (use ``with``)."""
     return private_storage().open(key, "rb")

@@ -7,6 +7,7 @@ from django.urls import reverse
 from applications.models.agencies import AgencyType
 from applications.models.submissions import SectionAnswer
 from applications.services.submissions import start_application
+from tests.awards.factories import make_award
 from tests.factories import AgencyFactory, MembershipFactory
 
 from .application_data import ABOUT, EP_DATA, FEE, NARRATIVE, Page, complete_every_section
@@ -265,6 +266,7 @@ def test_descriptor_page_shows_the_question_and_markers_as_prompts(lead_client, 
 
 
 def test_changes_section_marked_complete_without_answers(client, lead, agency, framework):
+    make_award(agency=agency)
     application = start_application(actor=lead, agency=agency, level_sought="full", kind="renewal")
     client.force_login(lead)
 
@@ -377,6 +379,7 @@ def test_start_form_errors(lead_client, agency):
 
 
 def test_start_form_an_upgrade_is_for_full(lead_client, agency):
+    make_award(agency=agency, level="working_towards")
     response = lead_client.post(
         reverse("agency:application_start", args=[agency.slug]),
         {"kind": "upgrade", "level_sought": "working_towards"},
@@ -385,7 +388,7 @@ def test_start_form_an_upgrade_is_for_full(lead_client, agency):
     page = Page(response)
     page.assert_error("level_sought", "An upgrade from Working Towards is an application for Full")
     assert page.value("kind") == "upgrade"
-    assert not agency.applications.exists()
+    assert not agency.applications.exclude(status="decided").exists()
 
 
 def test_withdraw_form_needs_a_reason(lead_client, draft):

@@ -16,6 +16,7 @@ from applications.services.submissions import (
     withdraw_application,
 )
 from qualitymark.audit.models import AuditEvent
+from tests.awards.factories import award_application, make_award
 from tests.factories import MembershipFactory
 
 from .application_data import Page, complete_every_section, section_keys
@@ -39,7 +40,8 @@ def submitted_application(lead, agency, *, level="full", kind="new"):
 
 
 def decide(application):
-    """What the panel will do (built later): the application is decided."""
+    """The application is decided and its agency holds the award."""
+    award_application(application)
     Application.objects.filter(pk=application.pk).update(
         status="decided", decided_at=timezone.now()
     )
@@ -226,6 +228,7 @@ def test_prefill_from_another_agencys_application_is_refused(lead_client, lead, 
 
 
 def test_prefill_from_the_agencys_withdrawn_application(lead, agency):
+    make_award(agency=agency)
     earlier = submitted_application(lead, agency)
     withdraw_application(actor=lead, application=earlier, reason="Not ready yet.")
 

@@ -15,6 +15,7 @@ from applications.services.submissions import (
     start_application,
     submit_application,
 )
+from tests.awards.factories import make_award
 
 from .application_data import complete_every_section, section_keys
 
@@ -112,6 +113,7 @@ def test_the_number_of_queries_does_not_grow_with_sections(
     new.status = "withdrawn"
     new.reference = "EPQM-2026-0001"
     new.save(update_fields=["status", "reference"])
+    make_award(agency=agency)
     renewal = start_application(actor=lead, agency=agency, level_sought="full", kind="renewal")
     complete_every_section(renewal, lead)
     add_files(renewal, lead, per_descriptor=1)

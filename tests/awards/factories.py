@@ -60,3 +60,29 @@ def make_award(
         published_at=timezone.now() if published else None,
         first_published_at=timezone.now() if published else None,
     )
+
+
+def award_application(application, **fields) -> Award:
+    """An award (and its decision) for an application already in the database."""
+    from applications.models.submissions import Application
+
+    Application.objects.filter(pk=application.pk).update(status="decided")
+    level = fields.pop("level", application.level_sought)
+    decision = Decision.objects.create(
+        application=application,
+        outcome=level,
+        suggested_outcome=level,
+        rationale="Made for a test.",
+        recorded_by=application.created_by,
+    )
+    n = next(_numbers)
+    return Award.objects.create(
+        agency=application.agency,
+        application=application,
+        decision=decision,
+        level=level,
+        number=f"EPQM-C-2026-{n}",
+        awarded_on=fields.pop("awarded_on", date(2026, 3, 10)),
+        expires_on=fields.pop("expires_on", date(2029, 3, 9)),
+        **fields,
+    )

@@ -38,8 +38,11 @@ def test_working_towards_shows_the_action_plan_and_offers_a_prefilled_upgrade(cl
     client.force_login(lead)
     page = client.get(reverse("agency:award", args=[award.agency.slug, award.pk])).content.decode()
     assert "Your action plan" in page
+    plan_url = reverse("agency:action_plan", args=[award.agency.slug, award.pk])
+    assert plan_url in page
+    plan = client.get(plan_url).content.decode()
     for feedback in award.decision.feedback.select_related("descriptor"):
-        assert feedback.areas_to_develop in page
+        assert feedback.areas_to_develop in plan
     start_url = reverse("agency:application_start", args=[award.agency.slug])
     assert f'action="{start_url}"' in page
     assert 'name="kind" value="upgrade"' in page
@@ -72,9 +75,10 @@ def test_staff_list_and_detail(client, panel):
     client.force_login(panel.staff)
     listing = client.get(reverse("staff:award_list") + "?published=no").content.decode()
     assert award.number in listing
-    assert award.number not in client.get(
-        reverse("staff:award_list") + "?published=yes"
-    ).content.decode()
+    assert (
+        award.number
+        not in client.get(reverse("staff:award_list") + "?published=yes").content.decode()
+    )
     detail = client.get(reverse("staff:award", args=[award.pk])).content.decode()
     assert reverse("staff:award_publish", args=[award.pk]) in detail
     assert reverse("staff:award_certificate", args=[award.pk, 1]) in detail
@@ -118,11 +122,17 @@ def test_staff_publish_suspend_reinstate_and_withdraw_through_the_pages(client, 
     award.refresh_from_db()
     assert not award.is_published
     actions = set(
-        AuditEvent.objects.filter(target_type="moderation.award", target_id=str(award.pk))
-        .values_list("action", flat=True)
+        AuditEvent.objects.filter(
+            target_type="moderation.award", target_id=str(award.pk)
+        ).values_list("action", flat=True)
     )
-    assert {"award.published", "award.suspended", "award.reinstated", "award.withdrawn",
-            "award.unpublished"} <= actions
+    assert {
+        "award.published",
+        "award.suspended",
+        "award.reinstated",
+        "award.withdrawn",
+        "award.unpublished",
+    } <= actions
 
 
 def test_staff_regenerate_the_certificate(
@@ -137,9 +147,9 @@ def test_staff_regenerate_the_certificate(
         )
     assert response.status_code == 302
     assert list(
-        Certificate.objects.filter(award=award).order_by("version").values_list(
-            "version", "is_current"
-        )
+        Certificate.objects.filter(award=award)
+        .order_by("version")
+        .values_list("version", "is_current")
     ) == [(1, False), (2, True)]
 
 

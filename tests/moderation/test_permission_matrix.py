@@ -210,6 +210,17 @@ COVERED_ELSEWHERE: dict[str, str] = {
     "staff:people_remove_staff": (
         "tests/users/test_people.py::test_people_pages_are_404_outside_staff"
     ),
+    **{
+        name: "tests/renewal/test_action_plans.py::test_who_may_see_and_change_the_plan"
+        for name in (
+            "agency:action_plan",
+            "agency:action_add",
+            "agency:action_edit",
+            "agency:action_plan_progress",
+            "staff:action_plan",
+            "moderation:action_plan",
+        )
+    },
 }
 
 

@@ -8,7 +8,11 @@ expired."""
 from django.core.management.base import BaseCommand
 
 from applications.tasks import check_pending_evidence_files
-from moderation.tasks import run_award_expiry, send_moderation_reminders
+from moderation.tasks import (
+    run_award_expiry,
+    send_action_plan_reminders,
+    send_moderation_reminders,
+)
 from qualitymark.core.outbox import sweep
 
 
@@ -18,6 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         reminders = send_moderation_reminders()
         expiry = run_award_expiry()
+        plans = send_action_plan_reminders()
         rechecked = check_pending_evidence_files()
         swept = sweep(inline=True)
         self.stdout.write(
@@ -25,6 +30,7 @@ class Command(BaseCommand):
             f"Information request reminders sent: {reminders['information_requests']}\n"
             f"Awards expired: {expiry['expired']}\n"
             f"Award expiry reminders sent: {expiry['reminders']}\n"
+            f"Action plan reminders sent: {plans['reminders']}\n"
             f"Evidence checks queued again: {rechecked}"
         )
         for name, count in swept.items():
