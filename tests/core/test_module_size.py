@@ -20,9 +20,6 @@ NOT_YET_SHORTENED = {
     "applications/views/sections.py:_save_section_form",
     "applications/views/sections.py:section_autosave",
     "moderation/services/assignments.py:assign_moderator",
-    "moderation/views/agency.py:respond_to_information_request",
-    "moderation/views/other_reviews.py:other_reviews",
-    "moderation/services/awards.py:issue_award",
     "moderation/views/panel.py:record_decision",
     "moderation/views/panel.py:correct_decision",
 }

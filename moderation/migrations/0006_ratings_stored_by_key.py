@@ -51,7 +51,7 @@ def keys_to_positions(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("moderation", "0004_information_draft_answers"),
+        ("moderation", "0005_award_awaiting_publication"),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('moderation', '0004_information_draft_answers'),
+        ('moderation', '0006_ratings_stored_by_key'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
