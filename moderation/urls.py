@@ -2,6 +2,7 @@ from django.urls import path
 
 from .views import agency as agency_views
 from .views import assignments as assignment_views
+from .views import decision_draft as draft_views
 from .views import meetings as meeting_views
 from .views import other_reviews as other_review_views
 from .views import panel as panel_views
@@ -38,7 +39,12 @@ moderator_patterns = [
     ),
     path("panel/", panel_views.panel_list, name="panel"),
     path("panel/" + APPLICATION, panel_views.consolidation, name="consolidation"),
-    path("panel/" + APPLICATION + "decision/", panel_views.record_decision, name="decide"),
+    path("panel/" + APPLICATION + "decision/", draft_views.record_decision, name="decide"),
+    path(
+        "panel/" + APPLICATION + "decision/draft.pdf",
+        draft_views.decision_draft_pdf,
+        name="decision_draft_pdf",
+    ),
     path(
         "panel/" + APPLICATION + "decision/correct/",
         panel_views.correct_decision,

@@ -26,6 +26,7 @@ from qualitymark.files.validation import UploadRejected
 
 from ..forms.panel import InformationResponseForm
 from ..models.workflow import InformationRequest
+from ..selectors.feedback import decision_feedback_rows
 from ..selectors.workflow import information_requests_of, response_files
 from ..services import information as information_services
 from ..services.information import save_draft_answers
@@ -212,7 +213,7 @@ def _decision_context(request, pk) -> dict:
     return {
         "application": application,
         "decision": decision,
-        "feedback": list(decision.feedback.select_related("descriptor")),
+        "feedback": decision_feedback_rows(decision),
         "first_recorded_at": first.recorded_at if first else decision.recorded_at,
         "corrected": decision.supersedes_id is not None,
     }

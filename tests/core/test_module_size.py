@@ -24,7 +24,6 @@ NOT_YET_SHORTENED = {
     "moderation/services/awards.py:issue_award",
     "moderation/views/agency.py:respond_to_information_request",
     "moderation/views/other_reviews.py:other_reviews",
-    "moderation/views/panel.py:record_decision",
     "moderation/views/panel.py:correct_decision",
     "moderation/views/reviewer.py:review",
     "moderation/views/staff_reviews.py:reviews",
