@@ -59,3 +59,5 @@ rules.add_perm("moderation.chair_panel", can_chair_panel)
 rules.add_perm("moderation.assign_moderators", is_coram_staff)
 rules.add_perm("moderation.manage_awards", is_coram_staff)
 rules.add_perm("moderation.write_review", is_own_active_assignment)
+
+from . import appeal_rules  # noqa: E402, F401 - registers the rules for reviews of decisions

@@ -61,6 +61,10 @@ class Appeal(models.Model):
     class Meta:
         ordering = ["-requested_at"]
         constraints = [
+            # A decision is reviewed once: the review's outcome is final.
+            models.UniqueConstraint(
+                fields=["application"], name="moderation_one_appeal_per_application"
+            ),
             models.CheckConstraint(
                 condition=Q(status="decided", decided_at__isnull=False)
                 & ~Q(outcome="")

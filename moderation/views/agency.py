@@ -26,6 +26,7 @@ from qualitymark.files.validation import UploadRejected
 
 from ..forms.panel import InformationResponseForm
 from ..models.workflow import InformationRequest
+from ..selectors.appeals import appeal_window_closes_on
 from ..selectors.feedback import decision_feedback_rows
 from ..selectors.workflow import information_requests_of, response_files
 from ..services import information as information_services
@@ -216,6 +217,7 @@ def _decision_context(request, pk) -> dict:
         "feedback": decision_feedback_rows(decision),
         "first_recorded_at": first.recorded_at if first else decision.recorded_at,
         "corrected": decision.supersedes_id is not None,
+        "appeal_closes_on": appeal_window_closes_on(application),
     }
 
 
