@@ -41,7 +41,8 @@ def appeal_of(application: Application) -> Appeal | None:
 def took_part_in_decision(user, application: Application) -> bool:
     """Recorded or chaired a decision on it, sat at the meeting that made one, or
     was assigned to review it."""
-    decisions = Decision.objects.filter(application=application)
+    # A decision recorded by deciding a review is the reviewer's own, not "the decision".
+    decisions = Decision.objects.filter(application=application, from_appeal__isnull=True)
     return (
         decisions.filter(recorded_by=user).exists()
         or decisions.filter(meeting__chair__user=user).exists()

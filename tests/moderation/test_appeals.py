@@ -120,6 +120,9 @@ def test_the_whole_journey_from_the_leads_request_to_a_changed_award(
     assert response.status_code == 302
     appeal.refresh_from_db()
     assert appeal.status == Appeal.Status.DECIDED and appeal.decided_by == independent.user
+    tree = page(client.get(appeal_url(appeal)))
+    assert text_of(tree, "appeal-outcome") == "Changed to Working Towards"
+    assert not tree.xpath('//textarea[@name="reasons"]')
     new_decision = Decision.objects.get(supersedes=decision)
     assert appeal.new_decision == new_decision
     assert new_decision.outcome == Recommendation.WORKING_TOWARDS
