@@ -9,7 +9,9 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -251,3 +253,19 @@ def test_a_decision_is_reviewed_once():
         request_appeal(
             actor=lead_of(application), application=application, grounds=["facts"], explanation="x"
         )
+
+
+def _queries_for_the_list(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("moderation:appeals")).status_code == 200
+    return len(queries)
+
+
+def test_the_list_of_reviews_takes_the_same_queries_for_one_or_three(client):
+    asked_and_recorded()
+    staff = staff_user()
+    login(client, staff)
+    one = _queries_for_the_list(client)
+    asked_and_recorded()
+    asked_and_recorded()
+    assert _queries_for_the_list(client) == one
