@@ -15,6 +15,7 @@ from descriptors.models import Descriptor
 from qualitymark.notifications.services import render_email
 from qualitymark.users.models import User
 
+from .models.appeals import Appeal
 from .models.awards import Award
 from .models.profiles import ModeratorProfile
 from .models.workflow import Assignment, Decision
@@ -78,6 +79,7 @@ def preview_context() -> dict:
             level="full",
             expires_on=today + timedelta(days=90),
         ),
+        "appeal": _appeal(application),
         "months": 3,
         "midpoint": today + timedelta(days=28),
         "plan_url": f"{site}/agency/severn-heart-adoption/awards/12/action-plan/",
@@ -88,6 +90,17 @@ def preview_context() -> dict:
         "award_url": f"{site}/agency/severn-heart-adoption/awards/12/",
         **_invitation_context(agency, staff),
     }
+
+
+def _appeal(application) -> Appeal:
+    return Appeal(
+        application=application,
+        decision=Decision(outcome="working_towards"),
+        grounds=[Appeal.Grounds.EVIDENCE],
+        explanation="The panel did not read our tracking data for Q4.",
+        outcome=Appeal.Outcome.FULL,
+        reasons="The Q4 tracking data meets the descriptor; every descriptor is met.",
+    )
 
 
 def _information_request(today) -> SimpleNamespace:

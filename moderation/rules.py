@@ -91,3 +91,4 @@ can_acknowledge_action_plan = is_coram_staff | moderated_the_award
 rules.add_perm("moderation.read_action_plan", is_member_of_award_agency)
 rules.add_perm("moderation.edit_action_plan", is_lead_of_award_agency & is_live_working_towards)
 rules.add_perm("moderation.acknowledge_action_plan", can_acknowledge_action_plan)
+from . import appeal_rules  # noqa: E402, F401 - registers the rules for reviews of decisions

@@ -1,7 +1,9 @@
 from django.urls import path
 
 from .views import agency as agency_views
+from .views import appeals as appeal_views
 from .views import assignments as assignment_views
+from .views import decision_draft as draft_views
 from .views import meetings as meeting_views
 from .views import other_reviews as other_review_views
 from .views import panel as panel_views
@@ -37,8 +39,15 @@ moderator_patterns = [
         name="request_information",
     ),
     path("panel/", panel_views.panel_list, name="panel"),
+    path("reviews-of-decisions/", appeal_views.appeal_list, name="appeals"),
+    path("reviews-of-decisions/<int:appeal_pk>/", appeal_views.appeal_detail, name="appeal"),
     path("panel/" + APPLICATION, panel_views.consolidation, name="consolidation"),
-    path("panel/" + APPLICATION + "decision/", panel_views.record_decision, name="decide"),
+    path("panel/" + APPLICATION + "decision/", draft_views.record_decision, name="decide"),
+    path(
+        "panel/" + APPLICATION + "decision/draft.pdf",
+        draft_views.decision_draft_pdf,
+        name="decision_draft_pdf",
+    ),
     path(
         "panel/" + APPLICATION + "decision/correct/",
         panel_views.correct_decision,
@@ -105,6 +114,7 @@ agency_patterns = [
     ),
     path(APPLICATION + "decision/", agency_views.decision, name="decision"),
     path(APPLICATION + "decision.pdf", agency_views.decision_pdf, name="decision_pdf"),
+    path(APPLICATION + "decision/review/", appeal_views.request_appeal, name="appeal"),
 ]
 
 staff_patterns += [

@@ -363,6 +363,8 @@ RATING_LABELS = env.dict("RATING_LABELS", default={})
 PANEL_QUORUM = env.int("PANEL_QUORUM", default=3)
 MIN_MODERATORS_PER_APPLICATION = env.int("MIN_MODERATORS_PER_APPLICATION", default=2)
 REVIEW_DAYS = env.int("REVIEW_DAYS", default=28)
+# How long after the decision the agency's lead may ask for a review of it.
+APPEAL_WINDOW_DAYS = env.int("APPEAL_WINDOW_DAYS", default=28)
 REMINDER_DAYS_BEFORE_DUE = env.int("REMINDER_DAYS_BEFORE_DUE", default=3)
 
 # --- Reliability: nothing lost when a part fails (issue 10) ----------------------------

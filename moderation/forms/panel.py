@@ -17,10 +17,18 @@ __all__ = [
     "InformationResponseForm",
     "MeetingDetailsForm",
     "MeetingForm",
-    "feedback_initial",
 ]
 
 FEEDBACK_MAX_CHARACTERS = 5000
+FEEDBACK_INTRODUCTION = (
+    '<h2 class="govuk-heading-l">Feedback to the agency</h2>'
+    '<p class="govuk-body">Prefilled from the moderators\' comments. Edit it into '
+    "the panel's own words: the agency reads it as written.</p>"
+)
+FEEDBACK_DRAFT_RULE = (
+    '<p class="govuk-body" id="draft-rule">The decision cannot be sent while a section is '
+    "empty or still holds the moderators' text unedited.</p>"
+)
 
 
 def _helper(*fields, submit_label: str) -> FormHelper:
@@ -141,31 +149,6 @@ class MeetingDetailsForm(forms.Form):
 # --- Decisions (panel chairs) ----------------------------------------------------------------
 
 
-def _unique_paragraphs(texts) -> str:
-    seen: list[str] = []
-    for text in texts:
-        text = (text or "").strip()
-        if text and text not in seen:
-            seen.append(text)
-    return "\n\n".join(seen)
-
-
-def feedback_initial(descriptors, reviews) -> dict:
-    """The feedback fields prefilled from the moderators' comments: for each
-    descriptor, each moderator's strengths (and areas to develop) as separate
-    paragraphs, in the order of the reviews, without repeating the same text."""
-    by_descriptor: dict[int, list] = {}
-    for review in reviews:
-        for rating in review.ratings.all():
-            by_descriptor.setdefault(rating.descriptor_id, []).append(rating)
-    initial = {}
-    for descriptor in descriptors:
-        ratings = by_descriptor.get(descriptor.pk, [])
-        initial[f"strengths_{descriptor.pk}"] = _unique_paragraphs(r.strengths for r in ratings)
-        initial[f"areas_{descriptor.pk}"] = _unique_paragraphs(r.areas_to_develop for r in ratings)
-    return initial
-
-
 class _MeetingChoiceField(forms.ModelChoiceField):
     def __init__(self, *args, labels: dict, **kwargs):
         self.labels = labels
@@ -209,17 +192,33 @@ class DecisionForm(forms.Form):
         meetings=None,
         meeting_labels: dict | None = None,
         correction: bool = False,
+        draft: bool = False,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.descriptors = list(descriptors)
         self.correction = correction
+        if draft:
+            # A draft is saved as it stands; what sending needs is the service's check.
+            self.fields["outcome"].required = False
+            self.fields["rationale"].required = False
         self.fields["outcome"].choices = [
             (value, f"{label} (suggested)" if value == suggested_outcome else label)
             for value, label in Recommendation.choices
         ]
-        layout = []
-        if correction:
+        layout = [self._add_first_field(meetings, meeting_labels, draft=draft)]
+        layout += [
+            Field.radios("outcome", legend_size=Size.MEDIUM),
+            Field.textarea("departure_reason", rows=4),
+            Field.textarea("rationale", rows=6, label_size=Size.MEDIUM),
+            HTML(FEEDBACK_INTRODUCTION + (FEEDBACK_DRAFT_RULE if draft else "")),
+        ]
+        layout += [self._add_feedback_fields(descriptor) for descriptor in self.descriptors]
+        self.helper = self._helper(layout, draft=draft)
+
+    def _add_first_field(self, meetings, meeting_labels, *, draft: bool):
+        """The reason for a correction, or the meeting that decides."""
+        if self.correction:
             self.fields["correction_reason"] = forms.CharField(
                 label="What is being corrected, and why",
                 widget=forms.Textarea,
@@ -227,34 +226,29 @@ class DecisionForm(forms.Form):
                 max_length=FEEDBACK_MAX_CHARACTERS,
                 help_text="Kept on record with the correction. The agency sees it too.",
             )
-            layout.append(Field.textarea("correction_reason", rows=4, label_size=Size.MEDIUM))
-        else:
-            self.fields["meeting"] = _MeetingChoiceField(
-                label="Panel meeting",
-                queryset=PanelMeeting.objects.filter(
-                    pk__in=[meeting.pk for meeting in meetings or []]
-                ),
-                labels=meeting_labels or {},
-                widget=forms.RadioSelect,
-                empty_label=None,
-                error_messages={"required": "Choose the meeting that made the decision"},
-            )
-            layout.append(Field.radios("meeting", legend_size=Size.MEDIUM))
-        layout += [
-            Field.radios("outcome", legend_size=Size.MEDIUM),
-            Field.textarea("departure_reason", rows=4),
-            Field.textarea("rationale", rows=6, label_size=Size.MEDIUM),
-            HTML(
-                '<h2 class="govuk-heading-l">Feedback to the agency</h2>'
-                '<p class="govuk-body">Prefilled from the moderators\' comments. Edit it into '
-                "the panel's own words: the agency reads it as written.</p>"
-            ),
-        ]
-        layout += [self._add_feedback_fields(descriptor) for descriptor in self.descriptors]
-        self.helper = _helper(
-            *layout,
-            submit_label="Record the correction" if correction else "Record the decision",
+            return Field.textarea("correction_reason", rows=4, label_size=Size.MEDIUM)
+        self.fields["meeting"] = _MeetingChoiceField(
+            label="Panel meeting",
+            queryset=PanelMeeting.objects.filter(pk__in=[meeting.pk for meeting in meetings or []]),
+            labels=meeting_labels or {},
+            widget=forms.RadioSelect,
+            empty_label=None,
+            required=not draft,
+            error_messages={"required": "Choose the meeting that made the decision"},
         )
+        return Field.radios("meeting", legend_size=Size.MEDIUM)
+
+    def _helper(self, layout: list, *, draft: bool) -> FormHelper:
+        if not draft:
+            label = "Record the correction" if self.correction else "Record the decision"
+            return _helper(*layout, submit_label=label)
+        helper = FormHelper()
+        helper.layout = Layout(
+            *layout,
+            Button.primary("send", "Record the decision and send it to the agency"),
+            Button.secondary("save_draft", "Save the draft"),
+        )
+        return helper
 
     def _add_feedback_fields(self, descriptor) -> Fieldset:
         """The strengths and areas to develop for one descriptor, and their fieldset."""

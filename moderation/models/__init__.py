@@ -1,3 +1,3 @@
 """Django finds the models here; import each from its own module."""
 
-from . import action_plans, awards, profiles, workflow  # noqa: F401
+from . import action_plans, appeals, awards, drafts, profiles, workflow  # noqa: F401

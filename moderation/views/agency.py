@@ -25,6 +25,8 @@ from qualitymark.files.pdf import render_pdf
 from qualitymark.files.validation import UploadRejected
 
 from ..forms.panel import InformationResponseForm
+from ..selectors.appeals import appeal_window_closes_on
+from ..selectors.feedback import decision_feedback_rows
 from ..selectors.workflow import information_requests_of, response_files
 from ..services import information as information_services
 from ..services.information import save_draft_answers
@@ -217,9 +219,10 @@ def _decision_context(request, pk) -> dict:
     return {
         "application": application,
         "decision": decision,
-        "feedback": list(decision.feedback.select_related("descriptor")),
+        "feedback": decision_feedback_rows(decision),
         "first_recorded_at": first.recorded_at if first else decision.recorded_at,
         "corrected": decision.supersedes_id is not None,
+        "appeal_closes_on": appeal_window_closes_on(application),
     }
 
 

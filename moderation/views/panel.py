@@ -9,14 +9,13 @@ from dataclasses import dataclass
 
 import rules
 from django.conf import settings
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from applications.lifecycle import TransitionNotAllowed, may_transition
+from applications.lifecycle import may_transition
 from applications.models.submissions import Level
 from qualitymark.core.forms import apply_errors, posted
 from qualitymark.core.permissions import chair_or_staff_required
@@ -24,9 +23,10 @@ from qualitymark.users.roles import roles_of
 
 from ..access import is_conflicted_on
 from ..consolidation import rule_facts, suggest_outcome
-from ..forms.panel import DecisionForm, feedback_initial
+from ..forms.panel import DecisionForm
 from ..models.workflow import Decision, PanelMeeting, Recommendation
 from ..ratings import rating_label
+from ..selectors.feedback import decision_feedback_rows
 from ..selectors.panel import application_for_chair, consolidation_for, panel_applications_for
 from ..selectors.workflow import information_exchange, reviews_visible_to, reviews_with_ratings
 from ..services import panel as panel_services
@@ -152,73 +152,6 @@ def _quorum_label(meeting: PanelMeeting, application) -> str:
     )
 
 
-@chair_or_staff_required
-@GET_AND_POST
-def record_decision(request, pk):
-    application = application_for_chair(request.user, pk)
-    if application.state.has_decision:
-        return _decision_recorded(request, application)
-    if not _may_decide(request.user, application):
-        raise Http404
-    result = consolidation_for(application)
-    suggested = result.suggested_outcome
-    descriptors = [line.descriptor for line in result.lines]
-    meetings = list(
-        PanelMeeting.objects.filter(agenda=application)
-        .select_related("chair__user")
-        .order_by("-held_on", "-pk")
-    )
-    labels = {meeting.pk: _quorum_label(meeting, application) for meeting in meetings}
-    reviews = reviews_with_ratings(
-        reviews_visible_to(request.user, application)
-        .filter(submitted_at__isnull=False)
-        .prefetch_related("revisions")
-    )
-    initial = {"outcome": suggested, **feedback_initial(descriptors, reviews)}
-    if len(meetings) == 1:
-        initial["meeting"] = meetings[0].pk
-    form = DecisionForm(
-        posted(request),
-        initial=initial,
-        descriptors=descriptors,
-        suggested_outcome=suggested,
-        meetings=meetings,
-        meeting_labels=labels,
-    )
-    if request.method == "POST" and meetings and form.is_valid():
-        data = form.cleaned_data
-        try:
-            decision = panel_services.record_decision(
-                actor=request.user,
-                application=application,
-                meeting=data["meeting"],
-                outcome=data["outcome"],
-                rationale=data["rationale"],
-                departure_reason=data["departure_reason"],
-                feedback=form.feedback(),
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        except (PermissionDenied, TransitionNotAllowed):
-            messages.info(request, "The decision on this application has already been recorded.")
-            return redirect("moderation:decide", application.pk)
-        else:
-            request.session[RECORDED_SESSION_KEY] = decision.pk
-            return redirect("moderation:decide", application.pk)
-    return render(
-        request,
-        "moderation/panel/decide.html",
-        {
-            "application": application,
-            "form": form,
-            "meetings": meetings,
-            "suggested_label": Recommendation(suggested).label,
-            "quorum": settings.PANEL_QUORUM,
-            "back_url": reverse("moderation:consolidation", args=[application.pk]),
-        },
-    )
-
-
 def _decision_recorded(request, application):
     """The decision as recorded: final, so there is nothing to edit. Right after
     recording (or correcting) it, the page opens with a confirmation."""
@@ -235,7 +168,7 @@ def _decision_recorded(request, application):
         {
             "application": application,
             "decision": current,
-            "feedback": current.feedback.select_related("descriptor"),
+            "feedback": decision_feedback_rows(current),
             "earlier": [d for d in decisions if d.pk != current.pk],
             "just_recorded": just_recorded,
             "may_correct": _may_correct(request.user, application),

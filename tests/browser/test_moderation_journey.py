@@ -226,9 +226,23 @@ def chair_records_the_decision(page, application, people, meeting, checks):
     assert STRENGTHS_Q1 in strengths and "Strong practice on Q1." in strengths
     assert AREAS_Q1 in q1_feedback.get_by_label("Areas to develop").input_value()
     checks.accessible_basics(page)
+    assert page.locator("#draft-tag").inner_text() == "Draft"
     page.get_by_label("The panel's rationale").fill(RATIONALE)
-    # The panel has nothing to add on Q7's areas to develop.
-    page.get_by_role("group", name=re.compile(r"^Q7: ")).get_by_label("Areas to develop").fill("")
+    q7_areas = page.get_by_role("group", name=re.compile(r"^Q7: ")).get_by_label("Areas to develop")
+    q7_areas.fill("")
+    # Sending the moderators' words unedited, or an empty section, is refused.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Record the decision").click()
+    summary = page.locator(".govuk-error-summary").inner_text()
+    assert "Edit the Q1 strengths: it is still the moderators' prefilled text" in summary
+    assert "Enter the Q7 areas to develop" in summary
+    assert page.get_by_label("The panel's rationale").input_value() == RATIONALE
+    for number in range(1, 8):
+        group = page.get_by_role("group", name=re.compile(rf"^Q{number}: "))
+        for label in ("Strengths", "Areas to develop"):
+            box = group.get_by_label(label)
+            box.fill(f"The panel: {box.input_value()}".strip())
+    q7_areas.fill("The panel: keep the current practice under review.")
     with page.expect_navigation():
         page.get_by_role("button", name="Record the decision").click()
     assert path_of(page) == f"/moderation/panel/applications/{pk}/decision/"
@@ -245,7 +259,9 @@ def chair_records_the_decision(page, application, people, meeting, checks):
     assert decision.meeting == meeting and decision.recorded_by == people.chair.user
     assert decision.rationale == RATIONALE
     assert STRENGTHS_Q1 in decision.feedback.get(descriptor__number=1).strengths
-    assert decision.feedback.get(descriptor__number=7).areas_to_develop == ""
+    assert decision.feedback.get(descriptor__number=7).areas_to_develop == (
+        "The panel: keep the current practice under review."
+    )
 
 
 def held_on_text(meeting) -> str:
@@ -261,7 +277,8 @@ def lead_reads_the_decision(page, application):
     assert page.locator("#outcome").get_by_role("heading", name="Full").is_visible()
     assert RATIONALE in page.locator("#rationale").inner_text()
     assert STRENGTHS_Q1 in page.locator("#feedback-Q1").inner_text()
-    assert "None recorded" in page.locator("#feedback-Q7").inner_text()
+    q7 = page.locator("#feedback-Q7").inner_text()
+    assert "Meets (met)" in q7 and "keep the current practice under review" in q7
 
 
 def test_a_review_goes_to_panel_and_the_chair_records_the_decision(page, sign_in, checks):

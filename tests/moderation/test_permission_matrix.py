@@ -195,6 +195,21 @@ OUTCOMES = {"ok", "login", "404", *REDIRECTS}
 # URL names whose permissions another module checks instead of this one (with
 # the test that does). Empty: the award pages are in the matrix above.
 COVERED_ELSEWHERE: dict[str, str] = {
+    "agency:appeal": (
+        "tests/moderation/test_appeals.py::test_other_agencies_get_404_and_only_the_lead_may_ask"
+    ),
+    "moderation:appeals": (
+        "tests/moderation/test_appeals.py::"
+        "test_a_chair_who_took_part_in_the_decision_cannot_decide_the_review"
+    ),
+    "moderation:appeal": (
+        "tests/moderation/test_appeals.py::"
+        "test_a_chair_who_took_part_in_the_decision_cannot_decide_the_review"
+    ),
+    "moderation:decision_draft_pdf": (
+        "tests/moderation/test_decision_feedback.py::"
+        "test_only_a_chair_who_may_decide_sees_the_draft_preview"
+    ),
     "staff:export": "tests/moderation/test_exports.py::test_downloads_are_for_coram_staff_only",
     "staff:email": (
         "tests/moderation/test_notification_log.py::test_the_log_is_for_coram_staff_only"
