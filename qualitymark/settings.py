@@ -67,6 +67,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Performance (issue 16): anonymous register, feed, verification and badge
+    # pages answered from the cache before anything else runs.
+    "moderation.register_fast_path.RegisterFastPathMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Security (issue 11): NUL and other control characters in any input answer 400.
     "qualitymark.core.http_hardening.RejectBadInputMiddleware",

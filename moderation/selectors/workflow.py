@@ -8,7 +8,21 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -17,7 +31,7 @@ from applications.models.submissions import Application
 from qualitymark.users.roles import roles_of
 
 from ..access import active_assignment_for, is_conflicted_on, moderator_profile_of
-from ..conflicts import conflicted_application_ids
+from ..conflicts import conflict_condition
 from ..models.workflow import Assignment, DescriptorRating, InformationRequest, Review
 
 QUEUE_STATUSES = ("submitted", "in_review", "information_requested", "panel", "decided")
@@ -31,11 +45,22 @@ def screening_queue() -> QuerySet[Application]:
     return (
         Application.objects.filter(status="submitted")
         .select_related("agency", "screening")
-        .annotate(
-            assignment_count=Count("assignments", filter=Q(assignments__removed_at__isnull=True))
-        )
-        .order_by("submitted_at")
+        .annotate(assignment_count=_assignment_count())
+        .order_by("submitted_at", "pk")
     )
+
+
+def _assignment_count(**conditions):
+    """A correlated count, worked out only for the rows on the page (a join
+    and GROUP BY would count every application before the page is cut)."""
+    counted = (
+        Assignment.objects.filter(application=OuterRef("pk"), removed_at__isnull=True, **conditions)
+        .order_by()
+        .values("application")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(counted), 0)
 
 
 def applications_for_staff(*, status: str = "") -> QuerySet[Application]:
@@ -43,14 +68,8 @@ def applications_for_staff(*, status: str = "") -> QuerySet[Application]:
         Application.objects.exclude(status="draft")
         .select_related("agency", "screening")
         .annotate(
-            assignment_count=Count("assignments", filter=Q(assignments__removed_at__isnull=True)),
-            submitted_review_count=Count(
-                "assignments",
-                filter=Q(
-                    assignments__removed_at__isnull=True,
-                    assignments__review__submitted_at__isnull=False,
-                ),
-            ),
+            assignment_count=_assignment_count(),
+            submitted_review_count=_assignment_count(review__submitted_at__isnull=False),
         )
         .order_by("-submitted_at")
     )
@@ -122,11 +141,17 @@ QUEUE_SORTS = {
 }
 
 
-def moderator_queue(user, *, sort: str = "due", status: str = "", today: date | None = None):
-    """The person's active assignments with their review status."""
+def moderator_queue(
+    user, *, sort: str = "due", status: str = "", today: date | None = None
+) -> QuerySet[Assignment]:
+    """The person's active assignments, each annotated with its review state
+    (`queue_state`) and whether they are conflicted on it (`conflicted`),
+    filtered and sorted in the database so a page of it costs the same
+    however long the queue is. `queue_items` turns a page into QueueItems."""
     profile = moderator_profile_of(user)
     if profile is None:
-        return []
+        return Assignment.objects.none()
+    today = today or timezone.localdate()
     assignments = (
         Assignment.objects.filter(
             moderator=profile,
@@ -134,29 +159,38 @@ def moderator_queue(user, *, sort: str = "due", status: str = "", today: date | 
             application__status__in=QUEUE_STATUSES,
         )
         .select_related("application__agency", "review")
+        .annotate(
+            queue_state=Case(
+                When(application__status="decided", then=Value("decided")),
+                When(review__submitted_at__isnull=False, then=Value("submitted")),
+                When(review__version__gt=0, then=Value("in_progress")),
+                default=Value("not_started"),
+            ),
+            conflicted=ExpressionWrapper(
+                conflict_condition(profile, "application__"), output_field=BooleanField()
+            ),
+        )
         .order_by(*QUEUE_SORTS.get(sort, QUEUE_SORTS["due"]))
     )
-    assignments = list(assignments)
-    conflicted = conflicted_application_ids(profile, [a.application for a in assignments])
-    items = []
-    for assignment in assignments:
-        review = getattr(assignment, "review", None)
-        if assignment.application.status == "decided":
-            state = "decided"
-        elif review is not None and review.submitted_at is not None:
-            state = "submitted"
-        elif review is not None and review.version > 0:
-            state = "in_progress"
-        else:
-            state = "not_started"
-        items.append(QueueItem(assignment, state, assignment.application_id in conflicted))
+    open_states = ("not_started", "in_progress")
     if status == "overdue":
-        items = [item for item in items if item.is_overdue]
-    elif status == "paused":
-        items = [item for item in items if item.is_paused]
-    elif status:
-        items = [item for item in items if item.status == status]
-    return items
+        return assignments.filter(
+            queue_state__in=open_states, conflicted=False, due_on__lt=today
+        ).exclude(application__status="information_requested")
+    if status == "paused":
+        return assignments.filter(
+            queue_state__in=open_states, application__status="information_requested"
+        )
+    if status:
+        return assignments.filter(queue_state=status)
+    return assignments
+
+
+def queue_items(assignments) -> list[QueueItem]:
+    return [
+        QueueItem(assignment, assignment.queue_state, assignment.conflicted)
+        for assignment in assignments
+    ]
 
 
 def assignment_for_reviewer(user, application_pk: int) -> Assignment:

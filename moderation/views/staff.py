@@ -138,8 +138,14 @@ def _rows(applications) -> list[ApplicationRow]:
 @staff_required
 @require_GET
 def screening_queue(request):
-    rows = _rows(workflow_selectors.screening_queue())
-    return render(request, "moderation/staff/screening_queue.html", {"rows": rows})
+    page = Paginator(workflow_selectors.screening_queue(), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "moderation/staff/screening_queue.html",
+        {"page": page, "rows": _rows(page.object_list)},
+    )
 
 
 @dataclass(frozen=True)
@@ -196,9 +202,7 @@ def application_list(request):
     sort = request.GET.get("sort", "-submitted")
     if sort not in APPLICATION_SORTS:
         sort = "-submitted"
-    applications = applications_for_staff(status=status).order_by(
-        *APPLICATION_SORTS[sort]
-    )
+    applications = applications_for_staff(status=status).order_by(*APPLICATION_SORTS[sort])
     flag = request.GET.get("flag", "")
     applications = application_flag(applications, flag)
     page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -250,9 +254,7 @@ def application_detail(request, pk):
             "candidates": candidates,
             "default_due_date": default_due_date(),
             "acceptance_problems": (
-                acceptance_problems(application)
-                if application.status == Status.SUBMITTED
-                else []
+                acceptance_problems(application) if application.status == Status.SUBMITTED else []
             ),
             "submitted_reviews": submitted_reviews,
             "information_requests": information_exchange(application),
