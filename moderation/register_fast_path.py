@@ -91,7 +91,7 @@ def _answer(request, stored) -> HttpResponse:
         response = HttpResponse(content, status=status)
         for header, value in headers:
             response[header] = value
-    response["X-Register-Cache"] = "fast"
+    response["X-Register-Cache"] = "hit"
     return response
 
 
