@@ -7,7 +7,9 @@ the first time (status, every header — the security headers among them — and
 the body), so a cached answer carries exactly the headers a rendered one does.
 Each stored page has an ETag; a request whose If-None-Match names it gets 304.
 
-Keys carry the register version and today's date (moderation/cache.py), so a
+A stored page carries the register version it was rendered under (see
+moderation/cache.py) and its key today's date; the version and the page are
+read in one round trip, and a page of an older version is not served, so a
 change to any award makes every stored page stale at once. Only known query
 parameters, each given once, take the fast path; anything else goes the normal
 way (where the view's own cache ignores it), so junk cannot fill the cache.
@@ -27,7 +29,7 @@ from django.utils import timezone
 
 from qualitymark.core.cache import cache_is_degraded
 
-from .cache import PAGE_TIMEOUT, register_version
+from .cache import PAGE_TIMEOUT, VERSION_KEY, register_version
 
 logger = logging.getLogger(__name__)
 
@@ -71,8 +73,20 @@ def _key(request) -> str | None:
     if query is None:
         return None
     digest = hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()[:32]
-    today = timezone.localdate().isoformat()
-    return f"register:fast:{register_version()}:{today}:{digest}"
+    return f"register:fast:{timezone.localdate().isoformat()}:{digest}"
+
+
+def _lookup(key: str) -> tuple[str, tuple | None]:
+    """The current register version and the page stored under `key` if it was
+    rendered under that version, in one round trip."""
+    found = cache.get_many([VERSION_KEY, key])
+    version = found.get(VERSION_KEY)
+    if version is None:
+        return register_version(), None
+    stored = found.get(key)
+    if stored is None or stored[0] != str(version):
+        return str(version), None
+    return str(version), stored[1:]
 
 
 def _etag(content: bytes) -> str:
@@ -99,16 +113,16 @@ def _storable(response) -> bool:
     return response.status_code == 200 and not response.cookies
 
 
-def _store(key: str, response, content: bytes) -> None:
+def _store(key: str, version: str, response, content: bytes) -> None:
     headers = [(h, v) for h, v in response.items() if h not in ("X-Register-Cache", "ETag")]
     headers.append(("ETag", _etag(content)))
     try:
-        cache.set(key, (response.status_code, headers, content), PAGE_TIMEOUT)
+        cache.set(key, (version, response.status_code, headers, content), PAGE_TIMEOUT)
     except Exception as error:  # noqa: BLE001 - the page was served; keeping it is optional
         logger.warning("Register cache unavailable: %s", type(error).__name__)
 
 
-def _stored_while_streaming(key: str, response, body):
+def _stored_while_streaming(key: str, version: str, response, body):
     """Pass a streamed body through unchanged, keeping a copy to store once
     it has all gone (and if it stayed under MAX_BODY)."""
     chunks, size = [], 0
@@ -118,7 +132,7 @@ def _stored_while_streaming(key: str, response, body):
             size += len(chunk)
         yield chunk
     if size <= MAX_BODY:
-        _store(key, response, b"".join(chunks))
+        _store(key, version, response, b"".join(chunks))
 
 
 class RegisterFastPathMiddleware:
@@ -128,22 +142,24 @@ class RegisterFastPathMiddleware:
     def __call__(self, request):
         if not _eligible(request):
             return self.get_response(request)
+        key = _key(request)
+        if key is None:
+            return self.get_response(request)
         try:
-            key = _key(request)
-            stored = cache.get(key) if key else None
+            version, stored = _lookup(key)
         except Exception as error:  # noqa: BLE001 - no cache: the normal path answers
             logger.warning("Register cache unavailable: %s", type(error).__name__)
             return self.get_response(request)
         if stored is not None:
             return _answer(request, stored)
         response = self.get_response(request)
-        if key is None or not _storable(response):
+        if not _storable(response):
             return response
         if response.streaming:
             body = response.streaming_content
-            response.streaming_content = _stored_while_streaming(key, response, body)
+            response.streaming_content = _stored_while_streaming(key, version, response, body)
             return response
         if len(response.content) <= MAX_BODY:
-            _store(key, response, response.content)
+            _store(key, version, response, response.content)
             response["ETag"] = _etag(response.content)
         return response
