@@ -86,8 +86,9 @@ def blank_page() -> bytes:
 
 
 def run(print_line=print):
-    from pypdf import PdfReader
     import io
+
+    from pypdf import PdfReader
 
     blank = _median(blank_page)
     print_line(f"{'PDF':<40} {'median':>10} {'x blank':>8} {'target':>7} {'pages':>6}")
@@ -98,9 +99,7 @@ def run(print_line=print):
         median = _median(render)
         ratio = median / blank
         verdict = "met" if ratio <= target else "NOT met"
-        print_line(
-            f"{label:<40} {median:8.1f} ms {ratio:8.1f} {target:6d}x {pages:6d}  {verdict}"
-        )
+        print_line(f"{label:<40} {median:8.1f} ms {ratio:8.1f} {target:6d}x {pages:6d}  {verdict}")
 
 
 def main():

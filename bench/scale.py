@@ -14,6 +14,7 @@ the PDF ratios (bench/pdfs.py). BENCH_UNITS (20) and BENCH_SCALE (10) change
 the sizes; BENCH_REPEATS (15) the requests per median.
 """
 
+import contextlib
 import os
 import re
 import shutil
@@ -87,8 +88,10 @@ def print_pages(small, large):
     for name in small:
         (ms1, q1), (ms10, q10) = small[name], large[name]
         ratio, growth = ms10 / trivial, ms10 / ms1
-        verdict = "" if name == "Trivial view" else (
-            "met" if ratio <= 30 and growth <= 1.2 else "NOT met"
+        verdict = (
+            ""
+            if name == "Trivial view"
+            else ("met" if ratio <= 30 and growth <= 1.2 else "NOT met")
         )
         print(
             f"{name:<28} {q1:>4}->{q10:<4} {ms1:8.1f} {ms10:8.1f} {ratio:9.1f} "
@@ -105,8 +108,10 @@ def print_downloads():
     print(f"\nRegister downloads, uncached (cache cleared before each), {count:,} awards")
     for url in ("/register.csv", "/register.json"):
         ms, queries = median_ms(Client(), url, clear_cache=True)
-        print(f"{url:<28} {queries:>4} queries {ms:8.1f} ms  target < 200 ms: "
-              f"{'met' if ms < 200 else 'NOT met'}")
+        print(
+            f"{url:<28} {queries:>4} queries {ms:8.1f} ms  target < 200 ms: "
+            f"{'met' if ms < 200 else 'NOT met'}"
+        )
 
 
 def free_port() -> int:
@@ -123,10 +128,26 @@ def start_gunicorn(database_name: str):
     env.pop("CI", None)
     port = free_port()
     process = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "gunicorn", "qualitymark.wsgi:application", "--bind",
-         f"127.0.0.1:{port}", "--workers", "2", "--threads", "4", "--worker-class", "gthread",
-         "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "qualitymark.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--threads",
+            "4",
+            "--worker-class",
+            "gthread",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
     for _ in range(150):
@@ -142,7 +163,9 @@ def start_gunicorn(database_name: str):
 def wrk_rps(url: str, seconds: int = 5) -> float:
     output = subprocess.run(  # noqa: S603
         ["wrk", "-t2", "-c8", f"-d{seconds}s", url],  # noqa: S607
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
 
@@ -179,8 +202,10 @@ def print_register_under_load(base: str):
     cached = measure(base + "/register/")
     print(f"\nUnder load on gunicorn (2 workers x 4 threads), {tool}")
     print(f"{'Trivial view':<28} {trivial:10.0f} requests/s")
-    print(f"{'/register/ (cached)':<28} {cached:10.0f} requests/s  {cached / trivial:.2f}x "
-          f"trivial, target >= 0.8x: {'met' if cached >= 0.8 * trivial else 'NOT met'}")
+    print(
+        f"{'/register/ (cached)':<28} {cached:10.0f} requests/s  {cached / trivial:.2f}x "
+        f"trivial, target >= 0.8x: {'met' if cached >= 0.8 * trivial else 'NOT met'}"
+    )
 
 
 def _refusal_ms(port: int, declared: int, body_mb: int) -> tuple[float, int, int]:
@@ -189,8 +214,8 @@ def _refusal_ms(port: int, declared: int, body_mb: int) -> tuple[float, int, int
     with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
         boundary = "benchboundary"
         head = (
-            f"--{boundary}\r\nContent-Disposition: form-data; name=\"evidence\"; "
-            f"filename=\"big.pdf\"\r\nContent-Type: application/pdf\r\n\r\n"
+            f'--{boundary}\r\nContent-Disposition: form-data; name="evidence"; '
+            f'filename="big.pdf"\r\nContent-Type: application/pdf\r\n\r\n'
         ).encode()
         sock.sendall(
             b"POST /invitations/accept/bench/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
@@ -209,10 +234,8 @@ def _refusal_ms(port: int, declared: int, body_mb: int) -> tuple[float, int, int
                 answer = sock.recv(100)
                 break
             if writable:
-                try:
+                with contextlib.suppress(BlockingIOError):
                     sent += sock.send(chunk) / MB
-                except BlockingIOError:
-                    pass
             if not readable and not writable:
                 break
         elapsed = (time.perf_counter() - started) * 1000
@@ -225,8 +248,10 @@ def print_uploads(port: int):
     ms, status, sent = _refusal_ms(port, 1024 * MB, 1024)
     print(f"{'1 GB declared':<28} {status} after {ms:7.1f} ms, {sent} MB of the body sent")
     ms, status, sent = _refusal_ms(port, 60 * MB, 60)
-    print(f"{'60 MB file, length allowed':<28} {status} after {ms:7.1f} ms, "
-          f"{sent} MB of the body sent (cut off at 21 MB)")
+    print(
+        f"{'60 MB file, length allowed':<28} {status} after {ms:7.1f} ms, "
+        f"{sent} MB of the body sent (cut off at 21 MB)"
+    )
 
 
 def main():
@@ -241,8 +266,10 @@ def main():
         small = measure_pages(world)
         started = time.perf_counter()
         grow(world, UNITS * (SCALE - 1))
-        print(f"{SCALE}x: {UNITS * SCALE} units in all, built in "
-              f"{time.perf_counter() - started:.0f} s")
+        print(
+            f"{SCALE}x: {UNITS * SCALE} units in all, built in "
+            f"{time.perf_counter() - started:.0f} s"
+        )
         large = measure_pages(world)
         print_pages(small, large)
         print_downloads()
