@@ -17,6 +17,10 @@ def throwaway_database():
     if credentials:
         settings.DATABASES["default"].update(credentials)
         connection.settings_dict.update(credentials)
+    # Not the tests' database name: a benchmark can run beside the tests.
+    name = f"bench_{connection.settings_dict['NAME']}"
+    settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = name
+    connection.settings_dict.setdefault("TEST", {})["NAME"] = name
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:

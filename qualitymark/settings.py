@@ -67,12 +67,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Performance (issue 16): anonymous register, feed, verification and badge
-    # pages answered from the cache before anything else runs.
-    "moderation.register_fast_path.RegisterFastPathMiddleware",
+    "moderation.register_fast_path.RegisterFastPathMiddleware",  # issue 16: before all else
     "django.middleware.security.SecurityMiddleware",
-    # Performance (issue 16): a body over the limit is refused before it is read.
-    "qualitymark.core.uploads.OversizedRequestMiddleware",
+    "qualitymark.core.uploads.OversizedRequestMiddleware",  # issue 16: 413 before reading
     # Security (issue 11): NUL and other control characters in any input answer 400.
     "qualitymark.core.http_hardening.RejectBadInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -114,11 +111,7 @@ TEMPLATES = [
 ]
 
 # --- Database -----------------------------------------------------------------
-DATABASES = {
-    "default": env.db_url(
-        "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
-    )
-}
+DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     VAR_DIR.mkdir(exist_ok=True)
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=0))
@@ -229,21 +222,6 @@ CLAMD_HOST = env.str("CLAMD_HOST", default="")
 CLAMD_PORT = env.int("CLAMD_PORT", default=3310)
 CLAMD_TIMEOUT = env.float("CLAMD_TIMEOUT", default=60.0)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-# Performance (issue 16): a request body declared longer than this is refused
-# unread (413): five evidence files and the form around them fit. A file is
-# cut off as it arrives once it passes UPLOAD_FILE_CUTOFF_BYTES; one a little
-# over the evidence limit but under the cut-off gets the form's own message.
-UPLOAD_FILES_PER_REQUEST = 5
-UPLOAD_FILE_CUTOFF_BYTES = EVIDENCE_MAX_UPLOAD_BYTES + 1024 * 1024
-UPLOAD_REQUEST_MAX_BYTES = env.int(
-    "UPLOAD_REQUEST_MAX_BYTES",
-    default=EVIDENCE_MAX_UPLOAD_BYTES * UPLOAD_FILES_PER_REQUEST + 1024 * 1024,
-)
-FILE_UPLOAD_HANDLERS = [
-    "qualitymark.core.uploads.SizeLimitedUploadHandler",
-    "django.core.files.uploadhandler.MemoryFileUploadHandler",
-    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
-]
 
 # --- Security (issue 11): limits checked before an upload is parsed ---------------------
 UPLOAD_MAX_UNCOMPRESSED_BYTES = env.int("UPLOAD_MAX_UNCOMPRESSED_BYTES", default=100 * 1024 * 1024)

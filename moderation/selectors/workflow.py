@@ -9,11 +9,9 @@ from datetime import date
 from typing import NamedTuple
 
 from django.db.models import (
-    BooleanField,
     Case,
     Count,
     Exists,
-    ExpressionWrapper,
     OuterRef,
     Prefetch,
     Q,
@@ -145,9 +143,9 @@ def moderator_queue(
     user, *, sort: str = "due", status: str = "", today: date | None = None
 ) -> QuerySet[Assignment]:
     """The person's active assignments, each annotated with its review state
-    (`queue_state`) and whether they are conflicted on it (`conflicted`),
-    filtered and sorted in the database so a page of it costs the same
-    however long the queue is. `queue_items` turns a page into QueueItems."""
+    (`queue_state`), filtered and sorted in the database so a page of it costs
+    the same however long the queue is. `queue_items` turns a page into
+    QueueItems, finding the conflicts of that page's rows only."""
     profile = moderator_profile_of(user)
     if profile is None:
         return Assignment.objects.none()
@@ -166,17 +164,16 @@ def moderator_queue(
                 When(review__version__gt=0, then=Value("in_progress")),
                 default=Value("not_started"),
             ),
-            conflicted=ExpressionWrapper(
-                conflict_condition(profile, "application__"), output_field=BooleanField()
-            ),
         )
         .order_by(*QUEUE_SORTS.get(sort, QUEUE_SORTS["due"]))
     )
     open_states = ("not_started", "in_progress")
     if status == "overdue":
-        return assignments.filter(
-            queue_state__in=open_states, conflicted=False, due_on__lt=today
-        ).exclude(application__status="information_requested")
+        return (
+            assignments.filter(queue_state__in=open_states, due_on__lt=today)
+            .exclude(application__status="information_requested")
+            .exclude(conflict_condition(profile, "application__"))
+        )
     if status == "paused":
         return assignments.filter(
             queue_state__in=open_states, application__status="information_requested"
@@ -186,9 +183,18 @@ def moderator_queue(
     return assignments
 
 
-def queue_items(assignments) -> list[QueueItem]:
+def queue_items(user, assignments) -> list[QueueItem]:
+    assignments = list(assignments)
+    profile = moderator_profile_of(user)
+    conflicted = set()
+    if profile is not None and assignments:
+        conflicted = set(
+            Application.objects.filter(pk__in=[a.application_id for a in assignments])
+            .filter(conflict_condition(profile))
+            .values_list("pk", flat=True)
+        )
     return [
-        QueueItem(assignment, assignment.queue_state, assignment.conflicted)
+        QueueItem(assignment, assignment.queue_state, assignment.application_id in conflicted)
         for assignment in assignments
     ]
 

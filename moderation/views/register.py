@@ -173,11 +173,6 @@ def agency(request, slug):
     )
 
 
-def _rows(request):
-    filters = _filters_form(request).filters()
-    return register_selectors.register_rows(filters)
-
-
 def _download_headers(response, filename: str) -> HttpResponse:
     response["Cache-Control"] = f"public, max-age={PAGE_MAX_AGE}"
     response["Content-Disposition"] = f'inline; filename="{filename}"'
@@ -190,7 +185,7 @@ def _download_headers(response, filename: str) -> HttpResponse:
 @cached_public_page("register-csv", key_parts=_filters_key)
 def register_csv(request):
     names = [name for name, _ in register_selectors.REGISTER_FIELDS]
-    rows = _rows(request)
+    rows = register_selectors.register_rows(_filters_form(request).filters())
 
     def lines():
         buffer = io.StringIO()
@@ -212,7 +207,7 @@ def register_csv(request):
 @require_safe
 @cached_public_page("register-json", key_parts=_filters_key)
 def register_json(request):
-    rows = _rows(request)
+    rows = register_selectors.register_rows(_filters_form(request).filters())
     head = {
         "schema_version": register_selectors.REGISTER_SCHEMA_VERSION,
         "as_of": timezone.localdate().isoformat(),

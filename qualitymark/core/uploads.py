@@ -1,13 +1,14 @@
 """Oversized uploads are refused before they are read (issue 16).
 
 `OversizedRequestMiddleware` (early in the stack) answers 413 at once when a
-request declares a body longer than UPLOAD_REQUEST_MAX_BYTES: not a byte of
-it is read. For a multipart post within that length it parses the form
-itself (the next middleware would have), through `SizeLimitedUploadHandler`
-(first in FILE_UPLOAD_HANDLERS), which stops reading the request as soon as
-one file passes UPLOAD_FILE_CUTOFF_BYTES, and the answer is 413 too. A file
-a little over the evidence limit (EVIDENCE_MAX_UPLOAD_BYTES) but under the
-cut-off gets the form's own error message instead."""
+request declares a body longer than `request_limit()` (five evidence files and the
+form around them): not a byte of it is read. For a multipart post within that
+length it parses the form itself (the next middleware would have), with
+`SizeLimitedUploadHandler` first among the upload handlers, which stops
+reading the request as soon as one file passes `file_cutoff()`, and the
+answer is 413 too. A file a little over the evidence limit
+(EVIDENCE_MAX_UPLOAD_BYTES) but under the cut-off gets the form's own error
+message instead."""
 
 from __future__ import annotations
 
@@ -21,12 +22,20 @@ from .errors import error_context
 REFUSED = "_qm_upload_refused"
 
 
+FILES_PER_REQUEST = 5
+MARGIN = 1024 * 1024  # the form's other fields and the multipart framing
+
+
 def request_limit() -> int:
-    return settings.UPLOAD_REQUEST_MAX_BYTES
+    return getattr(
+        settings,
+        "UPLOAD_REQUEST_MAX_BYTES",
+        settings.EVIDENCE_MAX_UPLOAD_BYTES * FILES_PER_REQUEST + MARGIN,
+    )
 
 
 def file_cutoff() -> int:
-    return settings.UPLOAD_FILE_CUTOFF_BYTES
+    return settings.EVIDENCE_MAX_UPLOAD_BYTES + MARGIN
 
 
 def _megabytes(size: int) -> str:
@@ -38,7 +47,7 @@ def too_large(request) -> HttpResponse:
         "413.html",
         error_context(
             limit=_megabytes(settings.EVIDENCE_MAX_UPLOAD_BYTES),
-            total=_megabytes(request_limit() - 1024 * 1024),
+            total=_megabytes(request_limit() - MARGIN),
             back_url=request.path,
         ),
     )
@@ -83,6 +92,7 @@ class OversizedRequestMiddleware:
         if _declared_length(request) > request_limit():
             return too_large(request)
         if request.method == "POST" and request.content_type == "multipart/form-data":
+            request.upload_handlers.insert(0, SizeLimitedUploadHandler(request))
             request.FILES  # noqa: B018 - parsed here, through the size-limited handler
             if getattr(request, REFUSED, False):
                 return too_large(request)

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.handlers.wsgi import WSGIRequest
 from django.test import RequestFactory
 
-from qualitymark.core.uploads import OversizedRequestMiddleware
+from qualitymark.core.uploads import OversizedRequestMiddleware, file_cutoff, request_limit
 
 MB = 1024 * 1024
 
@@ -90,9 +90,9 @@ def _post(body: bytes, content_type: str) -> tuple[WSGIRequest, CountingStream]:
 
 
 def test_a_file_over_the_cut_off_stops_being_read_at_the_cut_off():
-    cutoff = settings.UPLOAD_FILE_CUTOFF_BYTES
+    cutoff = file_cutoff()
     body, content_type = _multipart(cutoff + 30 * MB)
-    assert len(body) < settings.UPLOAD_REQUEST_MAX_BYTES  # declared length is allowed
+    assert len(body) < request_limit()  # declared length is allowed
     request, stream = _post(body, content_type)
     reached = []
 
@@ -125,8 +125,8 @@ def test_a_file_under_the_cut_off_reaches_the_view_whole():
 
 
 def test_a_file_just_over_the_evidence_limit_is_left_to_the_form_to_explain():
-    assert settings.UPLOAD_FILE_CUTOFF_BYTES > settings.EVIDENCE_MAX_UPLOAD_BYTES + 64 * 1024
-    assert settings.UPLOAD_REQUEST_MAX_BYTES > 5 * settings.EVIDENCE_MAX_UPLOAD_BYTES
+    assert file_cutoff() > settings.EVIDENCE_MAX_UPLOAD_BYTES + 64 * 1024
+    assert request_limit() > 5 * settings.EVIDENCE_MAX_UPLOAD_BYTES
 
 
 def test_nothing_is_read_from_a_socket_when_the_length_is_over(live_server):
