@@ -101,15 +101,19 @@ def conflict_condition(profile: ModeratorProfile, application: str = "") -> mode
     from applications.models.agencies import PartnershipMember
 
     domain = profile.user.email_domain
-    blocked = Agency.objects.filter(
-        models.Q(pk__in=profile.affiliated_agencies.values("pk"))
-        | models.Q(
-            pk__in=Membership.objects.filter(user_id=profile.user_id, is_active=True).values(
-                "agency_id"
+    # The agencies the moderator is linked to, read once (a handful): as a
+    # literal list the database checks each row against it cheaply.
+    blocked = list(
+        Agency.objects.filter(
+            models.Q(pk__in=profile.affiliated_agencies.values("pk"))
+            | models.Q(
+                pk__in=Membership.objects.filter(user_id=profile.user_id, is_active=True).values(
+                    "agency_id"
+                )
             )
-        )
-        | (models.Q(email_domain__iexact=domain) if domain else models.Q(pk__in=[]))
-    ).values("pk")
+            | (models.Q(email_domain__iexact=domain) if domain else models.Q(pk__in=[]))
+        ).values_list("pk", flat=True)
+    )
     agency_id = models.OuterRef(f"{application}agency_id")
     own_pk = f"{application.rstrip('_')}_id" if application else "pk"
     condition = (

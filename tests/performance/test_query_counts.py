@@ -15,9 +15,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 # (who asks, URL name, pinned query count)
 PAGES = {
-    "moderator queue": ("busy", "moderation:queue", 9),
-    "moderator queue, overdue": ("busy", "moderation:queue", 9),
-    "panel list (chair)": ("chair", "moderation:panel", 10),
+    "moderator queue": ("busy", "moderation:queue", 10),
+    "moderator queue, overdue": ("busy", "moderation:queue", 11),
+    "panel list (chair)": ("chair", "moderation:panel", 12),
     "panel list (staff)": ("staff", "moderation:panel", 9),
     "screening": ("staff", "staff:screening", 7),
     "applications": ("staff", "staff:application_list", 8),
