@@ -93,49 +93,51 @@ def is_conflicted(profile: ModeratorProfile, application: Application) -> bool:
     return bool(conflicts_for(profile, application))
 
 
-def conflicted_application_ids(profile: ModeratorProfile, applications) -> set[int]:
-    """Which of `applications` this moderator is conflicted on, in a fixed
-    number of queries however many applications there are (for the queue)."""
+def conflict_condition(profile: ModeratorProfile, application: str = "") -> models.Q:
+    """The facts of `conflicts_for` as one SQL condition on applications, so a
+    list can leave out (or mark) conflicted rows without loading them all.
+    `application` is the path to the application from the queryset's model
+    ("" on applications, "application__" on assignments)."""
     from applications.models.agencies import PartnershipMember
 
-    applications = list(applications)
-    agency_ids = {application.agency_id for application in applications}
-    links = PartnershipMember.objects.filter(
-        models.Q(partnership_id__in=agency_ids) | models.Q(member_id__in=agency_ids)
-    ).values_list("partnership_id", "member_id")
-    related: dict[int, set[int]] = {agency_id: {agency_id} for agency_id in agency_ids}
-    for partnership_id, member_id in links:
-        for agency_id in (partnership_id, member_id):
-            if agency_id in related:
-                related[agency_id].update((partnership_id, member_id))
-    all_related = set().union(*related.values()) if related else set()
-    domains = dict(
-        Agency.objects.filter(pk__in=all_related).values_list("pk", "email_domain")
+    domain = profile.user.email_domain
+    # The agencies the moderator is linked to, read once (a handful): as a
+    # literal list the database checks each row against it cheaply.
+    blocked = list(
+        Agency.objects.filter(
+            models.Q(pk__in=profile.affiliated_agencies.values("pk"))
+            | models.Q(
+                pk__in=Membership.objects.filter(user_id=profile.user_id, is_active=True).values(
+                    "agency_id"
+                )
+            )
+            | (models.Q(email_domain__iexact=domain) if domain else models.Q(pk__in=[]))
+        ).values_list("pk", flat=True)
     )
-    affiliated = set(
-        profile.affiliated_agencies.filter(pk__in=all_related).values_list("pk", flat=True)
+    agency_id = models.OuterRef(f"{application}agency_id")
+    own_pk = f"{application.rstrip('_')}_id" if application else "pk"
+    condition = (
+        models.Q(**{f"{application}agency_id__in": blocked})
+        | models.Q(
+            models.Exists(
+                PartnershipMember.objects.filter(partnership_id=agency_id, member_id__in=blocked)
+            )
+        )
+        | models.Q(
+            models.Exists(
+                PartnershipMember.objects.filter(member_id=agency_id, partnership_id__in=blocked)
+            )
+        )
+        | models.Q(
+            models.Exists(
+                Assignment.objects.filter(
+                    application_id=models.OuterRef(own_pk),
+                    moderator_id=profile.pk,
+                    declared_conflict=True,
+                )
+            )
+        )
     )
-    member_of = set(
-        Membership.objects.filter(
-            user_id=profile.user_id, is_active=True, agency_id__in=all_related
-        ).values_list("agency_id", flat=True)
-    )
-    declared = set(
-        Assignment.objects.filter(
-            moderator=profile, declared_conflict=True, application__in=applications
-        ).values_list("application_id", flat=True)
-    )
-    regions = set(profile.affiliated_regions or [])
-    own_domain = profile.user.email_domain
-    conflicted = set()
-    for application in applications:
-        linked = related[application.agency_id]
-        if (
-            application.pk in declared
-            or application.agency.region in regions
-            or linked & affiliated
-            or linked & member_of
-            or any((domains.get(agency_id) or "").lower() == own_domain for agency_id in linked)
-        ):
-            conflicted.add(application.pk)
-    return conflicted
+    if profile.affiliated_regions:
+        condition |= models.Q(**{f"{application}agency__region__in": profile.affiliated_regions})
+    return condition

@@ -68,7 +68,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "moderation.register_fast_path.RegisterFastPathMiddleware",  # issue 16: before all else
     "django.middleware.security.SecurityMiddleware",
+    "qualitymark.core.uploads.OversizedRequestMiddleware",  # issue 16: 413 before reading
     # Security (issue 11): NUL and other control characters in any input answer 400.
     "qualitymark.core.http_hardening.RejectBadInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -4,15 +4,17 @@ disagreements and the suggested outcome (rule in moderation/consolidation.py).""
 from dataclasses import dataclass
 
 import rules
-from django.db.models import QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from applications.models.submissions import Application
 from qualitymark.users.roles import roles_of
 
-from ..access import is_conflicted_on
+from ..access import moderator_profile_of
+from ..conflicts import conflict_condition
 from ..consolidation import DescriptorLine, suggest_outcome
-from ..models.workflow import Assignment, DescriptorRating, Review
+from ..models.workflow import Assignment, Decision, DescriptorRating, PanelMeeting, Review
 
 
 @dataclass
@@ -65,8 +67,24 @@ def panel_applications_for(user) -> QuerySet[Application]:
         return applications
     if not roles.panel_chair:
         return applications.none()
-    allowed = [a.pk for a in applications if not is_conflicted_on(user, a)]
-    return applications.filter(pk__in=allowed)
+    profile = moderator_profile_of(user)
+    if profile is None:
+        return applications
+    return applications.exclude(conflict_condition(profile))
+
+
+def recent_decisions_for(user) -> QuerySet[Decision]:
+    """Current decisions, newest first, leaving out those a chair is
+    conflicted on (staff see all)."""
+    decisions = (
+        Decision.objects.filter(superseded_by__isnull=True)
+        .select_related("application__agency", "recorded_by")
+        .order_by("-recorded_at")
+    )
+    profile = None if roles_of(user).coram_staff else moderator_profile_of(user)
+    if profile is None:
+        return decisions
+    return decisions.exclude(conflict_condition(profile, "application__"))
 
 
 def application_for_chair(user, pk: int) -> Application:
@@ -81,3 +99,23 @@ def application_for_chair(user, pk: int) -> Application:
     if roles_of(user).coram_staff or rules.has_perm("moderation.chair_panel", user, application):
         return application
     raise Http404
+
+
+def _count(rows) -> Coalesce:
+    """A correlated count of `rows` (already tied to OuterRef("pk")), worked
+    out only for the meetings on the page."""
+    return Coalesce(
+        Subquery(rows.order_by().values("panelmeeting_id").annotate(n=Count("pk")).values("n")),
+        0,
+    )
+
+
+def panel_meetings() -> QuerySet[PanelMeeting]:
+    """Every meeting, latest first, with its members and agenda counted."""
+    members = PanelMeeting.members_present.through.objects.filter(panelmeeting_id=OuterRef("pk"))
+    agenda = PanelMeeting.agenda.through.objects.filter(panelmeeting_id=OuterRef("pk"))
+    return (
+        PanelMeeting.objects.select_related("chair__user")
+        .annotate(member_count=_count(members), agenda_count=_count(agenda))
+        .order_by("-held_on", "-pk")
+    )

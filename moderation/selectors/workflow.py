@@ -8,7 +8,19 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -18,9 +30,9 @@ from applications.models.submissions import Application
 from qualitymark.users.roles import roles_of
 
 from ..access import active_assignment_for, is_conflicted_on, moderator_profile_of
-from ..conflicts import conflicted_application_ids
+from ..conflicts import conflict_condition
 from ..models.workflow import Assignment, DescriptorRating, InformationRequest, Review
-from ..review_progress import ReviewProgress, progress_of
+from ..review_progress import ReviewProgress
 
 # --- Coram staff ---------------------------------------------------------------------------
 
@@ -30,11 +42,22 @@ def screening_queue() -> QuerySet[Application]:
     return (
         Application.objects.that("staff_may_screen")
         .select_related("agency", "screening")
-        .annotate(
-            assignment_count=Count("assignments", filter=Q(assignments__removed_at__isnull=True))
-        )
-        .order_by("submitted_at")
+        .annotate(assignment_count=_assignment_count())
+        .order_by("submitted_at", "pk")
     )
+
+
+def _assignment_count(**conditions):
+    """A correlated count, worked out only for the rows on the page (a join
+    and GROUP BY would count every application before the page is cut)."""
+    counted = (
+        Assignment.objects.filter(application=OuterRef("pk"), removed_at__isnull=True, **conditions)
+        .order_by()
+        .values("application")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(counted), 0)
 
 
 def applications_for_staff(*, status: str = "") -> QuerySet[Application]:
@@ -42,14 +65,8 @@ def applications_for_staff(*, status: str = "") -> QuerySet[Application]:
         Application.objects.that("shows_to_staff")
         .select_related("agency", "screening")
         .annotate(
-            assignment_count=Count("assignments", filter=Q(assignments__removed_at__isnull=True)),
-            submitted_review_count=Count(
-                "assignments",
-                filter=Q(
-                    assignments__removed_at__isnull=True,
-                    assignments__review__submitted_at__isnull=False,
-                ),
-            ),
+            assignment_count=_assignment_count(),
+            submitted_review_count=_assignment_count(review__submitted_at__isnull=False),
         )
         .order_by("-submitted_at")
     )
@@ -115,11 +132,17 @@ QUEUE_SORTS = {
 }
 
 
-def moderator_queue(user, *, sort: str = "due", status: str = "", today: date | None = None):
-    """The person's active assignments with their review status."""
+def moderator_queue(
+    user, *, sort: str = "due", status: str = "", today: date | None = None
+) -> QuerySet[Assignment]:
+    """The person's active assignments, each annotated with its review state
+    (`queue_state`), filtered and sorted in the database so a page of it costs
+    the same however long the queue is. `queue_items` turns a page into
+    QueueItems, finding the conflicts of that page's rows only."""
     profile = moderator_profile_of(user)
     if profile is None:
-        return []
+        return Assignment.objects.none()
+    today = today or timezone.localdate()
     assignments = (
         Assignment.objects.filter(
             moderator=profile,
@@ -127,22 +150,54 @@ def moderator_queue(user, *, sort: str = "due", status: str = "", today: date | 
             application__status__in=statuses_that("shows_in_queues"),
         )
         .select_related("application__agency", "review")
+        .annotate(
+            queue_state=Case(
+                When(
+                    application__status__in=statuses_that("has_decision"),
+                    then=Value(ReviewProgress.DECIDED),
+                ),
+                When(review__submitted_at__isnull=False, then=Value(ReviewProgress.SUBMITTED)),
+                When(review__version__gt=0, then=Value(ReviewProgress.IN_PROGRESS)),
+                default=Value(ReviewProgress.NOT_STARTED),
+            ),
+        )
         .order_by(*QUEUE_SORTS.get(sort, QUEUE_SORTS["due"]))
     )
-    assignments = list(assignments)
-    conflicted = conflicted_application_ids(profile, [a.application for a in assignments])
-    items = []
-    for assignment in assignments:
-        review = getattr(assignment, "review", None)
-        progress = progress_of(review, application=assignment.application)
-        items.append(QueueItem(assignment, progress, assignment.application_id in conflicted))
+    open_states = (ReviewProgress.NOT_STARTED, ReviewProgress.IN_PROGRESS)
     if status == "overdue":
-        items = [item for item in items if item.is_overdue]
-    elif status == "paused":
-        items = [item for item in items if item.is_paused]
-    elif status:
-        items = [item for item in items if item.status == status]
-    return items
+        return (
+            assignments.filter(queue_state__in=open_states, due_on__lt=today)
+            .exclude(application__status__in=statuses_that("review_clock_paused"))
+            .exclude(conflict_condition(profile, "application__"))
+        )
+    if status == "paused":
+        return assignments.filter(
+            queue_state__in=open_states,
+            application__status__in=statuses_that("review_clock_paused"),
+        )
+    if status:
+        return assignments.filter(queue_state=status)
+    return assignments
+
+
+def queue_items(user, assignments) -> list[QueueItem]:
+    assignments = list(assignments)
+    profile = moderator_profile_of(user)
+    conflicted = set()
+    if profile is not None and assignments:
+        conflicted = set(
+            Application.objects.filter(pk__in=[a.application_id for a in assignments])
+            .filter(conflict_condition(profile))
+            .values_list("pk", flat=True)
+        )
+    return [
+        QueueItem(
+            assignment,
+            ReviewProgress(assignment.queue_state),
+            assignment.application_id in conflicted,
+        )
+        for assignment in assignments
+    ]
 
 
 def assignment_for_reviewer(user, application_pk: int) -> Assignment:

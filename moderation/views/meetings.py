@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
@@ -13,27 +13,23 @@ from qualitymark.core.permissions import staff_required
 from ..forms.panel import MeetingDetailsForm, MeetingForm
 from ..forms.staff import ReasonForm
 from ..models.workflow import Decision, PanelMeeting
+from ..selectors.panel import panel_meetings
 from ..services.meetings import cancel_meeting
 from ..services.panel import create_meeting, quorum_members, set_meeting_details
 from .panel import GET_AND_POST
+
+PAGE_SIZE = 50
 
 # --- Panel meetings (Coram staff) ------------------------------------------------------------
 
 
 @staff_required
 def meeting_list(request):
-    meetings = (
-        PanelMeeting.objects.select_related("chair__user")
-        .annotate(
-            member_count=Count("members_present", distinct=True),
-            agenda_count=Count("agenda", distinct=True),
-        )
-        .order_by("-held_on", "-pk")
-    )
+    page = Paginator(panel_meetings(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "moderation/panel/meeting_list.html",
-        {"meetings": meetings, "quorum": settings.PANEL_QUORUM},
+        {"page": page, "meetings": page.object_list, "quorum": settings.PANEL_QUORUM},
     )
 
 
@@ -149,8 +145,7 @@ def meeting_cancel(request, meeting_pk):
     form = ReasonForm(
         posted(request),
         label="Why is the meeting cancelled?",
-        help_text="Kept in the audit log. The applications on its agenda wait for another "
-        "meeting.",
+        help_text="Kept in the audit log. The applications on its agenda wait for another meeting.",
         missing="Enter why the meeting is cancelled",
         submit_label="Cancel the meeting",
         warning=True,

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import rules
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,15 +20,18 @@ from applications.lifecycle import may_transition
 from applications.models.submissions import Level
 from qualitymark.core.forms import apply_errors, posted
 from qualitymark.core.permissions import chair_or_staff_required
-from qualitymark.users.roles import roles_of
 
-from ..access import is_conflicted_on
 from ..consolidation import rule_facts, suggest_outcome
 from ..forms.panel import DecisionForm
-from ..models.workflow import Decision, PanelMeeting, Recommendation
+from ..models.workflow import PanelMeeting, Recommendation
 from ..ratings import rating_label
 from ..selectors.feedback import decision_feedback_rows
-from ..selectors.panel import application_for_chair, consolidation_for, panel_applications_for
+from ..selectors.panel import (
+    application_for_chair,
+    consolidation_for,
+    panel_applications_for,
+    recent_decisions_for,
+)
 from ..selectors.workflow import information_exchange, reviews_visible_to, reviews_with_ratings
 from ..services import panel as panel_services
 from ..services.panel import current_decision, quorum_members
@@ -37,6 +41,7 @@ GET_AND_POST = require_http_methods(["GET", "POST"])
 
 RECORDED_SESSION_KEY = "moderation_recorded_decision"
 RECENT_DECISIONS = 20
+PAGE_SIZE = 50
 
 
 def _may_decide(user, application) -> bool:
@@ -57,19 +62,15 @@ def panel_list(request):
     applications = (
         panel_applications_for(request.user)
         .prefetch_related("panel_meetings")
-        .order_by("submitted_at")
+        .order_by("submitted_at", "pk")
     )
-    decisions = list(
-        Decision.objects.filter(superseded_by__isnull=True)
-        .select_related("application__agency", "recorded_by")
-        .order_by("-recorded_at")[: RECENT_DECISIONS * 2]
-    )
-    if not roles_of(request.user).coram_staff:
-        decisions = [d for d in decisions if not is_conflicted_on(request.user, d.application)]
     return render(
         request,
         "moderation/panel/panel_list.html",
-        {"applications": applications, "decisions": decisions[:RECENT_DECISIONS]},
+        {
+            "page": Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page")),
+            "decisions": recent_decisions_for(request.user)[:RECENT_DECISIONS],
+        },
     )
 
 

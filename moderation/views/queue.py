@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
@@ -13,11 +14,18 @@ from qualitymark.users.roles import roles_of
 
 from ..conflicts import related_agencies
 from ..forms.reviews import DeclarationForm, QueueFilterForm
-from ..selectors.workflow import QUEUE_SORTS, assignment_for_reviewer, moderator_queue
+from ..selectors.workflow import (
+    QUEUE_SORTS,
+    assignment_for_reviewer,
+    moderator_queue,
+    queue_items,
+)
 from ..services import reviews as reviews_services
 from .reviewer import GET_AND_POST
 
 # --- The queue ------------------------------------------------------------------------------
+
+PAGE_SIZE = 50
 
 QUEUE_COLUMNS = {
     # column: (the sort a click chooses, the sort a second click chooses)
@@ -52,12 +60,15 @@ def queue(request):
     sort = request.GET.get("sort", "due")
     if sort not in QUEUE_SORTS:
         sort = "due"
-    items = moderator_queue(request.user, sort=sort, status=status)
+    page = Paginator(moderator_queue(request.user, sort=sort, status=status), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "moderation/queue.html",
         {
-            "items": items,
+            "page": page,
+            "items": queue_items(request.user, page.object_list),
             "filter_form": form,
             "status": status,
             "sort": sort,

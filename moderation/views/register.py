@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -34,6 +34,7 @@ from ..forms.awards import RegisterFilterForm
 from ..selectors import register as register_selectors
 
 PAGE_SIZE = 25
+STREAM_CHUNK = 500  # download rows per streamed piece
 PAGE_MAX_AGE = 300  # seconds browsers and proxies may keep a public page
 BADGE_MAX_AGE = 300
 SERVICE_NAME = "Early Permanence Quality Mark"
@@ -156,12 +157,6 @@ def agency(request, slug):
     )
 
 
-def _rows(request):
-    filters = _filters_form(request).filters()
-    awards = register_selectors.register_awards(filters)
-    return [register_selectors.register_row(award) for award in awards]
-
-
 def _download_headers(response, filename: str) -> HttpResponse:
     response["Cache-Control"] = f"public, max-age={PAGE_MAX_AGE}"
     response["Content-Disposition"] = f'inline; filename="{filename}"'
@@ -173,13 +168,22 @@ def _download_headers(response, filename: str) -> HttpResponse:
 @require_safe
 @cached_public_page("register-csv", key_parts=_filters_key)
 def register_csv(request):
-    buffer = io.StringIO()
     names = [name for name, _ in register_selectors.REGISTER_FIELDS]
-    writer = csv.DictWriter(buffer, fieldnames=names, lineterminator="\r\n")
-    writer.writeheader()
-    for row in _rows(request):
-        writer.writerow({name: spreadsheet_cell(row[name]) for name in names})
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    rows = register_selectors.register_rows(_filters_form(request).filters())
+
+    def lines():
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=names, lineterminator="\r\n")
+        writer.writeheader()
+        for start in range(0, len(rows), STREAM_CHUNK):
+            for row in rows[start : start + STREAM_CHUNK]:
+                writer.writerow({name: spreadsheet_cell(row[name]) for name in names})
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+        yield buffer.getvalue()
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     return _download_headers(response, "quality-mark-register.csv")
 
 
@@ -187,18 +191,24 @@ def register_csv(request):
 @require_safe
 @cached_public_page("register-json", key_parts=_filters_key)
 def register_json(request):
-    rows = _rows(request)
-    document = {
+    rows = register_selectors.register_rows(_filters_form(request).filters())
+    head = {
         "schema_version": register_selectors.REGISTER_SCHEMA_VERSION,
         "as_of": timezone.localdate().isoformat(),
         "documentation": settings.SITE_URL + reverse("public:register_data"),
         "count": len(rows),
-        "awards": rows,
     }
-    response = HttpResponse(
-        json.dumps(document, indent=2, ensure_ascii=False),
-        content_type="application/json; charset=utf-8",
-    )
+
+    def document():
+        yield json.dumps(head, indent=2, ensure_ascii=False)[:-2] + ',\n  "awards": ['
+        for start in range(0, len(rows), STREAM_CHUNK):
+            chunk = rows[start : start + STREAM_CHUNK]
+            yield ("," if start else "") + ",".join(
+                "\n    " + json.dumps(row, ensure_ascii=False) for row in chunk
+            )
+        yield "\n  ]\n}\n"
+
+    response = StreamingHttpResponse(document(), content_type="application/json; charset=utf-8")
     return _download_headers(response, "quality-mark-register.json")
 
 

@@ -130,8 +130,14 @@ def _rows(applications) -> list[ApplicationRow]:
 @staff_required
 @require_GET
 def screening_queue(request):
-    rows = _rows(workflow_selectors.screening_queue())
-    return render(request, "moderation/staff/screening_queue.html", {"rows": rows})
+    page = Paginator(workflow_selectors.screening_queue(), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "moderation/staff/screening_queue.html",
+        {"page": page, "rows": _rows(page.object_list)},
+    )
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,11 @@ def _context(**extra) -> dict:
     }
 
 
+def error_context(**extra) -> dict:
+    """What an error page rendered before (or without) the middleware needs."""
+    return _context(**extra)
+
+
 def _kept_fields(request) -> tuple[list, list, str]:
     """The posted fields to offer back: (long texts, short values, CSRF token)."""
     if request.method != "POST":

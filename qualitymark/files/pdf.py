@@ -19,13 +19,17 @@ Needs WeasyPrint 68.1 or later (the URLFetcher class).
 from __future__ import annotations
 
 import mimetypes
+import re
+import threading
+from collections import OrderedDict
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 import segno
 from django.conf import settings
 from django.template.loader import render_to_string
-from weasyprint import HTML
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 PDF_ASSETS_DIR = Path(__file__).resolve().parent / "pdf_assets"
@@ -111,6 +115,50 @@ def safe_url_fetcher(url: str) -> URLFetcherResponse:
     return SafeURLFetcher().fetch(url)
 
 
+class _AssetCache(dict):
+    """WeasyPrint's image cache, kept between renders for the project's own
+    files only (the seal, logos): a data: URL (a certificate's QR code) is
+    different every time and would only make the cache grow."""
+
+    def __setitem__(self, key, value):
+        if str(key).startswith("file:"):
+            super().__setitem__(key, value)
+
+
+_reused = threading.local()
+STYLE_BLOCK = re.compile(r"<style>(.*?)</style>", re.DOTALL)
+KEPT_STYLESHEETS = 16  # distinct <style> texts parsed once per thread
+
+
+def _reusable() -> tuple[FontConfiguration, _AssetCache, OrderedDict]:
+    """What one render can hand the next in the same thread (Pango's font map
+    is not shared between threads): the font configuration, with the fonts it
+    has loaded and shaped, the decoded project images, and parsed stylesheets."""
+    if not hasattr(_reused, "font_config"):
+        _reused.font_config = FontConfiguration()
+        _reused.assets = _AssetCache()
+        _reused.stylesheets = OrderedDict()
+    return _reused.font_config, _reused.assets, _reused.stylesheets
+
+
+def _parsed_styles(html: str, font_config, parsed: OrderedDict) -> tuple[str, list[CSS]]:
+    """The page's <style> blocks taken out and handed to WeasyPrint as
+    stylesheets parsed once and kept (the templates' CSS is the same from one
+    render to the next; only the most recent few texts are kept), in the
+    same order, so the cascade is unchanged."""
+    sheets = []
+    for text in STYLE_BLOCK.findall(html):
+        sheet = parsed.get(text)
+        if sheet is None:
+            sheet = CSS(string=text, font_config=font_config, url_fetcher=SafeURLFetcher())
+            parsed[text] = sheet
+            while len(parsed) > KEPT_STYLESHEETS:
+                parsed.popitem(last=False)
+        parsed.move_to_end(text)
+        sheets.append(sheet)
+    return STYLE_BLOCK.sub("", html), sheets
+
+
 def render_pdf(
     template_name: str,
     context: dict | None,
@@ -126,15 +174,18 @@ def render_pdf(
     example ``"pdf/ua-1"``) asks WeasyPrint for that PDF profile.
     """
     context = {"pdf_assets_url": PDF_ASSETS_DIR.as_uri() + "/", **(context or {})}
-    html = render_to_string(template_name, context)
+    font_config, assets, parsed = _reusable()
+    rendered = render_to_string(template_name, context)
+    html, stylesheets = _parsed_styles(rendered, font_config, parsed)
     document = HTML(
         string=html,
         base_url=base_url or DEFAULT_BASE_URL,
         url_fetcher=SafeURLFetcher(),
     )
-    if pdf_variant:
-        return document.write_pdf(pdf_tags=True, pdf_variant=pdf_variant)
-    return document.write_pdf(pdf_tags=True)
+    options = {"pdf_variant": pdf_variant} if pdf_variant else {}
+    return document.write_pdf(
+        pdf_tags=True, font_config=font_config, cache=assets, stylesheets=stylesheets, **options
+    )
 
 
 def qr_code_svg_data_uri(url: str, *, scale: int = 4) -> str:

@@ -79,8 +79,13 @@ def pdf_text(data: bytes) -> str:
     return " ".join(text.split())
 
 
-def test_the_lead_downloads_the_submitted_application_as_a_pdf(lead_client, submitted, agency):
-    response = lead_client.get(reverse("agency:application_pdf", args=[submitted.pk]))
+def test_the_lead_downloads_the_submitted_application_as_a_pdf(
+    lead_client, submitted, agency, django_capture_on_commit_callbacks
+):
+    url = reverse("agency:application_pdf", args=[submitted.pk])
+    with django_capture_on_commit_callbacks(execute=True):  # the background job runs
+        assert "being prepared" in lead_client.get(url).content.decode()
+    response = lead_client.get(url)
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"

@@ -142,7 +142,7 @@ def test_csv_fields(client):
     response = client.get("/register.csv")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(response.getvalue().decode())))
     assert list(rows[0]) == [name for name, _ in REGISTER_FIELDS]
     assert rows == [
         {
@@ -168,12 +168,12 @@ def test_csv_fields(client):
 def test_json_fields_and_filters(client):
     make_award(region="london", expires_on=FUTURE)
     withdrawn = make_award(region="north_west", status=AwardStatus.WITHDRAWN)
-    document = json.loads(client.get("/register.json").content)
+    document = json.loads(client.get("/register.json").getvalue())
     assert document["schema_version"] == 1
     assert document["as_of"] == timezone.localdate().isoformat()
     assert document["count"] == 2
     assert set(document["awards"][0]) == {name for name, _ in REGISTER_FIELDS}
-    filtered = json.loads(client.get("/register.json?status=withdrawn").content)
+    filtered = json.loads(client.get("/register.json?status=withdrawn").getvalue())
     assert [row["certificate_number"] for row in filtered["awards"]] == [withdrawn.number]
     assert filtered["awards"][0]["status"] == "withdrawn"
     response = client.get("/register.json")
@@ -337,7 +337,7 @@ def test_public_pages_set_no_cookies_and_need_no_sign_in(client):
         assert response.status_code in (200, 404), url
         assert not response.cookies, (url, response.cookies)
         assert "Set-Cookie" not in response, url
-        assert b"csrfmiddlewaretoken" not in response.content, url
+        assert b"csrfmiddlewaretoken" not in response.getvalue(), url
 
 
 def test_pages_are_cached_until_an_award_changes(client, panel):

@@ -1,0 +1,29 @@
+"""A throw-away test database for the benchmarks, made as the tests make
+theirs: with two database roles (DATABASE_OWNER_URL set) it connects as the
+owner, which creates and migrates the database (tests/conftest.py)."""
+
+from contextlib import contextmanager
+
+
+@contextmanager
+def throwaway_database():
+    from django.conf import settings
+    from django.db import connection
+    from django.test.utils import setup_test_environment
+
+    from qualitymark.audit.roles import owner_credentials
+
+    credentials = owner_credentials()
+    if credentials:
+        settings.DATABASES["default"].update(credentials)
+        connection.settings_dict.update(credentials)
+    # Not the tests' database name: a benchmark can run beside the tests.
+    name = f"bench_{connection.settings_dict['NAME']}"
+    settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = name
+    connection.settings_dict.setdefault("TEST", {})["NAME"] = name
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        yield connection
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)

@@ -1,0 +1,80 @@
+"""Every signed-in list page costs the same number of queries whatever the
+amount of data behind it (issue 16): each page is asked for with one unit of
+data (tests/performance/world.py) and with three, and must run the same,
+pinned, number of queries both times. Speed itself is measured by
+bench/scale.py, not asserted here."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from .world import grow, new_world
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+
+# (who asks, URL name, pinned query count)
+PAGES = {
+    "moderator queue": ("busy", "moderation:queue", 10),
+    "moderator queue, overdue": ("busy", "moderation:queue", 11),
+    "panel list (chair)": ("chair", "moderation:panel", 12),
+    "panel list (staff)": ("staff", "moderation:panel", 9),
+    "screening": ("staff", "staff:screening", 7),
+    "applications": ("staff", "staff:application_list", 8),
+    "panel meetings": ("staff", "staff:meetings", 7),
+    "awards": ("staff", "staff:award_list", 7),
+    "agencies": ("staff", "staff:agency_list", 7),
+    "people": ("staff", "staff:people_list", 7),
+    "moderators": ("staff", "staff:moderator_list", 7),
+    "notification log": ("staff", "staff:emails", 7),
+    "exports": ("staff", "staff:exports", 5),
+    "dashboard": ("staff", "staff:home", 16),
+}
+QUERY = {"moderator queue, overdue": "?status=overdue"}
+
+
+def _user(world, who):
+    return {"busy": world.busy.user, "chair": world.chair.user, "staff": world.staff}[who]
+
+
+def _ask(client, world, name):
+    """The page's query count and how many rows it has in all (None for a
+    page that is not a list)."""
+    who, url_name, _ = PAGES[name]
+    client.force_login(_user(world, who))
+    url = reverse(url_name) + QUERY.get(name, "")
+    client.get(url)  # the first request fills per-process caches (framework, roles)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, (name, response.status_code)
+    page = response.context.get("page")
+    return len(captured), page.paginator.count if page is not None else None
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_a_page_runs_the_same_queries_with_three_times_the_data(client, name):
+    world = grow(new_world(), 1)
+    small_queries, small_rows = _ask(client, world, name)
+    grow(world, 2)
+    large_queries, large_rows = _ask(client, world, name)
+    if small_rows is not None:
+        assert large_rows > small_rows, "the larger world must show more rows"
+    assert (small_queries, large_queries) == (PAGES[name][2], PAGES[name][2])
+
+
+def test_the_chair_does_not_see_applications_they_are_conflicted_on(client):
+    """The panel list leaves out conflicted applications in SQL; it must leave
+    out exactly those the conflict rules name."""
+    from applications.models.submissions import Application
+    from moderation.conflicts import is_conflicted
+
+    world = grow(new_world(), 2)
+    client.force_login(world.chair.user)
+    listed = {
+        application.pk
+        for application in client.get(reverse("moderation:panel")).context["page"].object_list
+    }
+    at_panel = Application.objects.filter(status="panel").select_related("agency")
+    expected = {a.pk for a in at_panel if not is_conflicted(world.chair, a)}
+    assert listed == expected
+    assert len(expected) < at_panel.count(), "the world must give the chair a conflict"
