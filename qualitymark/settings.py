@@ -293,8 +293,7 @@ MFA_RECOVERY_CODE_COUNT = 10
 # used by the sign-in rate limits and the audit trail (qualitymark/audit/context.py).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
-# --- Security (issue 11): second-factor secrets encrypted at rest --------------------------
-# Fernet keys, comma-separated: the first encrypts, all decrypt (qualitymark/users/secrets.py).
+# Second-factor secrets encrypted at rest: Fernet keys, the first encrypts (users/secrets.py).
 MFA_ADAPTER = "qualitymark.users.secrets.MFAAdapter"
 MFA_ENCRYPTION_KEYS = env.list("MFA_ENCRYPTION_KEYS", default=[])
 

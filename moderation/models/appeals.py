@@ -10,11 +10,14 @@ from applications.models.submissions import Application
 from .workflow import Decision, Recommendation
 
 
+class AppealStatus(models.TextChoices):
+    REQUESTED = "requested", "Asked for"
+    ACKNOWLEDGED = "acknowledged", "Recorded by the Quality Mark team"
+    DECIDED = "decided", "Decided"
+
+
 class Appeal(models.Model):
-    class Status(models.TextChoices):
-        REQUESTED = "requested", "Asked for"
-        ACKNOWLEDGED = "acknowledged", "Recorded by the Quality Mark team"
-        DECIDED = "decided", "Decided"
+    Status = AppealStatus
 
     # The appeal's state table: action -> (states it may start from, state it ends in).
     TRANSITIONS = {
@@ -66,10 +69,10 @@ class Appeal(models.Model):
                 fields=["application"], name="moderation_one_appeal_per_application"
             ),
             models.CheckConstraint(
-                condition=Q(status="decided", decided_at__isnull=False)
+                condition=Q(status=AppealStatus.DECIDED, decided_at__isnull=False)
                 & ~Q(outcome="")
                 & ~Q(reasons="")
-                | ~Q(status="decided"),
+                | ~Q(status=AppealStatus.DECIDED),
                 name="moderation_decided_appeal_has_outcome_and_reasons",
             ),
         ]
