@@ -125,7 +125,7 @@ def render_pdf(template_name: str, context: dict | None, *, base_url: str | None
         base_url=base_url or DEFAULT_BASE_URL,
         url_fetcher=SafeURLFetcher(),
     )
-    return document.write_pdf(pdf_tags=True)
+    return document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
 
 
 def qr_code_svg_data_uri(url: str, *, scale: int = 4) -> str:
