@@ -59,7 +59,10 @@ class RegionFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = gds_helper(
-            Field.select("region"), submit_label="Show agencies", method="get"
+            Field.select("region"),
+            submit_label="Show agencies",
+            method="get",
+            button_id="id_show_agencies",
         )
 
 

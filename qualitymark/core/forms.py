@@ -24,12 +24,14 @@ def apply_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def gds_helper(*fields, submit_label="Save", method="post") -> FormHelper:
+def gds_helper(*fields, submit_label="Save", method="post", button_id=None) -> FormHelper:
+    """`button_id` tells the button apart when a page has two such forms."""
     helper = FormHelper()
     helper.form_method = method
     if method == "get":
         helper.disable_csrf = True
-    helper.layout = Layout(*fields, Button("submit", submit_label))
+    button = Button("submit", submit_label, **({"css_id": button_id} if button_id else {}))
+    helper.layout = Layout(*fields, button)
     return helper
 
 

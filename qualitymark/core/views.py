@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 from qualitymark.governance.notice import cookies_in_use, privacy_notice_context
 from qualitymark.users.roles import roles_of
 
+from .accessibility import statement_context
 from .health import health_report
 from .navigation import role_destinations
 
@@ -43,7 +44,7 @@ def healthz(request):
 
 @login_not_required
 def accessibility(request):
-    return render(request, "core/accessibility.html")
+    return render(request, "core/accessibility.html", statement_context())
 
 
 @login_not_required

@@ -182,9 +182,12 @@ def render_pdf(
         base_url=base_url or DEFAULT_BASE_URL,
         url_fetcher=SafeURLFetcher(),
     )
-    options = {"pdf_variant": pdf_variant} if pdf_variant else {}
     return document.write_pdf(
-        pdf_tags=True, font_config=font_config, cache=assets, stylesheets=stylesheets, **options
+        pdf_tags=True,
+        font_config=font_config,
+        cache=assets,
+        stylesheets=stylesheets,
+        pdf_variant=pdf_variant or "pdf/ua-1",
     )
 
 

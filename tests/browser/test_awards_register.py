@@ -58,7 +58,7 @@ def test_staff_publish_an_award_and_the_public_can_find_and_verify_it(
     visitor = public.new_page()
     visitor.goto("/register/")
     visitor.get_by_label("Agency name").fill("heathland")
-    visitor.get_by_label("Region").select_option(label="South East")
+    visitor.get_by_label("Region", exact=True).select_option(label="South East")
     visitor.get_by_role("button", name="Search the register").click()
     visitor.wait_for_url("**/register/?*")
     row = visitor.locator("tbody tr", has_text="Heathland Early Families")
