@@ -79,6 +79,8 @@ def preview_context() -> dict:
             level="full",
             expires_on=today + timedelta(days=90),
         ),
+        "replaces_earlier": True,
+        "verify_url": f"{site}/verify/3f9c2a7e-example/",
         "appeal": _appeal(application),
         "months": 3,
         "midpoint": today + timedelta(days=28),

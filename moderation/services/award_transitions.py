@@ -141,6 +141,7 @@ def _tell_agency(award: Award, template: str, *, reason: str) -> None:
         context={
             "award": award,
             "reason": reason,
+            "replaces_earlier": award.replaces.exists(),
             "award_url": settings.SITE_URL
             + reverse("agency:award", args=[award.agency.slug, award.pk]),
             "verify_url": award.verify_url,

@@ -116,13 +116,18 @@ def safe_url_fetcher(url: str) -> URLFetcherResponse:
 
 
 class _AssetCache(dict):
-    """WeasyPrint's image cache, kept between renders for the project's own
-    files only (the seal, logos): a data: URL (a certificate's QR code) is
-    different every time and would only make the cache grow."""
+    """WeasyPrint's image cache, kept between renders so the project's own
+    images (the seal, logos) are decoded once. Decoded images refer to other
+    entries by opaque keys, so entries are kept or dropped all together: a
+    certificate's QR code is a new data: URL every time, and the cache is
+    emptied before a render once it holds more than a few hundred entries."""
 
-    def __setitem__(self, key, value):
-        if str(key).startswith("file:"):
-            super().__setitem__(key, value)
+    LIMIT = 256
+
+    def trimmed(self) -> _AssetCache:
+        if len(self) > self.LIMIT:
+            self.clear()
+        return self
 
 
 _reused = threading.local()
@@ -185,7 +190,7 @@ def render_pdf(
     return document.write_pdf(
         pdf_tags=True,
         font_config=font_config,
-        cache=assets,
+        cache=assets.trimmed(),
         stylesheets=stylesheets,
         pdf_variant=pdf_variant or "pdf/ua-1",
     )

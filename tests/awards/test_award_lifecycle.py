@@ -6,6 +6,7 @@ withdrawn or about to lapse"."""
 
 import csv
 import io
+import json
 import xml.etree.ElementTree as ET
 from datetime import timedelta
 
@@ -36,9 +37,9 @@ def public_view(client, agency, awards):
     badge = client.get(reverse("public:badge", args=[agency.slug])).content.decode()
     register = client.get(reverse("public:register")).content.decode()
     rows = list(
-        csv.DictReader(io.StringIO(client.get(reverse("public:register_csv")).content.decode()))
+        csv.DictReader(io.StringIO(client.get(reverse("public:register_csv")).getvalue().decode()))
     )
-    document = client.get(reverse("public:register_json")).json()
+    document = json.loads(client.get(reverse("public:register_json")).getvalue())
     feed = ET.fromstring(client.get(reverse("public:feed")).content)  # noqa: S314 - our own feed
     entries = {
         entry.find(f"{ATOM}id").text.rpartition("#")[2]: entry.find(f"{ATOM}summary").text
@@ -137,8 +138,8 @@ def test_no_gap_on_the_register_through_an_upgrade_or_a_renewal(
 def test_publishing_the_successor_replaces_a_suspended_award_too(client, panel):
     agency = AgencyFactory()
     first = published(panel, panel.award(agency=agency))
+    second = panel.award(agency=agency, kind="renewal")  # applied for while it was current
     suspend_award(actor=panel.staff, award=first, reason="Complaint under review.")
-    second = panel.award(agency=agency, kind="renewal")
     view = public_view(client, agency, [first, second])
     assert TICK not in view["badge"] and "Suspended" in view["badge"]
     assert view["csv"][first.number] == "suspended"

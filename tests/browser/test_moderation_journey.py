@@ -13,6 +13,7 @@ import pytest
 from django.utils import timezone
 
 from moderation.models.workflow import Assignment, Decision, PanelMeeting, Recommendation
+from moderation.ratings import Rating
 from moderation.services.assignments import assign_moderator
 from moderation.services.reviews import declare_conflict
 from moderation.services.screening import accept_for_moderation, record_eligibility, record_fee_paid
@@ -76,7 +77,7 @@ def application_awaiting_one_review(people: People):
     )
     application = accept_for_moderation(actor=staff, application=application)
     declare_conflict(actor=people.second.user, assignment=second, has_conflict=False)
-    submit_review(second, value=3, recommendation=Recommendation.FULL)
+    submit_review(second, value=Rating.EXCEEDS, recommendation=Recommendation.FULL)
     application.refresh_from_db()
     assert application.status == "in_review"
     return application

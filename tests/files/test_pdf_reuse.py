@@ -39,11 +39,28 @@ def test_a_second_render_reuses_the_parsed_styles_and_looks_the_same(tmp_path, s
     assert "/StructTreeRoot" in PdfReader(io.BytesIO(second)).trailer["/Root"]  # still tagged
 
 
-def test_only_project_files_are_kept_between_renders():
+def test_the_image_cache_is_bounded_and_emptied_only_between_renders():
     cache = pdf._AssetCache()
-    cache["data:image/svg+xml;base64,AAAA"] = "a QR code"
     cache["file:///app/qualitymark/files/pdf_assets/seal.svg"] = "the seal"
-    assert list(cache) == ["file:///app/qualitymark/files/pdf_assets/seal.svg"]
+    cache["0123-source-"] = "its decoded data, which the seal refers to"
+    assert cache.trimmed() is cache and len(cache) == 2  # kept together for the next render
+    for number in range(pdf._AssetCache.LIMIT):
+        cache[f"data:image/svg+xml;base64,{number}"] = "a QR code"
+    assert len(cache.trimmed()) == 0
+
+
+def test_a_certificate_with_a_raster_logo_renders_twice_from_the_kept_cache(settings, tmp_path):
+    from PIL import Image
+
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (40, 40), "teal").save(logo)
+    html = f'<h1>Quality Mark</h1><img src="{logo.as_uri()}" alt="logo">'
+    cache = pdf._AssetCache()
+    from weasyprint import HTML
+
+    for _ in range(2):
+        data = HTML(string=html).write_pdf(cache=cache.trimmed())
+        assert _text(data).strip().startswith("Quality Mark")
 
 
 def test_each_thread_has_its_own_fonts():
