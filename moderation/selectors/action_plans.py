@@ -18,6 +18,7 @@ __all__ = [
     "PlanArea",
     "PlanPage",
     "award_for_acknowledger",
+    "plan_award_for",
     "latest_award",
     "plan_page",
     "previous_outcome",
@@ -62,6 +63,15 @@ def award_for_acknowledger(user, pk: int) -> Award:
     if award is None:
         raise Http404
     return working_towards_award(award, user, "moderation.acknowledge_action_plan")
+
+
+def plan_award_for(user, application) -> Award | None:
+    """The Working Towards award made on `application`, when this person may
+    acknowledge its action plan (a moderator who reviewed it, or Coram staff)."""
+    award = Award.objects.filter(application=application).order_by("-pk").first()
+    if award is None or not award.is_working_towards:
+        return None
+    return award if rules.has_perm("moderation.acknowledge_action_plan", user, award) else None
 
 
 def plan_page(award: Award) -> PlanPage:

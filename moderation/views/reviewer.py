@@ -33,6 +33,7 @@ from ..forms.reviews import AmendReviewForm, ReviewForm
 from ..models.workflow import Assignment, Recommendation, Review
 from ..ratings import rating_choices, rating_label
 from ..review_progress import progress_of
+from ..selectors.action_plans import plan_award_for
 from ..selectors.workflow import (
     assignment_for_reviewer,
     information_exchange,
@@ -187,6 +188,7 @@ def _render_reading(request, assignment, *, form=None, review=None, status=200):
             "exchange": exchange,
             "rating_scale": _rating_scale(),
             "previous_outcome": previous_outcome_for(application),
+            "plan_award": plan_award_for(request.user, application),
         },
         status=status,
     )

@@ -189,3 +189,21 @@ def test_who_may_see_and_change_the_plan(client, panel, award, lead):
     client.force_login(moderator().user)
     assert client.get(reverse("moderation:action_plan", args=[award.pk])).status_code == 404
     assert PlannedAction.objects.count() == 1
+
+
+def test_a_moderator_who_reviewed_the_application_finds_the_plan_from_it(client, award):
+    plan = reverse("moderation:action_plan", args=[award.pk])
+    reading = reverse("moderation:application", args=[award.application.pk])
+    client.force_login(award.application.assignments.first().moderator.user)
+    page = client.get(reading)
+    assert page.status_code == 200
+    assert f'href="{plan}"' in page.content.decode()
+    assert client.get(plan).status_code == 200
+
+
+def test_no_plan_link_for_a_full_award(client, panel):
+    full = panel.award()
+    client.force_login(full.application.assignments.first().moderator.user)
+    page = client.get(reverse("moderation:application", args=[full.application.pk]))
+    assert page.status_code == 200
+    assert "action plan and progress report" not in page.content.decode()
