@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods
 
-from qualitymark.core.forms import ConfirmForm, posted, submit_form
+from qualitymark.core.forms import CONFIRM_PAGE, ConfirmForm, form_page, posted
 from qualitymark.core.permissions import agency_user_required, permission_required
 
 from ..forms.agencies import AgencyProfileForm
@@ -71,25 +71,17 @@ def agency_detail(request, slug):
 @permission_required("applications.use_lead_pages", fetch=_member_agency)
 def agency_profile_edit(request, agency):
     form = AgencyProfileForm(posted(request), instance=agency)
-    if done := submit_form(
+    return form_page(
         request,
         form,
         lambda: update_agency(actor=request.user, agency=agency, **form.cleaned_data),
         success="Your agency's details have been updated.",
         then=reverse("agency:detail", args=[agency.slug]),
-    ):
-        return done
-    return render(
-        request,
-        "applications/form_page.html",
-        {
-            "form": form,
-            "title": "Change your agency's details",
-            "caption": agency.name,
-            "intro": "Only the Quality Mark team at Coram can change your agency's name, "
-            "type, region or Ofsted URN. Contact them if any of these are wrong.",
-            "back_url": reverse("agency:detail", args=[agency.slug]),
-        },
+        title="Change your agency's details",
+        caption=agency.name,
+        intro="Only the Quality Mark team at Coram can change your agency's name, "
+        "type, region or Ofsted URN. Contact them if any of these are wrong.",
+        back_url=reverse("agency:detail", args=[agency.slug]),
     )
 
 
@@ -98,7 +90,7 @@ def agency_profile_edit(request, agency):
 @permission_required("applications.invite_to_agency", fetch=_member_agency)
 def agency_invite(request, agency):
     form = LeadInvitationForm(posted(request))
-    if done := submit_form(
+    return form_page(
         request,
         form,
         lambda: send_invitation(
@@ -109,20 +101,12 @@ def agency_invite(request, agency):
         ),
         success=_sent_message,
         then=reverse("agency:detail", args=[agency.slug]),
-    ):
-        return done
-    return render(
-        request,
-        "applications/form_page.html",
-        {
-            "form": form,
-            "title": "Invite a colleague",
-            "caption": agency.name,
-            "intro": "We will e-mail them a link to join your agency on the portal. "
-            "If they already have an account with that address, the link adds your "
-            "agency to it.",
-            "back_url": reverse("agency:detail", args=[agency.slug]),
-        },
+        title="Invite a colleague",
+        caption=agency.name,
+        intro="We will e-mail them a link to join your agency on the portal. "
+        "If they already have an account with that address, the link adds your "
+        "agency to it.",
+        back_url=reverse("agency:detail", args=[agency.slug]),
     )
 
 
@@ -140,7 +124,7 @@ def _change_role(request, *, agency, membership, back_url):
         new_role = "an agency lead" if form.cleaned_data["role"] == "lead" else "a member"
         return f"{membership.user.get_full_name()} is now {new_role}."
 
-    if done := submit_form(
+    return form_page(
         request,
         form,
         lambda: change_membership_role(
@@ -148,48 +132,33 @@ def _change_role(request, *, agency, membership, back_url):
         ),
         success=changed,
         then=back_url,
-    ):
-        return done
-    return render(
-        request,
-        "applications/form_page.html",
-        {
-            "form": form,
-            "title": f"Change {membership.user.get_full_name()}'s role",
-            "caption": agency.name,
-            "intro": "An agency always needs at least one lead.",
-            "back_url": back_url,
-        },
+        title=f"Change {membership.user.get_full_name()}'s role",
+        caption=agency.name,
+        intro="An agency always needs at least one lead.",
+        back_url=back_url,
     )
 
 
 def _remove_member(request, *, agency, membership, back_url):
     form = ConfirmForm(posted(request))
-    if done := submit_form(
+    return form_page(
         request,
         form,
         lambda: remove_membership(actor=request.user, membership=membership),
         success=f"{membership.user.get_full_name()} has been removed from {agency.name}.",
         then=back_url,
-    ):
-        return done
-    return render(
-        request,
-        "applications/confirm_page.html",
-        {
-            "form": form,
-            "title": f"Remove {membership.user.get_full_name()} from {agency.name}?",
-            "caption": agency.name,
-            "paragraphs": [
-                f"{membership.user.get_full_name()} ({membership.user.email}) will no longer "
-                "be able to see or work on this agency's applications.",
-                "Their account stays open, and anything they have written stays in the "
-                "application. You can invite them again later.",
-            ],
-            "button_label": "Remove from agency",
-            "warning_button": True,
-            "back_url": back_url,
-        },
+        template=CONFIRM_PAGE,
+        title=f"Remove {membership.user.get_full_name()} from {agency.name}?",
+        caption=agency.name,
+        paragraphs=[
+            f"{membership.user.get_full_name()} ({membership.user.email}) will no longer "
+            "be able to see or work on this agency's applications.",
+            "Their account stays open, and anything they have written stays in the "
+            "application. You can invite them again later.",
+        ],
+        button_label="Remove from agency",
+        warning_button=True,
+        back_url=back_url,
     )
 
 
@@ -201,57 +170,43 @@ def _active_membership(agency: Agency, pk) -> Membership:
 
 def _revoke(request, *, invitation, back_url, caption):
     form = ConfirmForm(posted(request))
-    if done := submit_form(
+    return form_page(
         request,
         form,
         lambda: revoke_invitation(actor=request.user, invitation=invitation),
         success=f"The invitation to {invitation.email} has been revoked.",
         then=back_url,
-    ):
-        return done
-    return render(
-        request,
-        "applications/confirm_page.html",
-        {
-            "form": form,
-            "title": f"Revoke the invitation to {invitation.email}?",
-            "caption": caption,
-            "paragraphs": [
-                "The link in the invitation e-mail will stop working straight away.",
-                "You can send a new invitation later if you need to.",
-            ],
-            "button_label": "Revoke invitation",
-            "warning_button": True,
-            "back_url": back_url,
-        },
+        template=CONFIRM_PAGE,
+        title=f"Revoke the invitation to {invitation.email}?",
+        caption=caption,
+        paragraphs=[
+            "The link in the invitation e-mail will stop working straight away.",
+            "You can send a new invitation later if you need to.",
+        ],
+        button_label="Revoke invitation",
+        warning_button=True,
+        back_url=back_url,
     )
 
 
 def _resend(request, *, invitation, back_url, caption):
     form = ConfirmForm(posted(request))
-    if done := submit_form(
+    return form_page(
         request,
         form,
         lambda: resend_invitation(actor=request.user, invitation=invitation),
         success=_sent_message,
         then=back_url,
-    ):
-        return done
-    return render(
-        request,
-        "applications/confirm_page.html",
-        {
-            "form": form,
-            "title": f"Send the invitation to {invitation.email} again?",
-            "caption": caption,
-            "paragraphs": [
-                "We will e-mail a new link. The link in the earlier e-mail will stop working.",
-                "The new link can be used once and expires after "
-                f"{settings.INVITATION_VALID_DAYS} days.",
-            ],
-            "button_label": "Send again",
-            "back_url": back_url,
-        },
+        template=CONFIRM_PAGE,
+        title=f"Send the invitation to {invitation.email} again?",
+        caption=caption,
+        paragraphs=[
+            "We will e-mail a new link. The link in the earlier e-mail will stop working.",
+            "The new link can be used once and expires after "
+            f"{settings.INVITATION_VALID_DAYS} days.",
+        ],
+        button_label="Send again",
+        back_url=back_url,
     )
 
 

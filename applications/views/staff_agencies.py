@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from qualitymark.core.forms import ConfirmForm, posted, submit_form
+from qualitymark.core.forms import CONFIRM_PAGE, ConfirmForm, form_page, posted
 from qualitymark.core.permissions import staff_required
 
 from ..forms.agencies import AgencyFilterForm, StaffAgencyForm
@@ -63,23 +63,15 @@ def staff_agency_list(request):
 @GET_AND_POST
 def staff_agency_create(request):
     form = StaffAgencyForm(posted(request))
-    if done := submit_form(
+    return form_page(
         request,
         form,
         lambda: create_agency(actor=request.user, **form.cleaned_data),
         success=lambda agency: f"{agency.name} has been added. Next, invite the agency's lead.",
         then=lambda agency: reverse("staff:agency_detail", args=[agency.slug]),
-    ):
-        return done
-    return render(
-        request,
-        "applications/form_page.html",
-        {
-            "form": form,
-            "title": "Add an agency",
-            "caption": "Agencies",
-            "back_url": reverse("staff:agency_list"),
-        },
+        title="Add an agency",
+        caption="Agencies",
+        back_url=reverse("staff:agency_list"),
     )
 
 
@@ -108,23 +100,15 @@ def staff_agency_detail(request, slug):
 def staff_agency_edit(request, slug):
     agency = _staff_agency(request, slug)
     form = StaffAgencyForm(posted(request), instance=agency)
-    if done := submit_form(
+    return form_page(
         request,
         form,
         lambda: update_agency(actor=request.user, agency=agency, **form.cleaned_data),
         success="The agency's details have been updated.",
         then=reverse("staff:agency_detail", args=[agency.slug]),
-    ):
-        return done
-    return render(
-        request,
-        "applications/form_page.html",
-        {
-            "form": form,
-            "title": "Change agency details",
-            "caption": agency.name,
-            "back_url": reverse("staff:agency_detail", args=[agency.slug]),
-        },
+        title="Change agency details",
+        caption=agency.name,
+        back_url=reverse("staff:agency_detail", args=[agency.slug]),
     )
 
 
@@ -136,31 +120,24 @@ def staff_agency_deactivate(request, slug):
     if not agency.is_active:
         return redirect(back_url)
     form = ConfirmForm(posted(request))
-    if done := submit_form(
+    return form_page(
         request,
         form,
         lambda: deactivate_agency(actor=request.user, agency=agency),
         success=f"{agency.name} has been deactivated.",
         then=back_url,
-    ):
-        return done
-    return render(
-        request,
-        "applications/confirm_page.html",
-        {
-            "form": form,
-            "title": f"Deactivate {agency.name}?",
-            "caption": "Agencies",
-            "paragraphs": [
-                "The agency's people will no longer be able to open its pages or its "
-                "applications, and its pending invitations will be revoked.",
-                "Nothing is deleted: its history, applications and awards are kept, and you "
-                "can reactivate the agency at any time.",
-            ],
-            "button_label": "Deactivate agency",
-            "warning_button": True,
-            "back_url": back_url,
-        },
+        template=CONFIRM_PAGE,
+        title=f"Deactivate {agency.name}?",
+        caption="Agencies",
+        paragraphs=[
+            "The agency's people will no longer be able to open its pages or its "
+            "applications, and its pending invitations will be revoked.",
+            "Nothing is deleted: its history, applications and awards are kept, and you "
+            "can reactivate the agency at any time.",
+        ],
+        button_label="Deactivate agency",
+        warning_button=True,
+        back_url=back_url,
     )
 
 
@@ -172,29 +149,22 @@ def staff_agency_reactivate(request, slug):
     if agency.is_active:
         return redirect(back_url)
     form = ConfirmForm(posted(request))
-    if done := submit_form(
+    return form_page(
         request,
         form,
         lambda: reactivate_agency(actor=request.user, agency=agency),
         success=f"{agency.name} has been reactivated.",
         then=back_url,
-    ):
-        return done
-    return render(
-        request,
-        "applications/confirm_page.html",
-        {
-            "form": form,
-            "title": f"Reactivate {agency.name}?",
-            "caption": "Agencies",
-            "paragraphs": [
-                "The agency's current members will be able to sign in and work on its "
-                "applications again. Invitations revoked when it was deactivated stay "
-                "revoked: send new ones if needed."
-            ],
-            "button_label": "Reactivate agency",
-            "back_url": back_url,
-        },
+        template=CONFIRM_PAGE,
+        title=f"Reactivate {agency.name}?",
+        caption="Agencies",
+        paragraphs=[
+            "The agency's current members will be able to sign in and work on its "
+            "applications again. Invitations revoked when it was deactivated stay "
+            "revoked: send new ones if needed."
+        ],
+        button_label="Reactivate agency",
+        back_url=back_url,
     )
 
 
@@ -237,7 +207,7 @@ def staff_invitation_create(request):
         initial["agency"] = Agency.objects.filter(slug=agency_slug, is_active=True).first()
         initial["role"] = Invitation.Role.AGENCY_LEAD
     form = StaffInvitationForm(posted(request), initial=initial)
-    if done := submit_form(
+    return form_page(
         request,
         form,
         lambda: send_invitation(
@@ -248,20 +218,12 @@ def staff_invitation_create(request):
         ),
         success=_sent_message,
         then="staff:invitation_list",
-    ):
-        return done
-    return render(
-        request,
-        "applications/form_page.html",
-        {
-            "form": form,
-            "title": "Invite someone",
-            "caption": "Invitations",
-            "intro": "We will e-mail them a single-use link. If they already have an account "
-            "with that address, the link adds the role to it. Moderators, panel chairs and "
-            "Coram staff must set up an authenticator app when they first sign in.",
-            "back_url": reverse("staff:invitation_list"),
-        },
+        title="Invite someone",
+        caption="Invitations",
+        intro="We will e-mail them a single-use link. If they already have an account "
+        "with that address, the link adds the role to it. Moderators, panel chairs and "
+        "Coram staff must set up an authenticator app when they first sign in.",
+        back_url=reverse("staff:invitation_list"),
     )
 
 

@@ -5,7 +5,7 @@ from crispy_forms_gds.layout import Button, Layout
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 
 
 def posted(request):
@@ -59,3 +59,14 @@ def submit_form(request, form, action, *, success, then):
         return None
     messages.success(request, success(result) if callable(success) else success)
     return redirect(then(result) if callable(then) else then)
+
+
+FORM_PAGE = "applications/form_page.html"
+CONFIRM_PAGE = "applications/confirm_page.html"
+
+
+def form_page(request, form, action, *, success, then, template=FORM_PAGE, **context):
+    """A whole form page: `submit_form` on POST, else the page (`template`, by
+    default the shared one-form page) with `form` and `context`."""
+    done = submit_form(request, form, action, success=success, then=then)
+    return done or render(request, template, {"form": form, **context})
