@@ -1,6 +1,11 @@
 """A throw-away test database for the benchmarks, made as the tests make
 theirs: with two database roles (DATABASE_OWNER_URL set) it connects as the
-owner, which creates and migrates the database (tests/conftest.py)."""
+owner, which creates and migrates the database (tests/conftest.py).
+
+The test environment's e-mail outbox and host name are kept, but not its
+instrumented template rendering: that sends a signal with a copy of the
+context for every template rendered, which production does not pay, so the
+pages are timed as production renders them."""
 
 from contextlib import contextmanager
 
@@ -9,6 +14,7 @@ from contextlib import contextmanager
 def throwaway_database():
     from django.conf import settings
     from django.db import connection
+    from django.template import Template
     from django.test.utils import setup_test_environment
 
     from qualitymark.audit.roles import owner_credentials
@@ -21,7 +27,9 @@ def throwaway_database():
     name = f"bench_{connection.settings_dict['NAME']}"
     settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = name
     connection.settings_dict.setdefault("TEST", {})["NAME"] = name
+    production_render = Template._render
     setup_test_environment()
+    Template._render = production_render
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         yield connection
