@@ -16,7 +16,9 @@ from .models.agencies import (
 
 def read_agency_roles(user) -> dict:
     memberships = list(
-        Membership.objects.filter(user=user, is_active=True).values_list("agency_id", "role")
+        Membership.objects.filter(user=user, is_active=True)
+        .order_by()  # read on every request: no join for the list order
+        .values_list("agency_id", "role")
     )
     return {
         "agency_ids": frozenset(agency_id for agency_id, _ in memberships),

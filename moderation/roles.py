@@ -14,6 +14,7 @@ PANEL_CHAIR = Invitation.Role.PANEL_CHAIR
 def read_moderator_roles(user) -> dict:
     profile = (
         ModeratorProfile.objects.filter(user=user, is_active=True)
+        .order_by("pk")  # read on every request: no join for the list order
         .values_list("is_chair", flat=True)
         .first()
     )
