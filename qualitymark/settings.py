@@ -15,6 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from .schedule import beat_schedule
 from .scheme_settings import scheme_settings
+from .template_settings import templates
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -94,24 +95,7 @@ MIDDLEWARE = [
 ROOT_URLCONF = "qualitymark.urls"
 WSGI_APPLICATION = "qualitymark.wsgi.application"
 
-TEMPLATES = [
-    {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
-        "APP_DIRS": True,
-        "OPTIONS": {
-            "context_processors": [
-                "django.template.context_processors.request",
-                "django.contrib.auth.context_processors.auth",
-                "django.contrib.messages.context_processors.messages",
-                "csp.context_processors.nonce",
-                "qualitymark.core.context_processors.site",
-            ],
-            # Issue 16: the same `date` filter, quicker (qualitymark/core/templatetags/dates.py).
-            "builtins": ["qualitymark.core.templatetags.dates"],
-        },
-    },
-]
+TEMPLATES = templates(BASE_DIR)
 
 # --- Database -----------------------------------------------------------------
 DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
