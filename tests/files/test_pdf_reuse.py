@@ -25,7 +25,8 @@ def test_a_second_render_reuses_the_parsed_styles_and_looks_the_same(tmp_path, s
         '{% extends "pdf/base.html" %}{% block page_style %}@page { size: A4 landscape; }'
         "{% endblock %}{% block content %}<h1>Reused {{ n }}</h1>{% endblock %}"
     )
-    settings.TEMPLATES[0]["DIRS"] = [tmp_path, *settings.TEMPLATES[0]["DIRS"]]
+    engine = settings.TEMPLATES[0]
+    settings.TEMPLATES = [{**engine, "DIRS": [tmp_path, *engine["DIRS"]]}, *settings.TEMPLATES[1:]]
     first = pdf.render_pdf("landscape.html", {"n": 1})
     font_config, assets, parsed = pdf._reusable()
     kept = dict(parsed)
