@@ -40,19 +40,6 @@ def descriptor_number(key: str) -> int | None:
     return None
 
 
-class SectionState:
-    NOT_STARTED = "not_started"
-    IN_PROGRESS = "in_progress"
-    COMPLETED = "completed"
-
-    LABELS = {
-        NOT_STARTED: "Not yet started",
-        IN_PROGRESS: "In progress",
-        COMPLETED: "Completed",
-    }
-    CHOICES = list(LABELS.items())
-
-
 class WordLimitedTextarea(forms.Textarea):
     """A textarea that tells the live word counter its limit."""
 

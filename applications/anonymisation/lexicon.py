@@ -90,8 +90,3 @@ def trie_pattern(entries) -> str:
         return f"(?:{pattern})?" if "" in node else pattern
 
     return build(tree)
-
-
-def data_fingerprint() -> bytes:
-    """The bytes of every data file, so a change to a list means a fresh scan."""
-    return b"".join(path.read_bytes() for path in sorted(DATA_DIR.glob("*.txt")))

@@ -313,10 +313,6 @@ class Invitation(models.Model):
         return f"{self.get_role_display()}{where} for {self.email}"
 
     @property
-    def is_agency_role(self) -> bool:
-        return self.role in AGENCY_INVITATION_ROLES
-
-    @property
     def status(self) -> str:
         if self.accepted_at:
             return self.Status.ACCEPTED

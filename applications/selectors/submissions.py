@@ -3,7 +3,7 @@ these run a fixed number of queries however many sections or files there are."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from descriptors.models import Descriptor
@@ -69,10 +69,6 @@ class SectionRow:
         return self.answer.state if self.answer else SectionAnswer.State.NOT_STARTED
 
     @property
-    def state_label(self) -> str:
-        return SectionAnswer.State(self.state).label
-
-    @property
     def is_completed(self) -> bool:
         return self.state == SectionAnswer.State.COMPLETED
 
@@ -132,16 +128,6 @@ def application_overview(application: Application) -> ApplicationOverview:
         for section in sections_for(application, descriptors)
     ]
     return ApplicationOverview(application, rows)
-
-
-def file_counts_by_application(applications) -> dict[int, int]:
-    return dict(
-        EvidenceFile.objects.current()
-        .filter(application__in=applications)
-        .values_list("application")
-        .annotate(count=Count("id"))
-        .values_list("application", "count")
-    )
 
 
 def evidence_for(application: Application, pk: int) -> EvidenceFile:

@@ -144,10 +144,6 @@ class Assignment(models.Model):
     def has_declared(self) -> bool:
         return self.declared_at is not None
 
-    @property
-    def is_blocked_by_declaration(self) -> bool:
-        return self.has_declared and self.declared_conflict
-
 
 class Review(models.Model):
     """One moderator's independent review of one application."""

@@ -16,7 +16,7 @@ from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
-from applications.models.agencies import Agency, AgencyType, Region
+from applications.models.agencies import AgencyType, Region
 from applications.models.submissions import Level
 
 from ..models.awards import LIVE_AWARD_STATUSES, Award, AwardStatus
@@ -190,10 +190,6 @@ def badge_award(slug: str, today: date | None = None) -> Award | None:
         .order_by("live_rank", "-awarded_on", "-id")
         .first()
     )
-
-
-def agency_has_published_award(agency: Agency) -> bool:
-    return Award.objects.filter(agency=agency, is_published=True).exists()
 
 
 # --- The downloads (CSV and JSON) -------------------------------------------------------------

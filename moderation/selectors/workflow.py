@@ -11,7 +11,6 @@ from typing import NamedTuple
 from django.db.models import (
     Case,
     Count,
-    Exists,
     OuterRef,
     Prefetch,
     Q,
@@ -318,13 +317,3 @@ def response_files(information_request: InformationRequest) -> list[EvidenceFile
 
 def open_information_request(application: Application) -> InformationRequest | None:
     return application.information_requests.filter(status=InformationRequest.Status.OPEN).first()
-
-
-def applications_with_open_requests_for_agency(agency_ids) -> QuerySet[Application]:
-    return Application.objects.filter(agency_id__in=agency_ids).filter(
-        Exists(
-            InformationRequest.objects.filter(
-                application=OuterRef("pk"), status=InformationRequest.Status.OPEN
-            )
-        )
-    )
