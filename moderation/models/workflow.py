@@ -117,6 +117,30 @@ class Assignment(models.Model):
 
     class Meta:
         ordering = ["due_on", "id"]
+        indexes = [
+            # A moderator's queue in each of its orders: a page walks the index.
+            models.Index(
+                fields=["moderator", "due_on", "id"],
+                condition=Q(removed_at__isnull=True),
+                name="moderation_queue_by_due",
+            ),
+            models.Index(
+                fields=["moderator", "-due_on", "id"],
+                condition=Q(removed_at__isnull=True),
+                name="moderation_queue_by_due_desc",
+            ),
+            models.Index(
+                fields=["moderator", "-assigned_at", "id"],
+                condition=Q(removed_at__isnull=True),
+                name="moderation_queue_by_assigned",
+            ),
+            # The conflicts a moderator declared (few), for conflict_condition.
+            models.Index(
+                fields=["moderator", "application"],
+                condition=Q(declared_conflict=True),
+                name="moderation_declared_conflicts",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["application", "moderator"],
@@ -349,6 +373,7 @@ class Decision(models.Model):
 
     class Meta:
         ordering = ["-recorded_at"]
+        indexes = [models.Index(fields=["-recorded_at"], name="moderation_decisions_newest")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(outcome=models.F("suggested_outcome")) | ~Q(departure_reason=""),
