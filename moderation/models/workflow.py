@@ -8,6 +8,7 @@ from django.db.models import Q
 from applications.models.submissions import Application, Level
 
 from ..ratings import Rating
+from .indexes import ASSIGNMENT_INDEXES
 from .profiles import ModeratorProfile
 
 
@@ -117,30 +118,7 @@ class Assignment(models.Model):
 
     class Meta:
         ordering = ["due_on", "id"]
-        indexes = [
-            # A moderator's queue in each of its orders: a page walks the index.
-            models.Index(
-                fields=["moderator", "due_on", "id"],
-                condition=Q(removed_at__isnull=True),
-                name="moderation_queue_by_due",
-            ),
-            models.Index(
-                fields=["moderator", "-due_on", "id"],
-                condition=Q(removed_at__isnull=True),
-                name="moderation_queue_by_due_desc",
-            ),
-            models.Index(
-                fields=["moderator", "-assigned_at", "id"],
-                condition=Q(removed_at__isnull=True),
-                name="moderation_queue_by_assigned",
-            ),
-            # The conflicts a moderator declared (few), for conflict_condition.
-            models.Index(
-                fields=["moderator", "application"],
-                condition=Q(declared_conflict=True),
-                name="moderation_declared_conflicts",
-            ),
-        ]
+        indexes = ASSIGNMENT_INDEXES
         constraints = [
             models.UniqueConstraint(
                 fields=["application", "moderator"],
