@@ -102,17 +102,21 @@ def conflict_condition(profile: ModeratorProfile, application: str = "") -> mode
 
     domain = profile.user.email_domain
     # The agencies the moderator is linked to, read once (a handful): as a
-    # literal list the database checks each row against it cheaply.
+    # literal list the database checks each row against it cheaply. One
+    # query, a UNION of three index look-ups (an OR of them read every agency).
+    affiliated = ModeratorProfile.affiliated_agencies.through.objects.filter(
+        moderatorprofile_id=profile.pk
+    ).values_list("agency_id", flat=True)
+    member_of = (
+        Membership.objects.filter(user_id=profile.user_id, is_active=True)
+        .order_by()
+        .values_list("agency_id", flat=True)
+    )
+    same_domain = (
+        Agency.objects.filter(email_domain__iexact=domain) if domain else Agency.objects.none()
+    )
     blocked = list(
-        Agency.objects.filter(
-            models.Q(pk__in=profile.affiliated_agencies.values("pk"))
-            | models.Q(
-                pk__in=Membership.objects.filter(user_id=profile.user_id, is_active=True).values(
-                    "agency_id"
-                )
-            )
-            | (models.Q(email_domain__iexact=domain) if domain else models.Q(pk__in=[]))
-        ).values_list("pk", flat=True)
+        affiliated.order_by().union(member_of, same_domain.order_by().values_list("pk", flat=True))
     )
     agency_id = models.OuterRef(f"{application}agency_id")
     own_pk = f"{application.rstrip('_')}_id" if application else "pk"

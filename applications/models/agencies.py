@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Upper
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -84,6 +84,8 @@ class Agency(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "agencies"
+        # Moderators sharing an agency's e-mail domain (conflict_condition).
+        indexes = [models.Index(Upper("email_domain"), name="applications_agency_domain")]
         constraints = [
             models.UniqueConstraint(
                 fields=["ofsted_urn"],

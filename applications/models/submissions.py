@@ -83,6 +83,12 @@ class Application(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            # The staff lists, newest first, and the screening and panel lists
+            # (one status, oldest first): a page walks the index, no sort.
+            models.Index(fields=["submitted_at"], name="applications_by_submission"),
+            models.Index(fields=["status", "submitted_at", "id"], name="applications_by_status"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["agency"],

@@ -113,6 +113,7 @@ class Award(models.Model):
         indexes = [
             models.Index(fields=["is_published", "status"], name="moderation_award_register"),
             models.Index(fields=["expires_on"], name="moderation_award_expiry"),
+            models.Index(fields=["-awarded_on", "-id"], name="moderation_awards_newest"),
         ]
 
     def __str__(self):

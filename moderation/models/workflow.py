@@ -8,6 +8,7 @@ from django.db.models import Q
 from applications.models.submissions import Application, Level
 
 from ..ratings import Rating
+from .indexes import ASSIGNMENT_INDEXES
 from .profiles import ModeratorProfile
 
 
@@ -117,6 +118,7 @@ class Assignment(models.Model):
 
     class Meta:
         ordering = ["due_on", "id"]
+        indexes = ASSIGNMENT_INDEXES
         constraints = [
             models.UniqueConstraint(
                 fields=["application", "moderator"],
@@ -345,6 +347,7 @@ class Decision(models.Model):
 
     class Meta:
         ordering = ["-recorded_at"]
+        indexes = [models.Index(fields=["-recorded_at"], name="moderation_decisions_newest")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(outcome=models.F("suggested_outcome")) | ~Q(departure_reason=""),

@@ -162,17 +162,20 @@ def moderator_queue(
         )
         .order_by(*QUEUE_SORTS.get(sort, QUEUE_SORTS["due"]))
     )
-    open_states = (ReviewProgress.NOT_STARTED, ReviewProgress.IN_PROGRESS)
+    # Not started or in progress (`queue_state`), said on the stored columns
+    # so that the planner can estimate it and walk the queue's index.
+    review_open = ~Q(application__status__in=statuses_that("has_decision")) & ~Exists(
+        Review.objects.filter(assignment=OuterRef("pk"), submitted_at__isnull=False)
+    )
     if status == "overdue":
         return (
-            assignments.filter(queue_state__in=open_states, due_on__lt=today)
+            assignments.filter(review_open, due_on__lt=today)
             .exclude(application__status__in=statuses_that("review_clock_paused"))
             .exclude(conflict_condition(profile, "application__"))
         )
     if status == "paused":
         return assignments.filter(
-            queue_state__in=open_states,
-            application__status__in=statuses_that("review_clock_paused"),
+            review_open, application__status__in=statuses_that("review_clock_paused")
         )
     if status:
         return assignments.filter(queue_state=status)

@@ -189,7 +189,8 @@ def _status_counts() -> dict[str, int]:
 @staff_required
 @require_GET
 def application_list(request):
-    form = ApplicationFilterForm(request.GET or None, counts=_status_counts())
+    counts = _status_counts()
+    form = ApplicationFilterForm(request.GET or None, counts=counts)
     status = form.cleaned_data.get("status", "") if form.is_valid() else ""
     sort = request.GET.get("sort", "-submitted")
     if sort not in APPLICATION_SORTS:
@@ -197,7 +198,10 @@ def application_list(request):
     applications = applications_for_staff(status=status).order_by(*APPLICATION_SORTS[sort])
     flag = request.GET.get("flag", "")
     applications = application_flag(applications, flag)
-    page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(applications, PAGE_SIZE)
+    if flag not in APPLICATION_FLAGS:  # the status counts already count these rows
+        paginator.count = counts.get(status, 0) if status else sum(counts.values())
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "moderation/staff/application_list.html",

@@ -20,7 +20,7 @@ PAGES = {
     "panel list (chair)": ("chair", "moderation:panel", 12),
     "panel list (staff)": ("staff", "moderation:panel", 9),
     "screening": ("staff", "staff:screening", 7),
-    "applications": ("staff", "staff:application_list", 8),
+    "applications": ("staff", "staff:application_list", 7),
     "panel meetings": ("staff", "staff:meetings", 7),
     "awards": ("staff", "staff:award_list", 7),
     "agencies": ("staff", "staff:agency_list", 7),
@@ -78,3 +78,19 @@ def test_the_chair_does_not_see_applications_they_are_conflicted_on(client):
     expected = {a.pk for a in at_panel if not is_conflicted(world.chair, a)}
     assert listed == expected
     assert len(expected) < at_panel.count(), "the world must give the chair a conflict"
+
+
+def test_the_applications_list_counts_the_rows_it_lists(client):
+    """The list's total comes from its status counts (one query fewer): it
+    must be the number of rows the list has, filtered or not."""
+    from applications.models.submissions import Application
+
+    world = grow(new_world(), 1)
+    client.force_login(world.staff)
+    shown = Application.objects.that("shows_to_staff")
+    for query, expected in (
+        ("", shown.count()),
+        ("?status=decided", shown.filter(status="decided").count()),
+    ):
+        page = client.get(reverse("staff:application_list") + query).context["page"]
+        assert page.paginator.count == expected == len(page.paginator.object_list)
