@@ -49,12 +49,6 @@ def may_invite(user, *, role, agency=None) -> bool:
     return agency is None and rules.has_perm("users.invite_to_scheme_roles", user)
 
 
-def invitable_roles(user, agency=None) -> list[str]:
-    from .models.agencies import Invitation
-
-    return [role for role in Invitation.Role.values if may_invite(user, role=role, agency=agency)]
-
-
 rules.add_perm("applications.use_lead_pages", is_lead_of_agency)
 rules.add_perm("applications.manage_agencies", can_manage_agencies)
 rules.add_perm("applications.change_agency_profile", can_edit_agency_profile)

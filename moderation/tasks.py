@@ -34,14 +34,6 @@ def make_certificate(
     return {"award": award_id, "version": certificate.version}
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
-def generate_award_certificate(
-    award_id: int, replaces_version: int = 0, reason: str = "", actor_id: int | None = None
-) -> dict:
-    """Render and store an award's certificate; safe to deliver twice."""
-    return make_certificate(award_id, replaces_version, reason, actor_id)
-
-
 def requeue_missing_certificates(*, inline: bool = False) -> int:
     """Sweep: every award without a current certificate (its job was lost or
     keeps failing) gets one; generating is idempotent, so a job still on its

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from qualitymark.audit.services import record_event
 from qualitymark.core.permissions import require_perm
-from qualitymark.notifications.services import render_email, send_and_record
+from qualitymark.notifications.services import notify
 from qualitymark.users.models import User
 from qualitymark.users.role_grants import grant_role, holds_role
 from qualitymark.users.roles import forget_roles
@@ -66,21 +66,14 @@ def _send_invitation_email(invitation: Invitation, raw_token: str) -> None:
         "valid_days": getattr(settings, "INVITATION_VALID_DAYS", 14),
         "service_name": "Early Permanence Quality Mark",
     }
-    subject, body = render_email("invitation", context)
-    # The log keeps the message without its link: only the token's hash is stored.
-    # robust: a mail server failure does not turn the committed invitation into
-    # an error page (staff can resend it).
-    logged_body = body.replace(context["link"], "[the invitation link, not kept]")
-    transaction.on_commit(
-        lambda: send_and_record(
-            template="invitation",
-            to=[invitation.email],
-            subject=subject,
-            body=body,
-            logged_body=logged_body,
-            about_object=invitation,
-        ),
-        robust=True,
+    # Only the token's hash is stored: the link travels sealed and the log
+    # shows the message without it (staff send a new invitation instead).
+    notify(
+        template="invitation",
+        to=[invitation.email],
+        context=context,
+        dedupe_key=f"invitation:{invitation.token_hash}",
+        secrets={"[the invitation link, not kept]": context["link"]},
     )
 
 

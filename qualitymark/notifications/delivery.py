@@ -20,6 +20,7 @@ from django.utils import timezone
 from qualitymark.core.outbox import backoff, publish, register_sweep
 
 from .models import EmailStatus, SentEmail
+from .sealing import SealBroken, unseal
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ def deliver(sent_email_id: int) -> str:
         try:
             message = EmailMessage(
                 record.subject,
-                record.body,
+                unseal(record.body, record.sealed),
                 settings.DEFAULT_FROM_EMAIL,
                 record.recipients,
                 headers={"Message-ID": record.message_id} if record.message_id else None,
@@ -49,13 +50,16 @@ def deliver(sent_email_id: int) -> str:
             logger.warning("E-mail %s not accepted: %r", record.pk, error)
             record.status = EmailStatus.FAILED
             record.last_error = f"{type(error).__name__}: {error}"[:2000]
-            gave_up = record.attempts >= settings.EMAIL_MAX_ATTEMPTS
+            gave_up = isinstance(error, SealBroken) or (
+                record.attempts >= settings.EMAIL_MAX_ATTEMPTS
+            )
             record.next_attempt_at = None if gave_up else timezone.now() + backoff(record.attempts)
             record.save()
             return "failed"
         record.status = EmailStatus.SENT
         record.sent_at = timezone.now()
         record.next_attempt_at = None
+        record.sealed = ""
         record.save()
         return "sent"
 

@@ -21,6 +21,8 @@ class SentEmail(models.Model):
     recipients = models.JSONField(default=list)
     subject = models.CharField(max_length=255)
     body = models.TextField(blank=True)
+    # Encrypted secrets the body needs while it is sent (sealing.py); erased once sent.
+    sealed = models.TextField(blank=True, editable=False)
     dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
     message_id = models.CharField(max_length=200, blank=True)
     status = models.CharField(

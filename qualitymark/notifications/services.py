@@ -19,6 +19,7 @@ from django.utils import timezone
 from qualitymark.audit.services import record_event
 
 from .models import EmailStatus, SentEmail
+from .sealing import seal
 
 
 def render_email(template: str, context: dict) -> tuple[str, str]:
@@ -79,13 +80,16 @@ def notify(
     to: Iterable[str],
     context: dict,
     dedupe_key: str | None = None,
+    secrets: dict[str, str] | None = None,
 ) -> SentEmail | None:
     """Queue one e-mail to `to`. With a dedupe_key, an e-mail already queued
-    under that key is not queued again; returns None in that case."""
+    under that key is not queued again; returns None in that case. `secrets`
+    (placeholder: secret) are kept out of the stored body (sealing.py)."""
     recipients = sorted({address.lower() for address in to if address})
     if not recipients:
         return None
     subject, body = render_email(template, context)
+    body, sealed = seal(body, secrets) if secrets else (body, "")
     try:
         with transaction.atomic():
             record = SentEmail.objects.create(
@@ -93,6 +97,7 @@ def notify(
                 recipients=recipients,
                 subject=subject,
                 body=body,
+                sealed=sealed,
                 dedupe_key=dedupe_key,
                 message_id=_message_id(),
                 next_attempt_at=_first_attempt_due(),
@@ -136,33 +141,3 @@ def resend_email(*, actor, email: SentEmail) -> SentEmail:
     )
     _dispatch_after_commit(target.pk)
     return target
-
-
-def send_and_record(
-    *, template: str, to: list[str], subject: str, body: str, logged_body: str, about_object=None
-) -> SentEmail:
-    """Send an e-mail now, outside the queue, and keep a record of it for the
-    notification log. For messages holding a secret (an invitation's link):
-    `logged_body` is what is kept, without the secret, so the record cannot be
-    sent again from the log."""
-    from django.core.mail import send_mail
-
-    record = SentEmail(
-        template=template,
-        recipients=sorted({address.lower() for address in to}),
-        subject=subject[:255],
-        body=logged_body,
-        attempts=1,
-        last_attempt_at=timezone.now(),
-        **about({"invitation": about_object}),
-    )
-    try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, list(to))
-    except Exception as error:  # noqa: BLE001 - the refusal is what the log shows
-        record.status = EmailStatus.FAILED
-        record.last_error = f"{type(error).__name__}: {error}"[:2000]
-    else:
-        record.status = EmailStatus.SENT
-        record.sent_at = timezone.now()
-    record.save()
-    return record

@@ -19,7 +19,7 @@ from moderation.services.certificates import (
     generate_certificate,
     regenerate_certificate,
 )
-from moderation.tasks import generate_award_certificate
+from moderation.tasks import make_certificate
 from qualitymark.files.pdf import qr_code_svg_data_uri
 from qualitymark.files.storage import open_private_file
 from tests.factories import MembershipFactory, UserFactory
@@ -109,8 +109,8 @@ def test_a_planted_file_url_in_the_certificate_template_is_not_loaded(settings, 
 @pytest.mark.django_db
 def test_generating_twice_leaves_one_current_certificate():
     award = make_award()
-    first = generate_award_certificate(award.pk)
-    second = generate_award_certificate(award.pk)  # delivered again
+    first = make_certificate(award.pk)
+    second = make_certificate(award.pk)  # delivered again
     assert first == second == {"award": award.pk, "version": 1}
     assert Certificate.objects.filter(award=award).count() == 1
 
@@ -126,7 +126,7 @@ def test_regenerating_makes_a_new_version_and_keeps_the_old(
             actor=panel.staff, award=award, reason="The agency changed its name."
         )
     # The same request delivered again changes nothing.
-    generate_award_certificate(award.pk, replaces_version=1, reason="again")
+    make_certificate(award.pk, replaces_version=1, reason="again")
     certificates = list(Certificate.objects.filter(award=award).order_by("version"))
     assert [(c.version, c.is_current) for c in certificates] == [(1, False), (2, True)]
     assert certificates[1].reason == "The agency changed its name."
@@ -168,7 +168,7 @@ def test_two_concurrent_runs_leave_one_current_certificate():
     def run(replaces_version):
         try:
             barrier.wait(timeout=10)
-            results.append(generate_award_certificate(award.pk, replaces_version=replaces_version))
+            results.append(make_certificate(award.pk, replaces_version=replaces_version))
         except Exception as error:  # noqa: BLE001 - reported below
             errors.append(error)
         finally:
