@@ -107,6 +107,32 @@ def suggested_pair(application: Application) -> list[Candidate]:
     return [lead, second] if second else [lead]
 
 
+def _check_moderator_free_of_conflicts(moderator: ModeratorProfile, application) -> None:
+    if not moderator.is_active:
+        raise ValidationError({"moderator": "This moderator is not active"})
+    conflicts = conflicts_by_moderator([moderator], application).get(moderator.pk)
+    if conflicts:
+        raise ValidationError(
+            {
+                "moderator": f"{moderator.user} cannot review this application: "
+                + "; ".join(conflict.reason for conflict in conflicts)
+            }
+        )
+
+
+def _check_no_other_lead(application, moderator: ModeratorProfile) -> None:
+    current_lead = Assignment.objects.filter(
+        application=application, role=Assignment.Role.LEAD, removed_at__isnull=True
+    ).first()
+    if current_lead is not None and current_lead.moderator_id != moderator.pk:
+        raise ValidationError(
+            {
+                "role": f"{current_lead.moderator.user} is already the lead moderator. "
+                "Remove them or assign this moderator as second"
+            }
+        )
+
+
 @transaction.atomic
 def assign_moderator(
     *,
@@ -126,30 +152,12 @@ def assign_moderator(
         raise ValidationError(
             "Moderators can only be assigned to submitted applications under review."
         )
-    if not moderator.is_active:
-        raise ValidationError({"moderator": "This moderator is not active"})
-    conflicts = conflicts_by_moderator([moderator], application).get(moderator.pk)
-    if conflicts:
-        raise ValidationError(
-            {
-                "moderator": f"{moderator.user} cannot review this application: "
-                + "; ".join(conflict.reason for conflict in conflicts)
-            }
-        )
+    _check_moderator_free_of_conflicts(moderator, application)
     due_on = due_on or default_due_date()
     if due_on < timezone.localdate():
         raise ValidationError({"due_on": "The due date must be today or in the future"})
     if role == Assignment.Role.LEAD:
-        current_lead = Assignment.objects.filter(
-            application=application, role=Assignment.Role.LEAD, removed_at__isnull=True
-        ).first()
-        if current_lead is not None and current_lead.moderator_id != moderator.pk:
-            raise ValidationError(
-                {
-                    "role": f"{current_lead.moderator.user} is already the lead moderator. "
-                    "Remove them or assign this moderator as second"
-                }
-            )
+        _check_no_other_lead(application, moderator)
     try:
         with transaction.atomic():
             assignment = Assignment.objects.create(

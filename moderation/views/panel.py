@@ -182,6 +182,41 @@ def _is_superseded(decision, decisions) -> bool:
     return any(other.supersedes_id == decision.pk for other in decisions)
 
 
+def _decision_initial(decision, descriptors) -> dict:
+    """The correction form starts from the decision being corrected."""
+    feedback = {row.descriptor_id: row for row in decision.feedback.all()}
+    initial = {
+        "outcome": decision.outcome,
+        "rationale": decision.rationale,
+        "departure_reason": decision.departure_reason,
+    }
+    for descriptor in descriptors:
+        row = feedback.get(descriptor.pk)
+        initial[f"strengths_{descriptor.pk}"] = row.strengths if row else ""
+        initial[f"areas_{descriptor.pk}"] = row.areas_to_develop if row else ""
+    return initial
+
+
+def _record_correction(actor, decision, form):
+    """The corrected decision, or None with the service's errors on the form."""
+    data = form.cleaned_data
+    try:
+        return panel_services.correct_decision(
+            actor=actor,
+            decision=decision,
+            outcome=data["outcome"],
+            rationale=data["rationale"],
+            departure_reason=data["departure_reason"],
+            feedback=form.feedback(),
+            correction_reason=data["correction_reason"],
+        )
+    except ValidationError as error:
+        apply_errors(form, error)
+    except PermissionDenied:
+        raise Http404 from None
+    return None
+
+
 @chair_or_staff_required
 @GET_AND_POST
 def correct_decision(request, pk):
@@ -191,41 +226,17 @@ def correct_decision(request, pk):
     current = current_decision(application)
     if current is None:
         raise Http404
-    feedback = {row.descriptor_id: row for row in current.feedback.all()}
     descriptors = list(application.framework.descriptors.order_by("number"))
-    initial = {
-        "outcome": current.outcome,
-        "rationale": current.rationale,
-        "departure_reason": current.departure_reason,
-    }
-    for descriptor in descriptors:
-        row = feedback.get(descriptor.pk)
-        initial[f"strengths_{descriptor.pk}"] = row.strengths if row else ""
-        initial[f"areas_{descriptor.pk}"] = row.areas_to_develop if row else ""
     form = DecisionForm(
         posted(request),
-        initial=initial,
+        initial=_decision_initial(current, descriptors),
         descriptors=descriptors,
         suggested_outcome=current.suggested_outcome,
         correction=True,
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            correction = panel_services.correct_decision(
-                actor=request.user,
-                decision=current,
-                outcome=data["outcome"],
-                rationale=data["rationale"],
-                departure_reason=data["departure_reason"],
-                feedback=form.feedback(),
-                correction_reason=data["correction_reason"],
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        except PermissionDenied:
-            raise Http404 from None
-        else:
+        correction = _record_correction(request.user, current, form)
+        if correction is not None:
             request.session[RECORDED_SESSION_KEY] = correction.pk
             return redirect("moderation:decide", application.pk)
     return render(

@@ -19,8 +19,6 @@ NOT_YET_SHORTENED = {
     "applications/views/sections.py:section_edit",
     "applications/views/sections.py:_save_section_form",
     "applications/views/sections.py:section_autosave",
-    "moderation/services/assignments.py:assign_moderator",
-    "moderation/views/panel.py:correct_decision",
 }
 
 
