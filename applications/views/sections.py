@@ -38,43 +38,53 @@ def section_edit(request, pk, key):
     row = overview.row(key)
     if row is None:
         raise Http404
-    section = row.section
     conflict = None
-
     if request.method == "POST":
-        form = section.form_class(
-            request.POST, request.FILES, application=application, **form_kwargs(section)
+        form = row.section.form_class(
+            request.POST, request.FILES, application=application, **form_kwargs(row.section)
         )
-        if form.is_valid():
-            result = _save_section_form(request, application, row, form)
-            if isinstance(result, EditConflict):
-                conflict = result
-            elif result is not None:
-                return result
-        elif "version" in form.errors:
-            # Without the version we cannot tell what they changed: compare
-            # with what is saved, as for a conflict, and let them save again.
-            form.data = form.data.copy()
-            form.data["version"] = row.version
-            conflict = EditConflict(row.answer)
+        result = _posted_section(request, application, row, form)
+        if result is not None and not isinstance(result, EditConflict):
+            return result
+        conflict = result
     else:
-        rescued = pop_rescued_draft(request)
-        if rescued is not None:
-            form = section.form_class(
-                initial=rescued, application=application, **form_kwargs(section)
-            )
-            messages.info(
-                request,
-                "You were signed out before your changes were saved. We kept what you "
-                "typed: check it and save.",
-            )
-        else:
-            form = section.form_class(
-                initial={**row.data, "version": row.version, "completed": _completed_initial(row)},
-                application=application,
-                **form_kwargs(section),
-            )
+        form = _section_form(request, application, row)
+    return _section_page(request, application, row, overview, form, conflict)
 
+
+def _posted_section(request, application, row, form):
+    """A redirect when saved, an EditConflict to compare, or None to show errors."""
+    if form.is_valid():
+        return _save_section_form(request, application, row, form)
+    if "version" in form.errors:
+        # Without the version we cannot tell what they changed: compare
+        # with what is saved, as for a conflict, and let them save again.
+        form.data = form.data.copy()
+        form.data["version"] = row.version
+        return EditConflict(row.answer)
+    return None
+
+
+def _section_form(request, application, row):
+    """The section's form as saved, or as typed before a sign-out lost it."""
+    section = row.section
+    rescued = pop_rescued_draft(request)
+    if rescued is not None:
+        messages.info(
+            request,
+            "You were signed out before your changes were saved. We kept what you "
+            "typed: check it and save.",
+        )
+        return section.form_class(initial=rescued, application=application, **form_kwargs(section))
+    return section.form_class(
+        initial={**row.data, "version": row.version, "completed": _completed_initial(row)},
+        application=application,
+        **form_kwargs(section),
+    )
+
+
+def _section_page(request, application, row, overview, form, conflict):
+    section, key = row.section, row.key
     conflict_rows = _conflict_rows(form, conflict.current) if conflict else []
     return render(
         request,
@@ -105,15 +115,21 @@ def _completed_initial(row) -> str | None:
     return "yes" if row.is_completed else "no"
 
 
+def _state_after_saving(form, row, *, autosave=False) -> str:
+    """Completed when asked for; an autosave of unchanged answers keeps the state."""
+    if autosave and row.answer is not None and form.answer_data() == row.data:
+        return row.state
+    if not autosave and form.wants_complete():
+        return SectionAnswer.State.COMPLETED
+    if form.has_content() or row.answer is not None:
+        return SectionAnswer.State.IN_PROGRESS
+    return SectionAnswer.State.NOT_STARTED
+
+
 def _save_section_form(request, application, row, form):
     """Save the section (and any uploaded file). Returns a redirect when done,
     an EditConflict when someone else saved first, or None to show errors."""
-    if form.wants_complete():
-        state = SectionAnswer.State.COMPLETED
-    elif form.has_content() or row.answer is not None:
-        state = SectionAnswer.State.IN_PROGRESS
-    else:
-        state = SectionAnswer.State.NOT_STARTED
+    state = _state_after_saving(form, row)
     try:
         answer = save_section(
             actor=request.user,
@@ -130,7 +146,6 @@ def _save_section_form(request, application, row, form):
     except PermissionDenied:
         messages.info(request, "This application can no longer be changed.")
         return redirect(_application_url(application))
-
     if answer.declaration_cleared:
         messages.warning(request, DECLARATION_CLEARED)
     section_url = reverse("agency:section", args=[application.pk, row.key])
@@ -138,27 +153,36 @@ def _save_section_form(request, application, row, form):
     uploading = "upload" in request.POST
     if uploading or upload is not None:
         # A file chosen but sent with "Save and continue" is uploaded too, not dropped.
-        problem = None
-        if upload is None:
-            problem = "Select a file to upload"
-        else:
-            try:
-                evidence = add_evidence_file(
-                    actor=request.user,
-                    application=application,
-                    section_key=row.key,
-                    uploaded_file=upload,
-                )
-            except UploadRejected as rejected:
-                problem = f"{upload.name}: {rejected.reason}"
-        if problem is not None:
-            form.add_error("evidence", problem)
-            form.data = form.data.copy()
-            form.data["version"] = answer.version
+        if not _upload_evidence(request, application, row, form, answer, upload):
             return None
-        report_upload(request, evidence)
         if uploading:
             return redirect(f"{section_url}#evidence")
+    return _saved(request, application, row, state, section_url)
+
+
+def _upload_evidence(request, application, row, form, answer, upload) -> bool:
+    """Add the chosen file; False with the reason on the form when refused."""
+    problem = "Select a file to upload" if upload is None else None
+    if upload is not None:
+        try:
+            evidence = add_evidence_file(
+                actor=request.user,
+                application=application,
+                section_key=row.key,
+                uploaded_file=upload,
+            )
+        except UploadRejected as rejected:
+            problem = f"{upload.name}: {rejected.reason}"
+    if problem is not None:
+        form.add_error("evidence", problem)
+        form.data = form.data.copy()
+        form.data["version"] = answer.version
+        return False
+    report_upload(request, evidence)
+    return True
+
+
+def _saved(request, application, row, state, section_url):
     if state == SectionAnswer.State.COMPLETED:
         messages.success(request, f"‘{row.section.title}’ is complete.")
     else:
@@ -206,12 +230,7 @@ def section_autosave(request, pk, key):
     if not form.is_valid():
         errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
         return JsonResponse({"saved": False, "errors": errors}, status=400)
-    if row.answer is not None and form.answer_data() == row.data:
-        state = row.state
-    elif form.has_content() or row.answer is not None:
-        state = SectionAnswer.State.IN_PROGRESS
-    else:
-        state = SectionAnswer.State.NOT_STARTED
+    state = _state_after_saving(form, row, autosave=True)
     try:
         answer = save_section(
             actor=request.user,
@@ -222,15 +241,7 @@ def section_autosave(request, pk, key):
             expected_version=form.cleaned_data["version"],
         )
     except EditConflict as conflict:
-        current = conflict.current
-        return JsonResponse(
-            {
-                "saved": False,
-                "conflict": True,
-                "updated_by": str(current.updated_by) if current else "",
-            },
-            status=409,
-        )
+        return _autosave_conflict(conflict)
     except PermissionDenied:
         return JsonResponse({"saved": False, "locked": True}, status=403)
     return JsonResponse(
@@ -240,4 +251,16 @@ def section_autosave(request, pk, key):
             "saved_at": answer.updated_at.isoformat(),
             "declaration_cleared": answer.declaration_cleared,
         }
+    )
+
+
+def _autosave_conflict(conflict: EditConflict) -> JsonResponse:
+    current = conflict.current
+    return JsonResponse(
+        {
+            "saved": False,
+            "conflict": True,
+            "updated_by": str(current.updated_by) if current else "",
+        },
+        status=409,
     )

@@ -11,6 +11,7 @@ from typing import NamedTuple
 from django.db.models import (
     Case,
     Count,
+    Exists,
     OuterRef,
     Prefetch,
     Q,

@@ -16,9 +16,6 @@ MAX_VIEW_LINES = 40
 NOT_YET_SPLIT: set[str] = set()
 NOT_YET_SHORTENED = {
     "applications/services/submissions.py:save_section",
-    "applications/views/sections.py:section_edit",
-    "applications/views/sections.py:_save_section_form",
-    "applications/views/sections.py:section_autosave",
 }
 
 
