@@ -153,13 +153,6 @@ def accept(request, pk):
     )
 
 
-def _return(actor, application, reason):
-    try:
-        screening_services.return_to_agency(actor=actor, application=application, reason=reason)
-    except TransitionNotAllowed as error:
-        raise ValidationError(str(error)) from error
-
-
 @staff_required
 @GET_AND_POST
 def return_to_agency(request, pk):
@@ -180,8 +173,11 @@ def return_to_agency(request, pk):
     return submit_form(
         request,
         form,
-        lambda: _return(request.user, application, form.cleaned_data["reason"]),
+        lambda: screening_services.return_to_agency(
+            actor=request.user, application=application, reason=form.cleaned_data["reason"]
+        ),
         success=f"Application {application.reference} has been returned to "
         f"{application.agency.name}. Its leads have been told by e-mail.",
         then=reverse("staff:screening"),
+        refusals=TransitionNotAllowed,
     ) or _page(request, application, "return.html", form=form)
