@@ -47,9 +47,9 @@ class ConfirmForm(forms.Form):
 def submit_form(request, form, action, *, success, then, refusals=()):
     """The form page's POST: when the form is valid, call `action()` (a service);
     a ValidationError it raises, or one of the `refusals` exception types, is
-    shown on the form; otherwise flash `success` and redirect to `then`. Each of
-    `success` and `then` may be a function of what the action returned. Returns
-    the redirect, or None to show the page again.
+    shown on the form; otherwise flash `success` (None: the next page says it)
+    and redirect to `then`. Each of `success` and `then` may be a function of
+    what the action returned. Returns the redirect, or None to show the page again.
     """
     if request.method != "POST" or not form.is_valid():
         return None
@@ -61,7 +61,8 @@ def submit_form(request, form, action, *, success, then, refusals=()):
     except refusals as error:
         form.add_error(None, str(error))
         return None
-    messages.success(request, success(result) if callable(success) else success)
+    if success is not None:
+        messages.success(request, success(result) if callable(success) else success)
     return redirect(then(result) if callable(then) else then)
 
 
