@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from qualitymark.core.forms import form_page
 from qualitymark.core.permissions import permission_required
 
 from . import selectors, services
@@ -42,18 +43,35 @@ def _confirm(request, *, framework, title, paragraphs, button, problems=(), warn
     )
 
 
-def _form_page(request, *, form, framework, title, caption=None, back_url=None):
-    return render(
-        request,
-        "descriptors/framework_form.html",
-        {
-            "form": form,
-            "framework": framework,
-            "title": title,
-            "caption": caption or str(framework),
-            "back_url": back_url or _detail_url(framework),
-        },
-    )
+def _framework_form(request, form, framework, action, *, success, then, title):
+    """The draft's form page; a framework published meanwhile is locked, so back to it."""
+    try:
+        return form_page(
+            request,
+            form,
+            action,
+            success=success,
+            then=then,
+            template="descriptors/framework_form.html",
+            framework=framework,
+            title=title,
+            caption=str(framework),
+            back_url=_detail_url(framework),
+        )
+    except FrameworkLockedError as error:
+        return _locked_redirect(request, framework, error)
+
+
+def _beside(field, action, problem=ValidationError):
+    """`action`, with the `problem` it raises shown beside `field`."""
+
+    def run():
+        try:
+            return action()
+        except problem as error:
+            raise ValidationError({field: error.messages}) from error
+
+    return run
 
 
 def _locked_redirect(request, framework, error: Exception):
@@ -94,21 +112,21 @@ def framework_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def framework_upload(request):
     form = FrameworkUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            framework = services.import_framework(
-                data=form.framework_data, actor=request.user
-            )
-        except FrameworkFileError as error:
-            form.add_error("file", error.messages)
-        else:
-            messages.success(
-                request,
-                f"Imported '{framework.name}' version {framework.version} as a draft. "
-                "Check it, then publish it when it is ready.",
-            )
-            return redirect(_detail_url(framework))
-    return render(request, "descriptors/framework_upload.html", {"form": form})
+    return form_page(
+        request,
+        form,
+        _beside(
+            "file",
+            lambda: services.import_framework(data=form.framework_data, actor=request.user),
+            FrameworkFileError,
+        ),
+        success=lambda framework: (
+            f"Imported '{framework.name}' version {framework.version} as a draft. "
+            "Check it, then publish it when it is ready."
+        ),
+        then=_detail_url,
+        template="descriptors/framework_upload.html",
+    )
 
 
 @permission_required("descriptors.manage_frameworks")
@@ -122,16 +140,17 @@ def framework_edit(request, pk):
         "notes": framework.notes,
     }
     form = FrameworkDetailsForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_framework_details(
-                framework=framework, actor=request.user, **form.cleaned_data
-            )
-        except FrameworkLockedError as error:
-            return _locked_redirect(request, framework, error)
-        messages.success(request, "The framework's details are saved.")
-        return redirect(_detail_url(framework))
-    return _form_page(request, form=form, framework=framework, title="Edit framework details")
+    return _framework_form(
+        request,
+        form,
+        framework,
+        lambda: services.update_framework_details(
+            framework=framework, actor=request.user, **form.cleaned_data
+        ),
+        success="The framework's details are saved.",
+        then=_detail_url(framework),
+        title="Edit framework details",
+    )
 
 
 @permission_required("descriptors.manage_frameworks")
@@ -145,17 +164,16 @@ def framework_descriptor_edit(request, pk, number):
         "guidance": descriptor.guidance,
     }
     form = DescriptorForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_descriptor(
-                descriptor=descriptor, actor=request.user, **form.cleaned_data
-            )
-        except FrameworkLockedError as error:
-            return _locked_redirect(request, framework, error)
-        messages.success(request, f"{descriptor.code} is saved.")
-        return redirect(_descriptor_url(descriptor))
-    return _form_page(
-        request, form=form, framework=framework, title=f"Edit {descriptor.code}"
+    return _framework_form(
+        request,
+        form,
+        framework,
+        lambda: services.update_descriptor(
+            descriptor=descriptor, actor=request.user, **form.cleaned_data
+        ),
+        success=f"{descriptor.code} is saved.",
+        then=_descriptor_url(descriptor),
+        title=f"Edit {descriptor.code}",
     )
 
 
@@ -165,20 +183,19 @@ def framework_marker_add(request, pk, number):
     descriptor = selectors.draft_descriptor(pk, number)
     framework = descriptor.framework
     form = MarkerForm(request.POST or None, descriptor=descriptor)
-    if request.method == "POST" and form.is_valid():
-        try:
-            marker = services.add_marker(
+    return _framework_form(
+        request,
+        form,
+        framework,
+        _beside(
+            "code",
+            lambda: services.add_marker(
                 descriptor=descriptor, actor=request.user, **form.cleaned_data
-            )
-        except FrameworkLockedError as error:
-            return _locked_redirect(request, framework, error)
-        except ValidationError as error:
-            form.add_error("code", error.messages)
-        else:
-            messages.success(request, f"Marker {marker.code} is added to {descriptor.code}.")
-            return redirect(_descriptor_url(descriptor))
-    return _form_page(
-        request, form=form, framework=framework, title=f"Add a marker to {descriptor.code}"
+            ),
+        ),
+        success=lambda marker: f"Marker {marker.code} is added to {descriptor.code}.",
+        then=_descriptor_url(descriptor),
+        title=f"Add a marker to {descriptor.code}",
     )
 
 
@@ -194,20 +211,17 @@ def framework_marker_edit(request, pk, marker_pk):
         marker=marker,
         initial={"code": marker.code, "text": marker.text},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            marker = services.update_marker(
-                marker=marker, actor=request.user, **form.cleaned_data
-            )
-        except FrameworkLockedError as error:
-            return _locked_redirect(request, framework, error)
-        except ValidationError as error:
-            form.add_error("code", error.messages)
-        else:
-            messages.success(request, f"Marker {marker.code} is saved.")
-            return redirect(_descriptor_url(descriptor))
-    return _form_page(
-        request, form=form, framework=framework, title=f"Edit marker {marker.code}"
+    return _framework_form(
+        request,
+        form,
+        framework,
+        _beside(
+            "code",
+            lambda: services.update_marker(marker=marker, actor=request.user, **form.cleaned_data),
+        ),
+        success=lambda saved: f"Marker {saved.code} is saved.",
+        then=_descriptor_url(descriptor),
+        title=f"Edit marker {marker.code}",
     )
 
 

@@ -130,6 +130,11 @@ class Application(models.Model):
         return self.state.is_open
 
     @property
+    def is_new_application(self) -> bool:
+        """Not a renewal or an upgrade of an earlier award."""
+        return self.kind == ApplicationKind.NEW
+
+    @property
     def is_declared(self) -> bool:
         return self.declaration_signed_at is not None
 

@@ -73,6 +73,10 @@ class SectionRow:
         return self.state == SectionAnswer.State.COMPLETED
 
     @property
+    def is_in_progress(self) -> bool:
+        return self.state == SectionAnswer.State.IN_PROGRESS
+
+    @property
     def data(self) -> dict:
         return self.answer.data if self.answer else {}
 

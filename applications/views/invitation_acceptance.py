@@ -4,12 +4,11 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
-from qualitymark.core.forms import ConfirmForm, apply_errors, posted
+from qualitymark.core.forms import ConfirmForm, form_page, posted
 from qualitymark.users.models import User
 
 from ..forms.invitations import AcceptInvitationForm
@@ -61,58 +60,64 @@ def accept_invitation(request, token):
         return redirect_to_login(request.get_full_path(), login_url=reverse("account_login"))
 
     form = AcceptInvitationForm(posted(request), email=invitation.email)
-    if request.method == "POST" and form.is_valid():
-        try:
-            invitation, user = accept_invitation_as_new_user(
-                invitation=invitation,
-                full_name=form.cleaned_data["full_name"],
-                password=form.cleaned_data["password1"],
-            )
-        except InvitationUnusable as error:
-            return _unusable(request, error.reason)
-        except InvitationNeedsSignIn:
-            return redirect_to_login(request.get_full_path(), login_url=reverse("account_login"))
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _welcome_message(invitation))
-            return redirect(role_home_url(invitation.role, invitation.agency))
+    try:
+        return form_page(
+            request,
+            form,
+            lambda: _join_as_new_user(request, invitation, form.cleaned_data),
+            success=_welcome_message,
+            then=_role_home,
+            template="applications/invitations/accept_new_user.html",
+            invitation=invitation,
+        )
+    except InvitationUnusable as error:
+        return _unusable(request, error.reason)
+    except InvitationNeedsSignIn:
+        return redirect_to_login(request.get_full_path(), login_url=reverse("account_login"))
+
+
+def _join_as_new_user(request, invitation: Invitation, data) -> Invitation:
+    """The new account, signed in; the invitation as accepted."""
+    invitation, user = accept_invitation_as_new_user(
+        invitation=invitation, full_name=data["full_name"], password=data["password1"]
+    )
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    return invitation
+
+
+def _role_home(invitation: Invitation) -> str:
+    return role_home_url(invitation.role, invitation.agency)
+
+
+def _wrong_account(request, invitation: Invitation):
     return render(
         request,
-        "applications/invitations/accept_new_user.html",
-        {"invitation": invitation, "form": form},
+        "applications/invitations/wrong_account.html",
+        {"invitation": invitation},
+        status=403,
     )
 
 
 def _accept_signed_in(request, invitation: Invitation):
     if request.user.email.lower() != invitation.email.lower():
-        return render(
-            request,
-            "applications/invitations/wrong_account.html",
-            {"invitation": invitation},
-            status=403,
-        )
+        return _wrong_account(request, invitation)
     form = ConfirmForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            invitations_services.accept_invitation(invitation=invitation, user=request.user)
-        except InvitationUnusable as error:
-            return _unusable(request, error.reason)
-        except InvitationForAnotherAccount:
-            return render(
-                request,
-                "applications/invitations/wrong_account.html",
-                {"invitation": invitation},
-                status=403,
-            )
-        messages.success(request, _welcome_message(invitation))
-        return redirect(role_home_url(invitation.role, invitation.agency))
-    return render(
-        request,
-        "applications/invitations/accept_existing_user.html",
-        {"invitation": invitation, "form": form},
-    )
+    try:
+        return form_page(
+            request,
+            form,
+            lambda: invitations_services.accept_invitation(
+                invitation=invitation, user=request.user
+            ),
+            success=lambda _: _welcome_message(invitation),
+            then=lambda _: _role_home(invitation),
+            template="applications/invitations/accept_existing_user.html",
+            invitation=invitation,
+        )
+    except InvitationUnusable as error:
+        return _unusable(request, error.reason)
+    except InvitationForAnotherAccount:
+        return _wrong_account(request, invitation)
 
 
 def _welcome_message(invitation: Invitation) -> str:

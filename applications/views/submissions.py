@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from qualitymark.core.forms import apply_errors, posted
+from qualitymark.core.forms import form_page, posted, submit_form
 from qualitymark.core.permissions import agency_user_required, permission_required
 
 from ..forms.submissions import (
@@ -17,7 +17,7 @@ from ..forms.submissions import (
     StartApplicationForm,
     WithdrawForm,
 )
-from ..lifecycle import ReasonRequired, Status, TransitionNotAllowed
+from ..lifecycle import Status, TransitionNotAllowed
 from ..models.agencies import Agency
 from ..models.submissions import Application
 from ..selectors.identifiers import identifier_findings
@@ -85,28 +85,22 @@ def application_start(request, agency):
             "kind": request.GET.get("kind") if options.allows(request.GET.get("kind")) else None
         },
     )
-    if form.is_valid():
-        try:
-            application = start_application(
-                actor=request.user,
-                agency=agency,
-                level_sought=form.cleaned_data["level_sought"],
-                kind=form.cleaned_data["kind"],
-                prefill_from=form.cleaned_data.get("prefill_from"),
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            return redirect(_application_url(application))
-    return render(
+    return form_page(
         request,
-        "applications/apply/start.html",
-        {
-            "form": form,
-            "agency": agency,
-            "refused": options.refused,
-            "back_url": reverse("agency:detail", args=[agency.slug]),
-        },
+        form,
+        lambda: start_application(
+            actor=request.user,
+            agency=agency,
+            level_sought=form.cleaned_data["level_sought"],
+            kind=form.cleaned_data["kind"],
+            prefill_from=form.cleaned_data.get("prefill_from"),
+        ),
+        success=None,
+        then=_application_url,
+        template="applications/apply/start.html",
+        agency=agency,
+        refused=options.refused,
+        back_url=reverse("agency:detail", args=[agency.slug]),
     )
 
 
@@ -200,16 +194,19 @@ def declaration(request, pk):
         "role": application.declaration_role or request.user.job_title,
     }
     form = DeclarationForm(posted(request) if is_lead else None, initial=initial)
-    if is_lead and form.is_valid():
-        sign_declaration(
+    done = submit_form(
+        request,
+        form,
+        lambda: sign_declaration(
             actor=request.user,
             application=application,
             name=form.cleaned_data["name"],
             role=form.cleaned_data["role"],
-        )
-        messages.success(request, "You have signed the declaration.")
-        return redirect(reverse("agency:check_answers", args=[application.pk]))
-    return render(
+        ),
+        success="You have signed the declaration.",
+        then=reverse("agency:check_answers", args=[application.pk]),
+    )
+    return done or render(
         request,
         "applications/apply/declaration.html",
         {
@@ -289,20 +286,16 @@ def submitted(request, pk):
 @permission_required("applications.withdraw_application", fetch=_own_application)
 def withdraw(request, application):
     form = WithdrawForm(posted(request))
-    if form.is_valid():
-        try:
-            withdrawn = withdraw_application(
-                actor=request.user, application=application, reason=form.cleaned_data["reason"]
-            )
-        except ReasonRequired as error:
-            form.add_error("reason", str(error))
-        except TransitionNotAllowed as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"You have withdrawn application {withdrawn.reference}.")
-            return redirect("agency:detail", slug=application.agency.slug)
-    return render(
+    return form_page(
         request,
-        "applications/apply/withdraw.html",
-        {"application": application, "form": form, "back_url": _application_url(application)},
+        form,
+        lambda: withdraw_application(
+            actor=request.user, application=application, reason=form.cleaned_data["reason"]
+        ),
+        success=lambda withdrawn: f"You have withdrawn application {withdrawn.reference}.",
+        then=reverse("agency:detail", args=[application.agency.slug]),
+        refusals=TransitionNotAllowed,
+        template="applications/apply/withdraw.html",
+        application=application,
+        back_url=_application_url(application),
     )

@@ -19,7 +19,7 @@ from applications.models.evidence import EvidenceFile
 from applications.selectors.submissions import own_application
 from applications.services.evidence import add_evidence_file, check_evidence
 from qualitymark.audit.services import record_event
-from qualitymark.core.forms import apply_errors, posted
+from qualitymark.core.forms import posted, submit_form
 from qualitymark.core.permissions import agency_user_required
 from qualitymark.files.pdf import render_pdf
 from qualitymark.files.validation import UploadRejected
@@ -124,19 +124,18 @@ def _upload_or_send(request, application, information_request, form):
     if _stopped_for_identifiers(request, application, information_request, form):
         return None
     try:
-        information_services.respond_to_information_request(
-            actor=request.user, request=information_request, answers=form.answers()
+        return submit_form(
+            request,
+            form,
+            lambda: information_services.respond_to_information_request(
+                actor=request.user, request=information_request, answers=form.answers()
+            ),
+            success="Your answers have been sent. The moderators will carry on with their review.",
+            then=request.path,
         )
-    except ValidationError as error:
-        apply_errors(form, error)
-        return None
     except (PermissionDenied, TransitionNotAllowed):
         messages.info(request, "These questions have already been answered.")
         return redirect(request.path)
-    messages.success(
-        request, "Your answers have been sent. The moderators will carry on with their review."
-    )
-    return redirect(request.path)
 
 
 def _save_draft(request, application, information_request, form):

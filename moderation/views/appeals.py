@@ -6,8 +6,7 @@ decision decides it. Chairs who took part, or have a conflict, get 404."""
 
 import rules
 from django.conf import settings
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from applications.lifecycle import Status
 from applications.selectors.submissions import own_application
-from qualitymark.core.forms import apply_errors, posted
+from qualitymark.core.forms import posted, submit_form
 from qualitymark.core.permissions import (
     agency_user_required,
     chair_or_staff_required,
@@ -50,19 +49,19 @@ def request_appeal(request, pk):
     appeal = appeal_of(application)
     may_ask = rules.has_perm("moderation.request_appeal", request.user, application)
     form = AppealRequestForm(posted(request)) if may_ask else None
-    if form is not None and request.method == "POST" and form.is_valid():
-        try:
-            appeal_services.request_appeal(
+    try:
+        done = form and submit_form(
+            request,
+            form,
+            lambda: appeal_services.request_appeal(
                 actor=request.user, application=application, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        except PermissionDenied:
-            return redirect(request.path)
-        else:
-            messages.success(request, "You have asked for a review of the decision.")
-            return redirect(request.path)
-    return render(
+            ),
+            success="You have asked for a review of the decision.",
+            then=request.path,
+        )
+    except PermissionDenied:
+        return redirect(request.path)
+    return done or render(
         request,
         "moderation/appeals/request.html",
         {
@@ -124,27 +123,29 @@ def _acknowledge(request, appeal):
     form = AcknowledgeAppealForm(request.POST)
     if not rules.has_perm("moderation.acknowledge_appeal", request.user, appeal):
         raise Http404
-    if form.is_valid():
-        appeal_services.acknowledge_appeal(
+    done = submit_form(
+        request,
+        form,
+        lambda: appeal_services.acknowledge_appeal(
             actor=request.user, appeal=appeal, note=form.cleaned_data["note"]
-        )
-        messages.success(request, "The request is recorded. The agency has been told.")
-        return redirect("moderation:appeal", appeal.pk)
-    return _detail(request, appeal, acknowledge_form=form)
+        ),
+        success="The request is recorded. The agency has been told.",
+        then=reverse("moderation:appeal", args=[appeal.pk]),
+    )
+    return done or _detail(request, appeal, acknowledge_form=form)
 
 
 def _decide(request, appeal):
     form = AppealDecisionForm(request.POST, current_outcome=appeal.decision.outcome)
     if not rules.has_perm("moderation.decide_appeal", request.user, appeal):
         raise Http404
-    if form.is_valid():
-        try:
-            appeal_services.decide_appeal(actor=request.user, appeal=appeal, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(
-                request, "The outcome of the review is recorded. The agency has been told."
-            )
-            return redirect("moderation:appeal", appeal.pk)
-    return _detail(request, appeal, decide_form=form)
+    done = submit_form(
+        request,
+        form,
+        lambda: appeal_services.decide_appeal(
+            actor=request.user, appeal=appeal, **form.cleaned_data
+        ),
+        success="The outcome of the review is recorded. The agency has been told.",
+        then=reverse("moderation:appeal", args=[appeal.pk]),
+    )
+    return done or _detail(request, appeal, decide_form=form)

@@ -1,10 +1,6 @@
 """Coram staff assigning moderators to an application and changing or removing them."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
-
-from qualitymark.core.forms import apply_errors, posted, submit_form
+from qualitymark.core.forms import posted, submit_form
 from qualitymark.core.permissions import staff_required
 
 from ..forms.staff import AssignModeratorForm, DueDateForm, ReasonForm
@@ -54,26 +50,23 @@ def assign(request, pk):
     form = AssignModeratorForm(
         posted(request), candidates=candidates, current_lead=current_lead, initial=initial
     )
-    if request.method == "POST" and form.is_valid():
-        moderator = form.cleaned_data["moderator"]
-        try:
-            assignment = assign_moderator(
-                actor=request.user,
-                application=application,
-                moderator=moderator,
-                role=form.cleaned_data["role"],
-                due_on=form.cleaned_data["due_on"],
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(
-                request,
-                f"{moderator.user.get_full_name()} is now the "
-                f"{assignment.get_role_display().lower()} and has been told by e-mail.",
-            )
-            return redirect(_application_url(application))
-    return _page(request, application, "assign.html", form=form, candidates=candidates)
+    done = submit_form(
+        request,
+        form,
+        lambda: assign_moderator(
+            actor=request.user,
+            application=application,
+            moderator=form.cleaned_data["moderator"],
+            role=form.cleaned_data["role"],
+            due_on=form.cleaned_data["due_on"],
+        ),
+        success=lambda assignment: (
+            f"{form.cleaned_data['moderator'].user.get_full_name()} is now the "
+            f"{assignment.get_role_display().lower()} and has been told by e-mail."
+        ),
+        then=_application_url(application),
+    )
+    return done or _page(request, application, "assign.html", form=form, candidates=candidates)
 
 
 @staff_required

@@ -1,4 +1,3 @@
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -6,7 +5,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from applications.models.agencies import Agency, Invitation
-from qualitymark.core.forms import ConfirmForm, posted, submit_form
+from qualitymark.core.forms import ConfirmForm, form_page, posted, submit_form
 from qualitymark.core.permissions import moderator_required, staff_required
 from qualitymark.users.models import User
 
@@ -85,16 +84,17 @@ def profile_agencies(request):
     region_form = RegionFilterForm(request.GET or None)
     region = region_form.cleaned_data.get("region", "") if region_form.is_valid() else ""
     form = AffiliatedAgenciesForm(posted(request), profile=own, region=region)
-    if request.method == "POST" and form.is_valid():
-        set_affiliated_agencies(
-            actor=request.user, profile=own, agencies=form.cleaned_data["agencies"]
-        )
-        messages.success(request, "The agencies you are linked to have been saved.")
-        return redirect("moderation:profile")
-    return render(
+    return form_page(
         request,
-        "moderation/profile_agencies.html",
-        {"form": form, "region_form": region_form, "region": region},
+        form,
+        lambda: set_affiliated_agencies(
+            actor=request.user, profile=own, agencies=form.cleaned_data["agencies"]
+        ),
+        success="The agencies you are linked to have been saved.",
+        then=reverse("moderation:profile"),
+        template="moderation/profile_agencies.html",
+        region_form=region_form,
+        region=region,
     )
 
 

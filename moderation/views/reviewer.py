@@ -18,6 +18,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from applications import lifecycle
@@ -25,7 +26,7 @@ from applications.award_facts import previous_outcome_for
 from applications.middleware import pop_rescued_draft
 from applications.sections import FEE
 from applications.selectors.submissions import application_overview, descriptors_for
-from qualitymark.core.forms import apply_errors, posted
+from qualitymark.core.forms import apply_errors, posted, submit_form
 from qualitymark.core.permissions import moderator_required
 
 from ..forms.review_locking import expected_version, show_conflict
@@ -358,20 +359,21 @@ def amend_review(request, assignment):
             messages.info(request, "The panel has opened, so reviews can no longer be amended.")
         return redirect("moderation:review", application.pk)
     form = AmendReviewForm(posted(request), descriptors=descriptors_for(application), review=own)
-    if request.method == "POST" and form.is_valid() and form.check_complete():
-        try:
-            reviews_services.amend_review(
-                actor=request.user,
-                review=own,
-                reason=form.cleaned_data["reason"],
-                **form.review_values(),
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "Your amended review has been saved.")
-            return redirect("moderation:review", application.pk)
-    return render(
+    if request.method == "POST" and form.is_valid():
+        form.check_complete()  # what is missing is shown beside it, and the form is invalid
+    done = submit_form(
+        request,
+        form,
+        lambda: reviews_services.amend_review(
+            actor=request.user,
+            review=own,
+            reason=form.cleaned_data["reason"],
+            **form.review_values(),
+        ),
+        success="Your amended review has been saved.",
+        then=reverse("moderation:review", args=[application.pk]),
+    )
+    return done or render(
         request,
         "moderation/review/amend.html",
         {

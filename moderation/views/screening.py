@@ -1,11 +1,10 @@
 """Coram staff screening an application: fee, eligibility, then accept or return."""
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
+from django.urls import reverse
 
 from applications.lifecycle import Status, TransitionNotAllowed
-from qualitymark.core.forms import ConfirmForm, apply_errors, posted
+from qualitymark.core.forms import ConfirmForm, posted, submit_form
 from qualitymark.core.permissions import staff_required
 
 from ..forms.staff import EligibilityForm, FeeForm, ReasonForm
@@ -32,6 +31,20 @@ def _screening_closed(request, application):
     return _moved_on(request, application, "its fee and eligibility can no longer be changed")
 
 
+def _settle_fee(actor, application, data) -> str:
+    """Record the fee as paid or waived, and say which."""
+    if data["fee_status"] == FeeStatus.PAID:
+        record_fee_paid(
+            actor=actor,
+            application=application,
+            paid_on=data["paid_on"],
+            invoice_number=data["invoice_number"],
+        )
+        return "paid"
+    waive_fee(actor=actor, application=application, reason=data["reason"])
+    return "waived"
+
+
 @staff_required
 @GET_AND_POST
 def record_fee(request, pk):
@@ -48,28 +61,22 @@ def record_fee(request, pk):
             "reason": screening.fee_waiver_reason,
         }
     form = FeeForm(posted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            if data["fee_status"] == FeeStatus.PAID:
-                record_fee_paid(
-                    actor=request.user,
-                    application=application,
-                    paid_on=data["paid_on"],
-                    invoice_number=data["invoice_number"],
-                )
-                message = f"The fee for {application.reference} is recorded as paid."
-            else:
-                waive_fee(
-                    actor=request.user, application=application, reason=data["reason"]
-                )
-                message = f"The fee for {application.reference} is recorded as waived."
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, message)
-            return redirect(_application_url(application))
-    return _page(request, application, "fee.html", form=form)
+    return submit_form(
+        request,
+        form,
+        lambda: _settle_fee(request.user, application, form.cleaned_data),
+        success=lambda settled: f"The fee for {application.reference} is recorded as {settled}.",
+        then=_application_url(application),
+    ) or _page(request, application, "fee.html", form=form)
+
+
+def _eligibility_message(application, eligible: bool) -> str:
+    if eligible:
+        return f"{application.agency.name} is recorded as eligible."
+    return (
+        f"{application.agency.name} is recorded as not eligible. You can return "
+        "the application to the agency."
+    )
 
 
 @staff_required
@@ -86,27 +93,18 @@ def record_eligibility(request, pk):
             "notes": screening.eligibility_notes,
         }
     form = EligibilityForm(posted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            screening_services.record_eligibility(
-                actor=request.user,
-                application=application,
-                eligible=form.cleaned_data["eligible"],
-                notes=form.cleaned_data["notes"],
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            if form.cleaned_data["eligible"]:
-                messages.success(request, f"{application.agency.name} is recorded as eligible.")
-            else:
-                messages.success(
-                    request,
-                    f"{application.agency.name} is recorded as not eligible. You can return "
-                    "the application to the agency.",
-                )
-            return redirect(_application_url(application))
-    return _page(request, application, "eligibility.html", form=form)
+    return submit_form(
+        request,
+        form,
+        lambda: screening_services.record_eligibility(
+            actor=request.user,
+            application=application,
+            eligible=form.cleaned_data["eligible"],
+            notes=form.cleaned_data["notes"],
+        ),
+        success=lambda _: _eligibility_message(application, form.cleaned_data["eligible"]),
+        then=_application_url(application),
+    ) or _page(request, application, "eligibility.html", form=form)
 
 
 # --- Accept or return ---------------------------------------------------------------------------
@@ -116,6 +114,15 @@ def _already_screened(request, application):
     return _moved_on(request, application, "it can no longer be accepted or returned to the agency")
 
 
+def _accept(actor, application):
+    """Accept it, or say why not (reloading it, in case a concurrent click moved it on)."""
+    try:
+        accept_for_moderation(actor=actor, application=application)
+    except TransitionNotAllowed as error:
+        application.refresh_from_db()
+        raise ValidationError(str(error)) from error
+
+
 @staff_required
 @GET_AND_POST
 def accept(request, pk):
@@ -123,23 +130,18 @@ def accept(request, pk):
     if application.status != Status.SUBMITTED:
         return _already_screened(request, application)
     form = ConfirmForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            accept_for_moderation(actor=request.user, application=application)
-        except ValidationError as error:
-            apply_errors(form, error)
-        except TransitionNotAllowed as error:
-            application.refresh_from_db()
-            if application.status != Status.SUBMITTED:  # a concurrent click got there first
-                return _already_screened(request, application)
-            form.add_error(None, str(error))
-        else:
-            messages.success(
-                request,
-                f"Application {application.reference} has been accepted for moderation. "
-                "The agency and the moderators have been told by e-mail.",
-            )
-            return redirect(_application_url(application))
+    done = submit_form(
+        request,
+        form,
+        lambda: _accept(request.user, application),
+        success=f"Application {application.reference} has been accepted for moderation. "
+        "The agency and the moderators have been told by e-mail.",
+        then=_application_url(application),
+    )
+    if done:
+        return done
+    if application.status != Status.SUBMITTED:  # a concurrent click got there first
+        return _already_screened(request, application)
     problems = acceptance_problems(application)
     return _page(
         request,
@@ -166,22 +168,16 @@ def return_to_agency(request, pk):
         submit_label="Return application",
         warning=True,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            screening_services.return_to_agency(
-                actor=request.user, application=application, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        except TransitionNotAllowed as error:
-            form.add_error(None, str(error))
-        else:
-            # A returned application is a draft again: it leaves the staff pages
-            # until the agency resubmits it.
-            messages.success(
-                request,
-                f"Application {application.reference} has been returned to "
-                f"{application.agency.name}. Its leads have been told by e-mail.",
-            )
-            return redirect("staff:screening")
-    return _page(request, application, "return.html", form=form)
+    # A returned application is a draft again: it leaves the staff pages
+    # until the agency resubmits it.
+    return submit_form(
+        request,
+        form,
+        lambda: screening_services.return_to_agency(
+            actor=request.user, application=application, reason=form.cleaned_data["reason"]
+        ),
+        success=f"Application {application.reference} has been returned to "
+        f"{application.agency.name}. Its leads have been told by e-mail.",
+        then=reverse("staff:screening"),
+        refusals=TransitionNotAllowed,
+    ) or _page(request, application, "return.html", form=form)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 from applications.lifecycle import Status, TransitionNotAllowed
 from applications.selectors.submissions import evidence_for
 from applications.views.evidence import evidence_response
-from qualitymark.core.forms import ConfirmForm, apply_errors, posted
+from qualitymark.core.forms import ConfirmForm, posted, submit_form
 from qualitymark.core.permissions import staff_required
 
 from ..access import active_assignment_for
@@ -100,6 +100,15 @@ def reviews(request, pk):
     )
 
 
+def _open_panel(application):
+    with transaction.atomic():
+        opened = open_panel_if_all_reviews_in(application)
+    if not opened:
+        raise ValidationError(
+            "Every moderator must submit their review before the application goes to panel"
+        )
+
+
 @staff_required
 @GET_AND_POST
 def open_panel(request, pk):
@@ -113,17 +122,15 @@ def open_panel(request, pk):
         )
         return redirect(_application_url(application))
     form = ConfirmForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            opened = open_panel_if_all_reviews_in(application)
-        if opened:
-            messages.success(
-                request, f"Application {application.reference} is now ready for the panel."
-            )
-            return redirect(_application_url(application))
-        form.add_error(
-            None, "Every moderator must submit their review before the application goes to panel"
-        )
+    done = submit_form(
+        request,
+        form,
+        lambda: _open_panel(application),
+        success=f"Application {application.reference} is now ready for the panel.",
+        then=_application_url(application),
+    )
+    if done:
+        return done
     rows = _assignment_rows(application)
     submitted = sum(row.status == ReviewProgress.SUBMITTED for row in rows)
     minimum = settings.MIN_MODERATORS_PER_APPLICATION
@@ -142,6 +149,14 @@ def open_panel(request, pk):
 # --- Information requests and files -------------------------------------------------------------
 
 
+def _questions_sent(application, information_request, questions) -> str:
+    return (
+        f"Your question{'s have' if len(questions) != 1 else ' has'} been sent to "
+        f"{application.agency.name}. They have until "
+        f"{information_request.due_on:%-d %B %Y} to answer."
+    )
+
+
 @staff_required
 @GET_AND_POST
 def request_information(request, pk):
@@ -154,28 +169,20 @@ def request_information(request, pk):
         descriptors=descriptors,
         initial={"due_on": timezone.localdate() + timedelta(days=INFORMATION_DUE_DAYS)},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            information_request = information_services.request_information(
-                actor=request.user,
-                application=application,
-                questions=form.cleaned_data["questions"],
-                due_on=form.cleaned_data["due_on"],
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        except TransitionNotAllowed as error:
-            form.add_error(None, str(error))
-        else:
-            count = len(form.cleaned_data["questions"])
-            messages.success(
-                request,
-                f"Your question{'s have' if count != 1 else ' has'} been sent to "
-                f"{application.agency.name}. They have until "
-                f"{information_request.due_on:%-d %B %Y} to answer.",
-            )
-            return redirect(_application_url(application))
-    return _page(request, application, "information_request.html", form=form)
+    done = submit_form(
+        request,
+        form,
+        lambda: information_services.request_information(
+            actor=request.user,
+            application=application,
+            questions=form.cleaned_data["questions"],
+            due_on=form.cleaned_data["due_on"],
+        ),
+        success=lambda sent: _questions_sent(application, sent, form.cleaned_data["questions"]),
+        then=_application_url(application),
+        refusals=TransitionNotAllowed,
+    )
+    return done or _page(request, application, "information_request.html", form=form)
 
 
 @staff_required

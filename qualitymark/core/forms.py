@@ -44,9 +44,10 @@ class ConfirmForm(forms.Form):
         self.helper = FormHelper()
 
 
-def submit_form(request, form, action, *, success, then):
+def submit_form(request, form, action, *, success, then, refusals=()):
     """The form page's POST: when the form is valid, call `action()` (a service);
-    a ValidationError it raises is shown on the form; otherwise flash `success`
+    a ValidationError it raises, or one of the `refusals` exception types, is
+    shown on the form; otherwise flash `success` (None: the next page says it)
     and redirect to `then`. Each of `success` and `then` may be a function of
     what the action returned. Returns the redirect, or None to show the page again.
     """
@@ -57,7 +58,11 @@ def submit_form(request, form, action, *, success, then):
     except ValidationError as error:
         apply_errors(form, error)
         return None
-    messages.success(request, success(result) if callable(success) else success)
+    except refusals as error:
+        form.add_error(None, str(error))
+        return None
+    if success is not None:
+        messages.success(request, success(result) if callable(success) else success)
     return redirect(then(result) if callable(then) else then)
 
 
@@ -65,8 +70,10 @@ FORM_PAGE = "applications/form_page.html"
 CONFIRM_PAGE = "applications/confirm_page.html"
 
 
-def form_page(request, form, action, *, success, then, template=FORM_PAGE, **context):
+def form_page(
+    request, form, action, *, success, then, refusals=(), template=FORM_PAGE, **context
+):
     """A whole form page: `submit_form` on POST, else the page (`template`, by
     default the shared one-form page) with `form` and `context`."""
-    done = submit_form(request, form, action, success=success, then=then)
+    done = submit_form(request, form, action, success=success, then=then, refusals=refusals)
     return done or render(request, template, {"form": form, **context})

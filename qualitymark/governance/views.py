@@ -1,12 +1,11 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from qualitymark.core.forms import apply_errors, posted
+from qualitymark.core.forms import form_page, posted
 from qualitymark.core.permissions import staff_required
 
 from . import services
@@ -32,29 +31,21 @@ def retention(request):
 def retention_rule_edit(request, key):
     rule = get_object_or_404(RetentionRule, key=key)
     form = RetentionRuleForm(posted(request), instance=RetentionRule.objects.get(pk=rule.pk))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_rule(
-                actor=request.user,
-                rule=rule,
-                **{name: form.cleaned_data[name] for name in RetentionRuleForm.Meta.fields},
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "The retention rule is saved.")
-            return redirect("staff:retention")
-    return render(
+    return form_page(
         request,
-        "applications/form_page.html",
-        {
-            "form": form,
-            "title": "Change a retention rule",
-            "caption": "Data retention",
-            "intro": "The privacy notice shows the schedule as saved here, and the daily job "
-            "carries it out.",
-            "back_url": reverse("staff:retention"),
-        },
+        form,
+        lambda: services.update_rule(
+            actor=request.user,
+            rule=rule,
+            **{name: form.cleaned_data[name] for name in RetentionRuleForm.Meta.fields},
+        ),
+        success="The retention rule is saved.",
+        then=reverse("staff:retention"),
+        title="Change a retention rule",
+        caption="Data retention",
+        intro="The privacy notice shows the schedule as saved here, and the daily job "
+        "carries it out.",
+        back_url=reverse("staff:retention"),
     )
 
 
@@ -95,18 +86,15 @@ def person_erase(request, pk):
         messages.info(request, "This person's details have already been erased.")
         return redirect("staff:person_data", pk=person.pk)
     form = ErasureForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            erase_person(actor=request.user, person=person, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, f"Person {person.pk}'s details are erased.")
-            return redirect("staff:person_data", pk=person.pk)
-    return render(
+    return form_page(
         request,
-        "governance/person_erase.html",
-        {"person": person, "plan": erasure_plan(person), "form": form},
+        form,
+        lambda: erase_person(actor=request.user, person=person, reason=form.cleaned_data["reason"]),
+        success=f"Person {person.pk}'s details are erased.",
+        then=reverse("staff:person_data", args=[person.pk]),
+        template="governance/person_erase.html",
+        person=person,
+        plan=erasure_plan(person),
     )
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from applications.lifecycle import Status
+from applications.models.submissions import SectionAnswer
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("applications", "moderation", "descriptors", "qualitymark", "bench")
@@ -18,6 +19,12 @@ THE_TABLE = "applications/lifecycle.py"
 
 VALUE = "(?:" + "|".join(re.escape(value) for value in Status.values) + ")"
 QUOTED = rf"""["']{VALUE}["']"""
+# A section's progress on the task list, and the rows that cannot start yet.
+SECTION_STATE = (
+    "[\"'](?:"
+    + "|".join(re.escape(value) for value in [*SectionAnswer.State.values, "cannot_start"])
+    + ")[\"']"
+)
 # Only ever application statuses, wherever they appear as a quoted string.
 UNAMBIGUOUS = r"""["'](?:in_review|information_requested)["']"""
 # The e-mail about an information request shares the status's name.
@@ -41,6 +48,10 @@ TEMPLATE_PATTERNS = [
     re.compile(r"""[\w.]*status\w*\s*(?:[!=]=|in)\s*["']|["']\s*[!=]=\s*[\w.]*status"""),
     # any application status tested: {% if state == "submitted" %}
     re.compile(rf"(?:[!=]=|\bin)\s*{QUOTED}|{QUOTED}\s*(?:[!=]=|\bin)\b"),
+    # a section's progress tested: {% if state == "completed" %}
+    re.compile(rf"(?:[!=]=|\bin)\s*{SECTION_STATE}|{SECTION_STATE}\s*(?:[!=]=|\bin)\b"),
+    # an application's kind tested: {% if application.kind != "new" %}
+    re.compile(r"""\.kind\s*(?:[!=]=|in)\s*["']|["']\s*[!=]=\s*[\w.]*\.kind\b"""),
 ]
 # The award state table (another piece of work) replaces these award tests.
 AWARD_TEMPLATES = {
@@ -154,6 +165,10 @@ def test_the_python_scan_lets_other_strings_be(source):
         '{% if screening.fee_status == "paid" %} paid{% endif %}',
         '{% if state == "submitted" %}',
         '{% if "decided" == application.status %}',
+        '{% if state == "completed" %}Completed{% endif %}',
+        '{% elif state == "in_progress" %}',
+        '{% if application.kind != "new" %}',
+        '{% if "renewal" == application.kind %}',
     ],
 )
 def test_the_template_scan_catches_a_status_test(source):
@@ -167,6 +182,9 @@ def test_the_template_scan_catches_a_status_test(source):
         "{% if information_request.is_open %}",
         '<div role="status">',
         '{% if header.aria_sort == "ascending" %}',
+        '{% if kind == "checkbox" %}',
+        '{% include "task_status.html" with completed=row.is_completed only %}',
+        "{% if not application.is_new_application %}",
     ],
 )
 def test_the_template_scan_lets_other_markup_be(source):
