@@ -218,32 +218,9 @@ def save_section(
     if expected_version != current_version:
         raise EditConflict(answer)
 
-    if answer is None:
-        try:
-            with transaction.atomic():
-                answer = SectionAnswer.objects.create(
-                    application=application,
-                    key=key,
-                    data=data,
-                    state=state,
-                    version=1,
-                    updated_by=actor,
-                )
-        except IntegrityError as error:
-            raise EditConflict(
-                SectionAnswer.objects.get(application=application, key=key)
-            ) from error
-        before_state, changed_fields = SectionAnswer.State.NOT_STARTED, sorted(data)
-    else:
-        before_state = answer.state
-        changed_fields = sorted(
-            name for name in set(data) | set(answer.data) if data.get(name) != answer.data.get(name)
-        )
-        SectionAnswer.objects.filter(pk=answer.pk).update(
-            data=data, state=state, version=F("version") + 1, updated_by=actor
-        )
-        answer.refresh_from_db()
-
+    answer, before_state, changed_fields = _write_answer(
+        actor, application, answer, key, data, state
+    )
     content_changed = bool(changed_fields)
     answer.declaration_cleared = content_changed and clear_declaration_after_change(
         application, actor
@@ -261,6 +238,35 @@ def save_section(
         },
     )
     return answer
+
+
+def _write_answer(actor, application, answer, key, data, state):
+    """The saved answer, the state it had and the fields this save changed."""
+    if answer is None:
+        try:
+            with transaction.atomic():
+                answer = SectionAnswer.objects.create(
+                    application=application,
+                    key=key,
+                    data=data,
+                    state=state,
+                    version=1,
+                    updated_by=actor,
+                )
+        except IntegrityError as error:
+            raise EditConflict(
+                SectionAnswer.objects.get(application=application, key=key)
+            ) from error
+        return answer, SectionAnswer.State.NOT_STARTED, sorted(data)
+    before_state = answer.state
+    changed_fields = sorted(
+        name for name in set(data) | set(answer.data) if data.get(name) != answer.data.get(name)
+    )
+    SectionAnswer.objects.filter(pk=answer.pk).update(
+        data=data, state=state, version=F("version") + 1, updated_by=actor
+    )
+    answer.refresh_from_db()
+    return answer, before_state, changed_fields
 
 
 @transaction.atomic
