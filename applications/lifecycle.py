@@ -315,13 +315,13 @@ def transition(application, name: str, *, actor, reason: str = "", changes: dict
         raise ReasonRequired()
 
     previous = locked.status
-    locked.status = spec.target
-    update_fields = ["status", "updated_at"]
+    locked.status, locked.status_changed_at = spec.target, timezone.now()
+    update_fields = ["status", "status_changed_at", "updated_at"]
     if spec.timestamp_field:
         setattr(locked, spec.timestamp_field, timezone.now())
         update_fields.append(spec.timestamp_field)
     locked.save(update_fields=update_fields)
-    application.status = locked.status
+    application.status, application.status_changed_at = locked.status, locked.status_changed_at
     if spec.timestamp_field:
         setattr(application, spec.timestamp_field, getattr(locked, spec.timestamp_field))
 

@@ -172,6 +172,7 @@ STATES: dict[str, AwardState] = {
 }
 
 LIVE_AWARD_STATUSES = tuple(code for code, state in STATES.items() if state.is_live)
+VALID_AWARD_STATUSES = tuple(code for code, state in STATES.items() if state.is_valid)
 # What a later award (published, or a corrected decision) replaces.
 REPLACEABLE_AWARD_STATUSES = (*LIVE_AWARD_STATUSES, AwardStatus.PENDING)
 # Statuses that mean "still in force", which the passing of the last day turns to expired.

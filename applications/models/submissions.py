@@ -60,6 +60,8 @@ class Application(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # When it entered its current status (lifecycle.transition sets it).
+    status_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
     accepted_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
@@ -88,6 +90,7 @@ class Application(models.Model):
             # (one status, oldest first): a page walks the index, no sort.
             models.Index(fields=["submitted_at"], name="applications_by_submission"),
             models.Index(fields=["status", "submitted_at", "id"], name="applications_by_status"),
+            models.Index(fields=["status", "status_changed_at"], name="applications_status_since"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -5,13 +5,25 @@ from dataclasses import dataclass
 from datetime import date
 from statistics import median
 
-from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Cast
+from django.conf import settings
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    Count,
+    Exists,
+    FloatField,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from applications.lifecycle import TRANSITIONS, Status, statuses_that
+from applications.lifecycle import Status, statuses_that
 from applications.models.submissions import Application
-from qualitymark.audit.models import AuditEvent
 
 from ..models.awards import LIVE_AWARD_STATUSES, Award, AwardStatus
 from ..models.workflow import Assignment, FeeStatus, InformationRequest, PanelMeeting
@@ -112,39 +124,55 @@ class StatusFigure:
     oldest_days: int | None
 
 
-def _entered_current_status():
-    """When the application last moved (its latest lifecycle audit event)."""
-    return Subquery(
-        AuditEvent.objects.filter(
-            target_type=Application._meta.label_lower,
-            target_id=Cast(OuterRef("pk"), CharField()),
-            action__in=[f"application.{name}" for name in TRANSITIONS],
-        )
-        .order_by("-created_at")
-        .values("created_at")[:1]
+class _MedianDays(Aggregate):
+    """PostgreSQL's median of whole days (statistics.median's value)."""
+
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
+def _days_in_status(today: date) -> RawSQL:
+    """Whole days since the application entered its status, in the scheme's time zone."""
+    return RawSQL(
+        "(%s::date - (COALESCE(status_changed_at, submitted_at) AT TIME ZONE %s)::date)",
+        (today, settings.TIME_ZONE),
+        output_field=IntegerField(),
     )
+
+
+def _ages_by_status(today: date) -> dict[str, tuple[int, float | None, int | None]]:
+    """(count, median days, oldest days) per status, counted by the database."""
+    applications = Application.objects.that("shows_to_staff").order_by()
+    if connection.vendor == "postgresql":
+        days = _days_in_status(today)
+        rows = applications.values("status").annotate(
+            count=Count("pk"), median=_MedianDays(days), oldest=Max(days)
+        )
+        return {row["status"]: (row["count"], row["median"], row["oldest"]) for row in rows}
+    ages: dict[str, list[int]] = {}
+    for status, since in applications.values_list(
+        "status", Coalesce("status_changed_at", "submitted_at")
+    ):
+        ages.setdefault(status, []).append((today - timezone.localdate(since)).days if since else 0)
+    return {status: (len(days), median(days), max(days)) for status, days in ages.items()}
 
 
 def pipeline(today: date) -> list[StatusFigure]:
-    ages: dict[str, list[int]] = {value: [] for value in statuses_that("shows_to_staff")}
-    rows = (
-        Application.objects.that("shows_to_staff")
-        .annotate(entered_at=_entered_current_status())
-        .values_list("status", "entered_at", "submitted_at")
-    )
-    for status, entered_at, submitted_at in rows:
-        since = entered_at or submitted_at
-        ages[status].append((today - timezone.localdate(since)).days if since else 0)
-    return [
-        StatusFigure(
-            status=value,
-            label=Status(value).label,
-            count=len(ages[value]),
-            median_days=median(ages[value]) if ages[value] else None,
-            oldest_days=max(ages[value]) if ages[value] else None,
+    ages = _ages_by_status(today)
+    figures = []
+    for value in statuses_that("shows_to_staff"):
+        count, median_days, oldest_days = ages.get(value, (0, None, None))
+        figures.append(
+            StatusFigure(
+                status=value,
+                label=Status(value).label,
+                count=count,
+                median_days=median_days,
+                oldest_days=oldest_days,
+            )
         )
-        for value in ages
-    ]
+    return figures
 
 
 @dataclass

@@ -19,6 +19,7 @@ from django.utils import timezone
 from applications.models.agencies import AgencyType, Region
 from applications.models.submissions import Level
 
+from ..award_states import VALID_AWARD_STATUSES
 from ..models.awards import LIVE_AWARD_STATUSES, Award, AwardStatus
 
 __all__ = [
@@ -130,7 +131,7 @@ def register_summary(today: date | None = None) -> RegisterSummary:
     """Current awards counted by region and by type of agency: one query."""
     counts = (
         published_awards(today)
-        .filter(public_status=AwardStatus.CURRENT)
+        .filter(public_status__in=VALID_AWARD_STATUSES)
         .values("agency__region", "agency__agency_type", "level")
         .annotate(count=Count("id"))
         .order_by()

@@ -12,8 +12,9 @@ from applications.models.submissions import Level
 from applications.selectors.agencies import active_leads_of, active_memberships_of
 from qualitymark.notifications.services import notify
 
+from ..award_states import VALID_AWARD_STATUSES
 from ..models.action_plans import ActionPlan, PlanState, midpoint_of
-from ..models.awards import Award, AwardStatus
+from ..models.awards import Award
 
 # How many days before the mid-point the agency is reminded, most urgent last.
 REMINDER_DAYS = (28, 7)
@@ -42,7 +43,7 @@ def send_action_plan_reminders(today: date) -> int:
     award, the stage and the mid-point), however often this runs."""
     reported = ActionPlan.objects.exclude(state=PlanState.WRITING).values("award_id")
     awards = (
-        Award.objects.filter(status=AwardStatus.CURRENT, level=Level.WORKING_TOWARDS)
+        Award.objects.filter(status__in=VALID_AWARD_STATUSES, level=Level.WORKING_TOWARDS)
         .exclude(pk__in=reported)
         .select_related("agency")
     )

@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from applications.lifecycle import Status, TransitionNotAllowed
+from applications.lifecycle import TransitionNotAllowed
 from qualitymark.core.forms import ConfirmForm, posted, submit_form
 from qualitymark.core.permissions import staff_required
 
@@ -49,7 +49,7 @@ def _settle_fee(actor, application, data) -> str:
 @GET_AND_POST
 def record_fee(request, pk):
     application = _application(request, pk)
-    if application.status != Status.SUBMITTED:
+    if not application.state.staff_may_screen:
         return _screening_closed(request, application)
     screening = _screening(application)
     initial = {}
@@ -83,7 +83,7 @@ def _eligibility_message(application, eligible: bool) -> str:
 @GET_AND_POST
 def record_eligibility(request, pk):
     application = _application(request, pk)
-    if application.status != Status.SUBMITTED:
+    if not application.state.staff_may_screen:
         return _screening_closed(request, application)
     screening = _screening(application)
     initial = {}
@@ -127,7 +127,7 @@ def _accept(actor, application):
 @GET_AND_POST
 def accept(request, pk):
     application = _application(request, pk)
-    if application.status != Status.SUBMITTED:
+    if not application.state.staff_may_screen:
         return _already_screened(request, application)
     form = ConfirmForm(posted(request))
     done = submit_form(
@@ -140,7 +140,7 @@ def accept(request, pk):
     )
     if done:
         return done
-    if application.status != Status.SUBMITTED:  # a concurrent click got there first
+    if not application.state.staff_may_screen:  # a concurrent click got there first
         return _already_screened(request, application)
     problems = acceptance_problems(application)
     return _page(
@@ -157,7 +157,7 @@ def accept(request, pk):
 @GET_AND_POST
 def return_to_agency(request, pk):
     application = _application(request, pk)
-    if application.status != Status.SUBMITTED:
+    if not application.state.staff_may_screen:
         return _already_screened(request, application)
     form = ReasonForm(
         posted(request),

@@ -180,3 +180,28 @@ def test_the_dashboard_runs_the_same_queries_for_4_or_16_applications():
     few = count()
     _stage_mix(12)
     assert count() == few
+
+
+def test_days_in_a_status_count_from_when_it_was_entered_not_from_submission():
+    """The pipeline's ages come from the time stored when the status changed,
+    the same time the audit trail records for the move."""
+    from applications.lifecycle import transition
+    from qualitymark.audit.models import AuditEvent
+
+    staff = staff_user()
+    start = morning(timezone.localdate())
+    with time_machine.travel(start, tick=False) as clock:
+        older, newer = submitted_application(), submitted_application()
+        clock.move_to(start + timedelta(days=10))
+        transition(newer, "return_to_agency", actor=staff, reason="Add the tracking figures")
+        newer.refresh_from_db()
+        event = AuditEvent.objects.filter(
+            action="application.return_to_agency", target_id=str(newer.pk)
+        ).get()
+        assert newer.status_changed_at == event.created_at == start + timedelta(days=10)
+        clock.move_to(start + timedelta(days=15))
+        transition(newer, "submit", actor=newer.agency.memberships.get(role="lead").user)
+        clock.move_to(start + timedelta(days=21))
+        pipeline = figures(client_for(staff).get(HOME), "pipeline")
+    # Submitted 21 days ago (older) and resubmitted 6 days ago (newer).
+    assert pipeline["Submitted"] == ["2", "13.5", "21"]
