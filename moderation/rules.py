@@ -62,6 +62,22 @@ rules.add_perm("moderation.manage_awards", is_coram_staff)
 rules.add_perm("moderation.write_review", is_own_active_assignment)
 
 
+@rules.predicate
+def has_declared_no_conflict(user, assignment):
+    return assignment.has_declared and not assignment.declared_conflict
+
+
+@rules.predicate
+def is_open_for_review(user, assignment):
+    return assignment.application.state.moderators_may_review
+
+
+rules.add_perm(
+    "moderation.change_review",
+    is_own_active_assignment & has_declared_no_conflict & is_open_for_review,
+)
+
+
 # --- Action plans of Working Towards awards ---------------------------------------------------
 
 

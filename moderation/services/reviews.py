@@ -3,7 +3,7 @@ submitting and amending a review, and moving the application to panel when
 the last review arrives."""
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -121,15 +121,20 @@ def snapshot(review: Review) -> dict:
     }
 
 
-def _ensure_can_write(actor, review: Review) -> Application:
+def _locked_application(actor, review: Review) -> Application:
+    """The review's application, locked, once the rule lets `actor` change the review."""
     assignment = review.assignment
-    require_perm(actor, "moderation.write_review", assignment, message="This is not your review.")
-    application = Application.objects.select_for_update().get(pk=assignment.application_id)
-    if not application.state.moderators_may_review:
-        raise PermissionDenied("Reviews can only be written or amended before the panel opens.")
-    if not assignment.has_declared or assignment.declared_conflict:
-        raise PermissionDenied("Declare any conflict of interest first.")
-    return application
+    assignment.application = Application.objects.select_for_update().get(
+        pk=assignment.application_id
+    )
+    require_perm(
+        actor,
+        "moderation.change_review",
+        assignment,
+        message="You can change only your own review, after declaring any conflict of "
+        "interest and before the panel opens.",
+    )
+    return assignment.application
 
 
 class ReviewEditConflict(ValidationError):
@@ -162,7 +167,7 @@ def save_review_draft(
     review = (
         Review.objects.select_for_update().select_related("assignment__moderator").get(pk=review.pk)
     )
-    _ensure_can_write(actor, review)
+    _locked_application(actor, review)
     _check_version(review, expected_version)
     if review.is_submitted:
         raise ValidationError("This review has been submitted: amend it instead.")
@@ -192,7 +197,7 @@ def submit_review(
     review = (
         Review.objects.select_for_update().select_related("assignment__moderator").get(pk=review.pk)
     )
-    application = _ensure_can_write(actor, review)
+    application = _locked_application(actor, review)
     if review.is_submitted:
         raise ValidationError("This review has already been submitted.")
     _check_version(review, expected_version)
@@ -227,7 +232,7 @@ def amend_review(
     review = (
         Review.objects.select_for_update().select_related("assignment__moderator").get(pk=review.pk)
     )
-    application = _ensure_can_write(actor, review)
+    application = _locked_application(actor, review)
     if not review.is_submitted:
         raise ValidationError("Submit the review before amending it.")
     if not reason.strip():

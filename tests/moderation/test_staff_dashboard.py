@@ -191,7 +191,8 @@ def test_days_in_a_status_count_from_when_it_was_entered_not_from_submission():
     staff = staff_user()
     start = morning(timezone.localdate())
     with time_machine.travel(start, tick=False) as clock:
-        older, newer = submitted_application(), submitted_application()
+        submitted_application()  # submitted 21 days before the figures
+        newer = submitted_application()
         clock.move_to(start + timedelta(days=10))
         transition(newer, "return_to_agency", actor=staff, reason="Add the tracking figures")
         newer.refresh_from_db()
