@@ -3,6 +3,8 @@
 Predicates take the person and, where it matters, the agency or invitation.
 """
 
+from dataclasses import dataclass
+
 import rules
 
 from qualitymark.users.roles import roles_of
@@ -13,20 +15,12 @@ from .models.agencies import AGENCY_INVITATION_ROLES
 
 @rules.predicate
 def is_member_of_agency(user, agency):
-    return (
-        agency is not None
-        and agency.is_active
-        and agency.pk in roles_of(user).agency_ids
-    )
+    return agency is not None and agency.is_active and agency.pk in roles_of(user).agency_ids
 
 
 @rules.predicate
 def is_lead_of_agency(user, agency):
-    return (
-        agency is not None
-        and agency.is_active
-        and agency.pk in roles_of(user).lead_agency_ids
-    )
+    return agency is not None and agency.is_active and agency.pk in roles_of(user).lead_agency_ids
 
 
 @rules.predicate
@@ -89,9 +83,54 @@ can_withdraw_application = is_lead_of_application_agency & is_open
 rules.add_perm("applications.lead_application", is_lead_of_application_agency)
 rules.add_perm("applications.start_application", can_start_application)
 rules.add_perm("applications.edit_application", can_edit_application)
+
+# Files the agency sends with its answers to an information request are kept
+# under the request's key, "info-<request id>" (InformationRequest.evidence_section_key).
+INFORMATION_PREFIX = "info-"
+
+
+@dataclass(frozen=True)
+class FileSection:
+    """Where files are added or removed: a section of an application."""
+
+    application: object
+    key: str
+
+
+@rules.predicate
+def is_descriptor_section_of_editable(user, section):
+    """A draft's quality descriptor sections (q1, q2, ...) take files."""
+    from .sections import descriptor_number
+
+    number = descriptor_number(section.key or "")
+    return (
+        number is not None
+        and can_edit_application(user, section.application)
+        and section.application.framework.descriptors.filter(number=number).exists()
+    )
+
+
+@rules.predicate
+def answers_open_information_request(user, section):
+    """So do an open information request's answers while the application
+    waits for them, although it is locked."""
+    key = section.key or ""
+    request_id = key.removeprefix(INFORMATION_PREFIX)
+    if not key.startswith(INFORMATION_PREFIX) or not request_id.isdigit():
+        return False
+    application = section.application
+    return (
+        application.state.agency_may_answer
+        and is_member_of_application_agency(user, application)
+        and application.information_requests.open().filter(pk=int(request_id)).exists()
+    )
+
+
+rules.add_perm(
+    "applications.change_files",
+    answers_open_information_request | is_descriptor_section_of_editable,
+)
 rules.add_perm("applications.sign_declaration", can_sign_declaration)
 rules.add_perm("applications.submit_application", can_submit_application)
 rules.add_perm("applications.withdraw_application", can_withdraw_application)
-rules.add_perm(
-    "applications.respond_to_information_request", is_member_of_application_agency
-)
+rules.add_perm("applications.respond_to_information_request", is_member_of_application_agency)

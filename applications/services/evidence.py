@@ -15,7 +15,6 @@ from datetime import timedelta
 import rules
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Sum
 from django.urls import reverse
@@ -30,7 +29,7 @@ from qualitymark.notifications.services import notify
 
 from ..models.evidence import SERVABLE_SCAN_STATUSES, EvidenceFile, ScanStatus
 from ..models.submissions import Application
-from ..sections import descriptor_number
+from ..rules import INFORMATION_PREFIX, FileSection
 from ..selectors.identifiers import cached_scan_keys
 from .submissions import clear_declaration_after_change
 
@@ -51,56 +50,17 @@ TEXT_KINDS = text_extraction.TEXT_KINDS | text_extraction.PICTURE_KINDS
 QUARANTINE_PREFIX = "quarantine"
 
 
-def _ensure_editable(actor, application: Application) -> None:
+def _ensure_may_change_files(actor, application: Application, section_key: str) -> None:
     require_perm(
         actor,
-        "applications.edit_application",
-        application,
-        message="You cannot add or remove files on this application.",
+        "applications.change_files",
+        FileSection(application, section_key),
+        message="You cannot add or remove files here.",
     )
-
-
-def _ensure_descriptor_section(application: Application, section_key: str) -> None:
-    """Files belong to the quality descriptor sections (q1, q2, ...) only."""
-    number = descriptor_number(section_key or "")
-    if number is None or not application.framework.descriptors.filter(number=number).exists():
-        raise PermissionDenied("Files can only be added to the quality descriptor sections.")
-
-
-# Files the agency sends with its answers to an information request are kept
-# under the request's key, "info-<request id>" (InformationRequest.evidence_section_key).
-INFORMATION_PREFIX = "info-"
-
-
-def _answers_open_information_request(actor, application: Application, section_key: str) -> bool:
-    """A member of the agency may add files to an open information request's
-    answers while the application waits for them, although it is locked."""
-    key = section_key or ""
-    request_id = key.removeprefix(INFORMATION_PREFIX)
-    if not key.startswith(INFORMATION_PREFIX) or not request_id.isdigit():
-        return False
-    return (
-        application.state.agency_may_answer
-        and rules.has_perm("applications.respond_to_information_request", actor, application)
-        and application.information_requests.open().filter(pk=int(request_id)).exists()
-    )
-
-
-def _ensure_may_change_files(actor, application: Application, section_key: str) -> None:
-    """Files are added and removed in a draft's descriptor sections, or with
-    the answers to an open information request."""
-    if _answers_open_information_request(actor, application, section_key):
-        return
-    _ensure_editable(actor, application)
-    _ensure_descriptor_section(application, section_key)
 
 
 def may_change_files(actor, application: Application, section_key: str) -> bool:
-    try:
-        _ensure_may_change_files(actor, application, section_key)
-    except PermissionDenied:
-        return False
-    return True
+    return rules.has_perm("applications.change_files", actor, FileSection(application, section_key))
 
 
 def _check_limits(application: Application, section_key: str, size: int) -> None:
