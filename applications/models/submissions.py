@@ -91,6 +91,7 @@ class Application(models.Model):
             models.Index(fields=["submitted_at"], name="applications_by_submission"),
             models.Index(fields=["status", "submitted_at", "id"], name="applications_by_status"),
             models.Index(fields=["status", "status_changed_at"], name="applications_status_since"),
+            models.Index(fields=["decided_at"], name="applications_by_decision"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -2,9 +2,10 @@
 submission to decision (one query, whatever the number of applications)."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from statistics import median
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from ..models.workflow import Decision, Recommendation
@@ -38,9 +39,10 @@ def outcomes_by_month(*, today: date | None = None, months: int = 12) -> list[Mo
     counts once, with its latest outcome."""
     today = today or timezone.localdate()
     first = add_months(today.replace(day=1), -(months - 1))
+    later = Decision.objects.filter(supersedes=OuterRef("pk"))
     rows = Decision.objects.filter(
-        superseded_by__isnull=True,
-        application__decided_at__date__gte=first,
+        ~Exists(later),
+        application__decided_at__gte=timezone.make_aware(datetime.combine(first, time.min)),
     ).values_list("outcome", "application__submitted_at", "application__decided_at")
     counts: dict[date, dict[str, int]] = {add_months(first, i): {} for i in range(months)}
     days: dict[date, list[int]] = {month: [] for month in counts}
