@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 PROXY = "10.0.0.2"
 ATTACKER = "203.0.113.66"
 OWNER = "198.51.100.7"
-TOO_MANY = "There have been too many attempts to sign in to this account."
+TOO_MANY = "There have been too many failed attempts to sign in."
 
 
 def sign_in_via_proxy(client, email, password, *, client_address, claimed=""):

@@ -177,10 +177,23 @@ def test_failed_sign_ins_are_limited_per_email_address(client):
     assert response.status_code == 200
     assert not is_signed_in(client)
     html = response.content.decode()
-    assert "There have been too many attempts to sign in to this account." in html
+    assert "There have been too many failed attempts to sign in." in html
     assert "wait 5 minutes before you try again" in html
     assert 'class="govuk-error-summary"' in html
     assert not AuditEvent.objects.filter(action="auth.sign_in").exists()
+
+
+def test_the_limit_message_is_true_for_an_account_that_never_failed(client, settings):
+    """The address limit also stops other accounts signing in from the same
+    place: the message must not say their own account had the attempts."""
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login_failed": "5/5m/ip"}
+    for _ in range(5):
+        sign_in(client, MembershipFactory(role="lead").user.email, password="not-the-password")
+    untouched = MembershipFactory(role="lead").user
+    html = sign_in(client, untouched.email).content.decode()
+    assert not is_signed_in(client)
+    assert "There have been too many failed attempts to sign in." in html
+    assert "this account" not in html
 
 
 def test_the_limit_for_one_address_does_not_lock_out_another(client, settings):

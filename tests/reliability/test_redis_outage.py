@@ -122,7 +122,7 @@ def check_reading_and_signing_in(client, world: World) -> None:
     for _ in range(5):
         timed(sign_in, client, other.email, password="not-the-password")
     refused = timed(sign_in, client, other.email)
-    assert "too many attempts" in refused.content.decode()  # still limited
+    assert "too many failed attempts" in refused.content.decode()  # still limited
 
 
 def check_writing(client, world: World) -> None:

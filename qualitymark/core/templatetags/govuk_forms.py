@@ -63,7 +63,7 @@ def _reworded(code: str | None, field_name: str) -> str | None:
         return "The e-mail address or password is not right. Check them and try again."
     if code == "too_many_login_attempts":
         return (
-            "There have been too many attempts to sign in to this account. "
+            "There have been too many failed attempts to sign in. "
             f"For your security, wait {_rate_limit_wait()} before you try again, "
             "or reset your password."
         )
