@@ -85,7 +85,10 @@ class Agency(models.Model):
         ordering = ["name"]
         verbose_name_plural = "agencies"
         # Moderators sharing an agency's e-mail domain (conflict_condition).
-        indexes = [models.Index(Upper("email_domain"), name="applications_agency_domain")]
+        indexes = [
+            models.Index(Upper("email_domain"), name="applications_agency_domain"),
+            models.Index(fields=["name"], name="applications_agency_by_name"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["ofsted_urn"],

@@ -1,7 +1,8 @@
 """Reads scoped to the person asking: what is outside their reach is not found."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet
 
+from qualitymark.core.pagination import correlated_count
 from qualitymark.users.roles import roles_of
 
 from ..models.agencies import Agency, Invitation, Membership, hash_invitation_token
@@ -37,11 +38,11 @@ def led_agencies_of(user) -> QuerySet[Agency]:
 def search_agencies(
     *, actor, query: str = "", region: str = "", agency_type: str = "", status: str = ""
 ) -> QuerySet[Agency]:
+    active_members = Membership.objects.filter(
+        agency=OuterRef("pk"), is_active=True, user__is_active=True
+    )
     agencies = agencies_visible_to(actor).annotate(
-        active_member_count=Count(
-            "memberships",
-            filter=Q(memberships__is_active=True, memberships__user__is_active=True),
-        )
+        active_member_count=correlated_count(active_members, by="agency")
     )
     if query:
         agencies = agencies.filter(Q(name__icontains=query) | Q(ofsted_urn__iexact=query))

@@ -1,11 +1,11 @@
 """Coram staff's pages for agencies, their people and invitations
 (/staff/agencies/, /staff/invitations/)."""
 
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from qualitymark.core.forms import CONFIRM_PAGE, ConfirmForm, form_page, posted
+from qualitymark.core.pagination import bounded_page
 from qualitymark.core.permissions import staff_required
 
 from ..forms.agencies import AgencyFilterForm, StaffAgencyForm
@@ -38,7 +38,7 @@ PAGE_SIZE = 50
 
 
 def _paginate(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return bounded_page(request, queryset)
 
 
 @staff_required

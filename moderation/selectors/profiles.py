@@ -1,5 +1,6 @@
-from django.db.models import Count, Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet
 
+from qualitymark.core.pagination import correlated_count
 from qualitymark.users.roles import roles_of
 
 from ..models.profiles import ModeratorProfile
@@ -24,8 +25,11 @@ def moderator_profiles_visible_to(
     """Every moderator profile for Coram staff; nothing for anyone else."""
     if not roles_of(actor).coram_staff:
         return ModeratorProfile.objects.none()
+    affiliations = ModeratorProfile.affiliated_agencies.through.objects.filter(
+        moderatorprofile_id=OuterRef("pk")
+    )
     profiles = ModeratorProfile.objects.select_related("user").annotate(
-        affiliated_agency_count=Count("affiliated_agencies")
+        affiliated_agency_count=correlated_count(affiliations, by="moderatorprofile_id")
     )
     if query:
         profiles = profiles.filter(

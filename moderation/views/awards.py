@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,6 +12,7 @@ from applications.selectors.start_options import start_options
 from applications.selectors.submissions import open_application_of
 from qualitymark.audit.services import record_event
 from qualitymark.core.forms import posted, submit_form
+from qualitymark.core.pagination import bounded_page
 from qualitymark.core.permissions import agency_user_required, staff_required
 from qualitymark.files.storage import file_response
 
@@ -69,7 +69,7 @@ def staff_award_list(request):
     )
     expiry = request.GET.get("expiry", "")
     awards = award_expiry_filter(awards, expiry)
-    page = Paginator(awards, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = bounded_page(request, awards)
     for award in page.object_list:
         _decorate(award)
     return render(

@@ -3,11 +3,11 @@
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from qualitymark.core.forms import posted, submit_form
+from qualitymark.core.pagination import bounded_page
 from qualitymark.core.permissions import staff_required
 
 from ..forms.panel import MeetingDetailsForm, MeetingForm
@@ -25,7 +25,7 @@ PAGE_SIZE = 50
 
 @staff_required
 def meeting_list(request):
-    page = Paginator(panel_meetings(), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = bounded_page(request, panel_meetings())
     return render(
         request,
         "moderation/panel/meeting_list.html",

@@ -4,12 +4,12 @@ resending one that failed or was lost, and a preview of every template."""
 from crispy_forms_gds.layout import Field
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from qualitymark.core.forms import gds_helper
+from qualitymark.core.pagination import bounded_page
 from qualitymark.core.permissions import staff_required
 from qualitymark.notifications.models import EmailStatus, SentEmail
 from qualitymark.notifications.services import resend_email
@@ -51,7 +51,7 @@ def email_list(request):
         status=filters.get("status") or "",
         template=filters.get("template") or "",
     )
-    page = Paginator(emails, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = bounded_page(request, emails)
     rows = [(email, about_url(email)) for email in page.object_list]
     return render(
         request,

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 import rules
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from applications.lifecycle import may_transition
 from applications.models.submissions import Level
 from qualitymark.core.forms import apply_errors, posted
+from qualitymark.core.pagination import bounded_page
 from qualitymark.core.permissions import chair_or_staff_required
 
 from ..consolidation import rule_facts, suggest_outcome
@@ -68,7 +68,7 @@ def panel_list(request):
         request,
         "moderation/panel/panel_list.html",
         {
-            "page": Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page")),
+            "page": bounded_page(request, applications),
             "decisions": recent_decisions_for(request.user)[:RECENT_DECISIONS],
         },
     )

@@ -1,4 +1,3 @@
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -6,6 +5,7 @@ from django.views.decorators.http import require_http_methods
 from applications.models.agencies import Invitation
 from applications.selectors.agencies import memberships_of_user
 from qualitymark.core.forms import ConfirmForm, posted, submit_form
+from qualitymark.core.pagination import bounded_page
 from qualitymark.core.permissions import staff_required
 from qualitymark.users import services
 from qualitymark.users.roles import roles_of
@@ -22,7 +22,7 @@ def people_list(request):
     people = people_visible_to(
         request.user, query=(filters.get("query") or "").strip(), role=filters.get("role") or ""
     )
-    page = Paginator(people, 50).get_page(request.GET.get("page"))
+    page = bounded_page(request, people)
     rows = [(person, annotated_role_names(person)) for person in page.object_list]
     return render(
         request, "users/people_list.html", {"filter_form": form, "page": page, "rows": rows}

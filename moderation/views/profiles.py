@@ -1,4 +1,3 @@
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -6,6 +5,7 @@ from django.views.decorators.http import require_http_methods
 
 from applications.models.agencies import Agency, Invitation
 from qualitymark.core.forms import ConfirmForm, form_page, posted, submit_form
+from qualitymark.core.pagination import bounded_page
 from qualitymark.core.permissions import moderator_required, staff_required
 from qualitymark.users.models import User
 
@@ -125,7 +125,7 @@ def staff_moderator_list(request):
         expertise=filters.get("expertise") or "",
         status=filters.get("status") or "",
     )
-    page = Paginator(profiles, 50).get_page(request.GET.get("page"))
+    page = bounded_page(request, profiles)
     return render(
         request, "moderation/staff/moderator_list.html", {"filter_form": form, "page": page}
     )

@@ -4,11 +4,11 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from qualitymark.core.forms import apply_errors, posted
+from qualitymark.core.pagination import bounded_page
 from qualitymark.core.permissions import moderator_required
 from qualitymark.users.roles import roles_of
 
@@ -60,9 +60,7 @@ def queue(request):
     sort = request.GET.get("sort", "due")
     if sort not in QUEUE_SORTS:
         sort = "due"
-    page = Paginator(moderator_queue(request.user, sort=sort, status=status), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = bounded_page(request, moderator_queue(request.user, sort=sort, status=status))
     return render(
         request,
         "moderation/queue.html",

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from applications.lifecycle import may_transition
 from applications.models.submissions import Application
 from applications.selectors.submissions import application_overview
+from qualitymark.core.pagination import BoundedPaginator, bounded_page
 from qualitymark.core.permissions import staff_required
 
 from ..forms.staff import ApplicationFilterForm
@@ -130,9 +130,7 @@ def _rows(applications) -> list[ApplicationRow]:
 @staff_required
 @require_GET
 def screening_queue(request):
-    page = Paginator(workflow_selectors.screening_queue(), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = bounded_page(request, workflow_selectors.screening_queue())
     return render(
         request,
         "moderation/staff/screening_queue.html",
@@ -181,7 +179,7 @@ def _status_counts() -> dict[str, int]:
     return dict(
         Application.objects.that("shows_to_staff")
         .values_list("status")
-        .annotate(count=Count("id"))
+        .annotate(count=Count("*"))
         .values_list("status", "count")
     )
 
@@ -198,7 +196,7 @@ def application_list(request):
     applications = applications_for_staff(status=status).order_by(*APPLICATION_SORTS[sort])
     flag = request.GET.get("flag", "")
     applications = application_flag(applications, flag)
-    paginator = Paginator(applications, PAGE_SIZE)
+    paginator = BoundedPaginator(applications, PAGE_SIZE)
     if flag not in APPLICATION_FLAGS:  # the status counts already count these rows
         paginator.count = counts.get(status, 0) if status else sum(counts.values())
     page = paginator.get_page(request.GET.get("page"))

@@ -1,11 +1,11 @@
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from qualitymark.core.forms import form_page, posted
+from qualitymark.core.pagination import bounded_page
 from qualitymark.core.permissions import staff_required
 
 from . import services
@@ -105,7 +105,7 @@ def content_view_list(request):
     views = content_views(
         application=filters.get("application") or "", person=filters.get("person") or ""
     )
-    page = Paginator(views, 100).get_page(request.GET.get("page"))
+    page = bounded_page(request, views, 100)
     return render(
         request, "governance/content_views.html", {"filter_form": form, "page": page}
     )

@@ -61,6 +61,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         ordering = ["full_name", "email"]
+        # The people list walks this order and stops at the page.
+        indexes = [models.Index(fields=["full_name", "email"], name="users_user_by_name")]
         constraints = [
             models.UniqueConstraint(Lower("email"), name="users_user_email_ci_unique"),
         ]

@@ -1,0 +1,60 @@
+"""Paging long lists at a cost that does not grow with the data behind them."""
+
+from django.core.paginator import Paginator
+from django.db.models import Count, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.functional import cached_property
+
+PAGE_SIZE = 50
+# Rows counted past the start of the page asked for. A list longer than this
+# says "more than" instead of counting every row on every request.
+COUNT_LIMIT = 1000
+
+
+class BoundedPaginator(Paginator):
+    """A paginator that counts at most `limit` rows past the start of the page
+    asked for. When there are more, `more` is true and `count_shown` reads
+    "More than 1,000": the next pages are still reachable, each counting on
+    from where it starts."""
+
+    def __init__(self, object_list, per_page=PAGE_SIZE, *, limit=None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        # Never less than a page, or the page asked for would be cut short.
+        self.limit = max(COUNT_LIMIT if limit is None else limit, self.per_page)
+        self.more = False
+        self._asked = 1
+
+    def get_page(self, number):
+        try:
+            self._asked = max(1, int(number))
+        except (TypeError, ValueError):
+            self._asked = 1
+        return super().get_page(number)
+
+    @cached_property
+    def count(self) -> int:
+        """Rows up to one past the bound: that one more row is what makes the
+        next page reachable when the list goes on."""
+        bound = (self._asked - 1) * self.per_page + self.limit
+        if isinstance(self.object_list, QuerySet):
+            counted = self.object_list.order_by()[: bound + 1].count()
+        else:
+            counted = min(len(self.object_list), bound + 1)
+        self.more = counted > bound
+        return counted
+
+    @property
+    def count_shown(self) -> str:
+        return f"More than {self.count - 1:,}" if self.more else str(self.count)
+
+
+def bounded_page(request, rows, per_page=PAGE_SIZE):
+    """The page of `rows` the request asks for (?page=)."""
+    return BoundedPaginator(rows, per_page).get_page(request.GET.get("page"))
+
+
+def correlated_count(rows, *, by: str) -> Coalesce:
+    """A count of `rows` (already tied to an OuterRef on `by`), worked out only
+    for the rows on the page: a join and GROUP BY would count for every row
+    before the page is cut."""
+    return Coalesce(Subquery(rows.order_by().values(by).annotate(n=Count("pk")).values("n")), 0)
