@@ -2,9 +2,11 @@
 the decisions month by month. Each figure links to the list behind it."""
 
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from applications.models.agencies import Agency, Invitation
+from qualitymark.core.freshness import until_next_write
 from qualitymark.core.permissions import staff_required
 from qualitymark.users.models import User
 
@@ -32,22 +34,24 @@ def _time_chart(months) -> charts.Chart:
     )
 
 
+def _figures(today) -> dict:
+    months = outcomes_by_month()
+    return {
+        "dashboard": staff_dashboard(today=today),
+        "months": months,
+        "outcomes": [Recommendation(outcome) for outcome in OUTCOME_ORDER],
+        "outcome_chart": _outcome_chart(months),
+        "time_chart": _time_chart(months),
+        "agency_count": Agency.objects.filter(is_active=True).count(),
+        "pending_invitation_count": Invitation.objects.pending().count(),
+        "moderator_count": active_moderators().count(),
+        "people_count": User.objects.filter(is_active=True).count(),
+    }
+
+
 @staff_required
 @require_GET
 def dashboard(request):
-    months = outcomes_by_month()
-    return render(
-        request,
-        "moderation/staff/dashboard.html",
-        {
-            "dashboard": staff_dashboard(),
-            "months": months,
-            "outcomes": [Recommendation(outcome) for outcome in OUTCOME_ORDER],
-            "outcome_chart": _outcome_chart(months),
-            "time_chart": _time_chart(months),
-            "agency_count": Agency.objects.filter(is_active=True).count(),
-            "pending_invitation_count": Invitation.objects.pending().count(),
-            "moderator_count": active_moderators().count(),
-            "people_count": User.objects.filter(is_active=True).count(),
-        },
-    )
+    today = timezone.localdate()
+    figures = until_next_write("staff-dashboard", lambda: _figures(today), vary=(today,))
+    return render(request, "moderation/staff/dashboard.html", figures)

@@ -62,11 +62,18 @@ def test_a_page_runs_the_same_queries_with_three_times_the_data(client, name):
     assert (small_queries, large_queries) == (PAGES[name][2], PAGES[name][2])
 
 
-def test_the_chair_does_not_see_applications_they_are_conflicted_on(client):
+@pytest.mark.parametrize("literal_agencies", [50, 0], ids=["agencies listed", "agencies subquery"])
+def test_the_chair_does_not_see_applications_they_are_conflicted_on(
+    client, monkeypatch, literal_agencies
+):
     """The panel list leaves out conflicted applications in SQL; it must leave
-    out exactly those the conflict rules name."""
+    out exactly those the conflict rules name, whether the chair's linked
+    agencies are few enough to be written out or are asked for by subquery."""
     from applications.models.submissions import Application
+    from moderation import conflicts
     from moderation.conflicts import is_conflicted
+
+    monkeypatch.setattr(conflicts, "LITERAL_AGENCIES", literal_agencies)
 
     world = grow(new_world(), 2)
     client.force_login(world.chair.user)
