@@ -12,7 +12,7 @@ from qualitymark.users.roles import roles_of
 
 from ..forms.people import PeopleFilterForm
 from ..models.profiles import ModeratorProfile
-from ..selectors.people import annotated_role_names, people_visible_to
+from ..selectors.people import annotated_role_names, people_on_page, people_visible_to
 
 
 @staff_required
@@ -22,8 +22,11 @@ def people_list(request):
     people = people_visible_to(
         request.user, query=(filters.get("query") or "").strip(), role=filters.get("role") or ""
     )
-    page = bounded_page(request, people)
-    rows = [(person, annotated_role_names(person)) for person in page.object_list]
+    page = bounded_page(request, people.values_list("pk", flat=True))
+    rows = [
+        (person, annotated_role_names(person))
+        for person in people_on_page(request.user, list(page.object_list))
+    ]
     return render(
         request, "users/people_list.html", {"filter_form": form, "page": page, "rows": rows}
     )

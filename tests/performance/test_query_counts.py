@@ -24,7 +24,7 @@ PAGES = {
     "panel meetings": ("staff", "staff:meetings", 7),
     "awards": ("staff", "staff:award_list", 7),
     "agencies": ("staff", "staff:agency_list", 7),
-    "people": ("staff", "staff:people_list", 7),
+    "people": ("staff", "staff:people_list", 10),
     "moderators": ("staff", "staff:moderator_list", 7),
     "notification log": ("staff", "staff:emails", 7),
     "exports": ("staff", "staff:exports", 5),
