@@ -3,15 +3,17 @@
     DATABASE_URL=... DATABASE_OWNER_URL=... REDIS_URL=... .venv/bin/python bench/scale.py
 
 In a throw-away test database it builds 1x data (tests/performance/world.py,
-20 units: 2,000 applications, 400 agencies, 540 awards) and prints, for each
-signed-in list page, the query count and the in-process median at 1x; grows the
-data to 10x and prints them again, with the ratios to a trivial view measured
-the same way and to the page's own 1x time. Then the uncached register CSV and
+20 units: 2,000 applications, 400 agencies, 540 awards); copies that database
+and grows the copy to 10x. Each signed-in list page is then asked for in the two
+databases in turn, request by request (so that a slower minute of the machine
+falls on both sizes), and printed with its query count and in-process median at
+1x and 10x, the ratio to a trivial view measured the same way and to its own 1x
+time. Then the uncached register CSV and
 JSON at 10x (5,400 awards), then, against gunicorn on the same database and
 Redis, the cached register's requests per second under wrk (8 connections)
 next to the trivial view's, and the time to refuse an oversized upload; then
 the PDF ratios (bench/pdfs.py). BENCH_UNITS (20) and BENCH_SCALE (10) change
-the sizes; BENCH_REPEATS (15) the requests per median.
+the sizes; BENCH_REPEATS (21) the requests per median.
 """
 
 import contextlib
@@ -38,7 +40,7 @@ django.setup()
 
 UNITS = int(os.environ.get("BENCH_UNITS", "20"))
 SCALE = int(os.environ.get("BENCH_SCALE", "10"))
-REPEATS = int(os.environ.get("BENCH_REPEATS", "15"))
+REPEATS = int(os.environ.get("BENCH_REPEATS", "21"))
 TRIVIAL = "/bench/trivial/"
 MB = 1024 * 1024
 
@@ -64,29 +66,91 @@ def median_ms(client, url, *, repeats=REPEATS, clear_cache=False):
     return statistics.median(timings), queries
 
 
-def measure_pages(world):
-    from django.test import Client
+def _pages():
+    """(name, who asks, URL, what to do first) for every measured page."""
     from django.urls import reverse
 
-    from tests.performance.test_query_counts import PAGES, QUERY, _user
+    from tests.performance.test_query_counts import PAGES, QUERY
 
-    results = {"Trivial view": median_ms(Client(), TRIVIAL)}
+    pages = [("Trivial view", None, TRIVIAL, None)]
     for name, (who, url_name, _) in PAGES.items():
-        client = Client()
-        client.force_login(_user(world, who))
-        results[name] = median_ms(client, reverse(url_name) + QUERY.get(name, ""))
+        pages.append((name, who, reverse(url_name) + QUERY.get(name, ""), None))
         if name == "dashboard":
             # Its figures are kept until the database next changes
             # (qualitymark/core/freshness.py): this is the first look after a write.
-            results["dashboard, after a write"] = median_ms(
-                client, reverse(url_name), clear_cache=True
-            )
-    return results
+            pages.append(("dashboard, after a write", who, reverse(url_name), _write))
+    return pages
+
+
+def _write() -> None:
+    """A transaction that writes: it takes a transaction id, so every later
+    snapshot differs from every earlier one."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT txid_current()")
+
+
+def _first_look(client, url, before) -> int:
+    """Warm the page up; its query count."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)
+    if before:
+        before()
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+        if response.streaming:
+            b"".join(response.streaming_content)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(captured)
+
+
+def measure_side_by_side(world, databases: dict[str, str]) -> dict[str, dict]:
+    """Each page's (median ms, queries) in each database. The sizes take turns
+    request by request, so a slower minute of the machine falls on both."""
+    from django.test import Client
+
+    from bench.testdb import use_database
+    from tests.performance.test_query_counts import _user
+
+    pages = _pages()
+    clients, queries = {}, {}
+    for label, name in databases.items():
+        use_database(name)
+        clients[label] = {who: Client() for who in ("busy", "chair", "staff", None)}
+        for who, client in clients[label].items():
+            if who:
+                client.force_login(_user(world, who))
+        for page, who, url, before in pages:
+            queries[label, page] = _first_look(clients[label][who], url, before)
+    timings = {key: [] for key in queries}
+    for _ in range(REPEATS):
+        for label, name in databases.items():
+            use_database(name)
+            clients[label][None].get(TRIVIAL)  # connects before anything is timed
+            for page, who, url, before in pages:
+                if before:
+                    before()
+                started = time.perf_counter()
+                clients[label][who].get(url)
+                timings[label, page].append((time.perf_counter() - started) * 1000)
+    return {
+        label: {
+            page: (statistics.median(timings[label, page]), queries[label, page])
+            for page, *_ in pages
+        }
+        for label in databases
+    }
 
 
 def print_pages(small, large):
     trivial = large["Trivial view"][0]
-    print(f"\nSigned-in pages, in-process medians ({REPEATS} requests each)")
+    print(
+        f"\nSigned-in pages, in-process medians ({REPEATS} requests each; the two sizes "
+        "in two databases, taking turns)"
+    )
     print(
         f"{'page':<28} {'queries':>9} {'1x ms':>8} {f'{SCALE}x ms':>8} "
         f"{'x trivial':>9} {f'{SCALE}x/1x':>7}  targets (<=30x, <=1.2x)"
@@ -284,32 +348,35 @@ def analyze(connection) -> None:
 
 def main():
     from bench import pdfs
-    from bench.testdb import throwaway_database
+    from bench.testdb import copy_of_database, throwaway_database
     from tests.performance.world import grow, new_world
 
     with throwaway_database() as connection:
         started = time.perf_counter()
         world = grow(new_world(), UNITS)
         settle(connection)
+        small_database = connection.settings_dict["NAME"]
         print(f"1x: {UNITS} units built in {time.perf_counter() - started:.0f} s")
-        small = measure_pages(world)
-        started = time.perf_counter()
-        grow(world, UNITS * (SCALE - 1))
-        settle(connection)
-        print(
-            f"{SCALE}x: {UNITS * SCALE} units in all, built in "
-            f"{time.perf_counter() - started:.0f} s"
-        )
-        large = measure_pages(world)
-        print_pages(small, large)
-        print_downloads()
-        gunicorn, port, base = start_gunicorn(connection.settings_dict["NAME"])
-        try:
-            print_register_under_load(base)
-            print_uploads(port)
-        finally:
-            gunicorn.terminate()
-            gunicorn.wait(30)
+        with copy_of_database() as large_database:
+            started = time.perf_counter()
+            grow(world, UNITS * (SCALE - 1))
+            settle(connection)
+            print(
+                f"{SCALE}x: {UNITS * SCALE} units in all (a copy of the 1x database, grown), "
+                f"built in {time.perf_counter() - started:.0f} s"
+            )
+            measured = measure_side_by_side(
+                world, {"1x": small_database, f"{SCALE}x": large_database}
+            )
+            print_pages(measured["1x"], measured[f"{SCALE}x"])
+            print_downloads()
+            gunicorn, port, base = start_gunicorn(large_database)
+            try:
+                print_register_under_load(base)
+                print_uploads(port)
+            finally:
+                gunicorn.terminate()
+                gunicorn.wait(30)
         print("\nPDFs against a blank one-page document, same process")
         pdfs.run()
 

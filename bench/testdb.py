@@ -35,3 +35,34 @@ def throwaway_database():
         yield connection
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def use_database(name: str) -> None:
+    """Point the default connection at another database of the same server."""
+    from django.conf import settings
+    from django.db import connection
+
+    connection.close()
+    settings.DATABASES["default"]["NAME"] = name
+    connection.settings_dict["NAME"] = name
+
+
+@contextmanager
+def copy_of_database():
+    """A copy of the current database (CREATE DATABASE ... TEMPLATE), made the
+    current one for the block and dropped after it; yields its name."""
+    from django.db import connection
+
+    original = connection.settings_dict["NAME"]
+    copy = f"{original}_copy"
+    connection.close()
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{copy}"')
+        cursor.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{original}"')
+    use_database(copy)
+    try:
+        yield copy
+    finally:
+        use_database(original)
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{copy}"')

@@ -142,20 +142,28 @@ def _days_in_status(today: date) -> RawSQL:
 
 
 def _ages_by_status(today: date) -> dict[str, tuple[int, float | None, int | None]]:
-    """(count, median days, oldest days) per status, counted by the database."""
+    """(count, median days, oldest days) per status, counted by the database.
+    Days in status are worked out for the open statuses only, where an
+    application waits on someone: a decided or withdrawn one stays so, and
+    their ages would be worked out over the whole history on every look."""
     applications = Application.objects.that("shows_to_staff").order_by()
+    counts = dict(
+        applications.values_list("status").annotate(n=Count("*")).values_list("status", "n")
+    )
+    waiting = applications.filter(status__in=statuses_that("is_open"))
     if connection.vendor == "postgresql":
         days = _days_in_status(today)
-        rows = applications.values("status").annotate(
-            count=Count("pk"), median=_MedianDays(days), oldest=Max(days)
-        )
-        return {row["status"]: (row["count"], row["median"], row["oldest"]) for row in rows}
-    ages: dict[str, list[int]] = {}
-    for status, since in applications.values_list(
-        "status", Coalesce("status_changed_at", "submitted_at")
-    ):
-        ages.setdefault(status, []).append((today - timezone.localdate(since)).days if since else 0)
-    return {status: (len(days), median(days), max(days)) for status, days in ages.items()}
+        rows = waiting.values("status").annotate(median=_MedianDays(days), oldest=Max(days))
+        ages = {row["status"]: (row["median"], row["oldest"]) for row in rows}
+    else:
+        days_by_status: dict[str, list[int]] = {}
+        for status, since in waiting.values_list(
+            "status", Coalesce("status_changed_at", "submitted_at")
+        ):
+            days = (today - timezone.localdate(since)).days if since else 0
+            days_by_status.setdefault(status, []).append(days)
+        ages = {status: (median(days), max(days)) for status, days in days_by_status.items()}
+    return {status: (count, *ages.get(status, (None, None))) for status, count in counts.items()}
 
 
 def pipeline(today: date) -> list[StatusFigure]:

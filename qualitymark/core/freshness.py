@@ -33,7 +33,10 @@ def until_next_write(name: str, compute: Callable[[], Any], *, vary: tuple = ())
     state = snapshot()
     if state is None:
         return compute()
-    key = ":".join(["until-next-write", name, state, *map(str, vary)])
+    # Snapshots are the whole server's: the database's name keeps two
+    # databases on one server (and one Redis) apart.
+    database = connection.settings_dict["NAME"]
+    key = ":".join(["until-next-write", name, database, state, *map(str, vary)])
     value = cache.get(key)
     if value is None:
         value = compute()

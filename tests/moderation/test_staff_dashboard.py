@@ -120,6 +120,9 @@ def test_the_demo_dashboard_shows_work_at_every_stage_and_the_decisions_chart():
     assert pipeline["Decided"][0] == "2"
     assert pipeline["Information requested"][0] == "1"
     assert pipeline["At panel"][0] == "1"
+    # Decided and withdrawn applications stay so: they are counted, not aged.
+    assert pipeline["Decided"][1:] == ["–", "–"]
+    assert pipeline["At panel"][1] != "–"
     assert "Demo panel: next meeting" in response.content.decode()
     month = f"{timezone.localdate():%B %Y}"
     decisions = figures(response, "decisions")

@@ -28,7 +28,7 @@ PAGES = {
     "moderators": ("staff", "staff:moderator_list", 7),
     "notification log": ("staff", "staff:emails", 7),
     "exports": ("staff", "staff:exports", 5),
-    "dashboard": ("staff", "staff:home", 16),
+    "dashboard": ("staff", "staff:home", 17),
 }
 QUERY = {"moderator queue, overdue": "?status=overdue"}
 
