@@ -2,6 +2,7 @@
 ApplicationsConfig.ready so that the project package never imports this app."""
 
 from django.core import checks
+from django.db.models import Value
 
 from qualitymark.users.role_grants import register_role_grant, roles_without_grant
 from qualitymark.users.roles import register_role_reader
@@ -14,12 +15,16 @@ from .models.agencies import (
 )
 
 
-def read_agency_roles(user) -> dict:
-    memberships = list(
+def agency_role_rows(user, tag: int):
+    return (
         Membership.objects.filter(user=user, is_active=True)
         .order_by()  # read on every request: no join for the list order
-        .values_list("agency_id", "role")
+        .annotate(reader=Value(tag))
+        .values_list("reader", "agency_id", "role")
     )
+
+
+def read_agency_roles(memberships: list[tuple[int, str]]) -> dict:
     return {
         "agency_ids": frozenset(agency_id for agency_id, _ in memberships),
         "lead_agency_ids": frozenset(
@@ -44,7 +49,9 @@ def grant_agency_role(*, actor, user, role: str, agency):
 
 
 def register_agency_roles() -> None:
-    register_role_reader(read_agency_roles, fields=("agency_ids", "lead_agency_ids"))
+    register_role_reader(
+        rows=agency_role_rows, read=read_agency_roles, fields=("agency_ids", "lead_agency_ids")
+    )
     register_role_grant(*AGENCY_INVITATION_ROLES, grant=grant_agency_role, holds=holds_agency_role)
 
 

@@ -1,6 +1,8 @@
 """The moderator and panel chair roles, registered with qualitymark.users from
 ModerationConfig.ready so that the project package never imports this app."""
 
+from django.db.models import Case, Value, When
+
 from applications.models.agencies import Invitation
 from qualitymark.users.role_grants import register_role_grant
 from qualitymark.users.roles import register_role_reader
@@ -11,14 +13,24 @@ MODERATOR = Invitation.Role.MODERATOR
 PANEL_CHAIR = Invitation.Role.PANEL_CHAIR
 
 
-def read_moderator_roles(user) -> dict:
-    profile = (
+def moderator_role_rows(user, tag: int):
+    """The person's active profile (one at most), as 'chair' or 'moderator'."""
+    return (
         ModeratorProfile.objects.filter(user=user, is_active=True)
-        .order_by("pk")  # read on every request: no join for the list order
-        .values_list("is_chair", flat=True)
-        .first()
+        .order_by()  # read on every request: no join for the list order
+        .annotate(
+            reader=Value(tag),
+            kind=Case(When(is_chair=True, then=Value("chair")), default=Value("moderator")),
+        )
+        .values_list("reader", "pk", "kind")
     )
-    return {"moderator": profile is not None, "panel_chair": bool(profile)}
+
+
+def read_moderator_roles(profiles: list[tuple[int, str]]) -> dict:
+    return {
+        "moderator": bool(profiles),
+        "panel_chair": any(kind == "chair" for _, kind in profiles),
+    }
 
 
 def holds_moderator_role(*, user, role: str, agency=None) -> bool:
@@ -35,7 +47,9 @@ def grant_moderator_role(*, actor, user, role: str, agency=None) -> ModeratorPro
 
 
 def register_moderator_roles() -> None:
-    register_role_reader(read_moderator_roles, fields=("moderator", "panel_chair"))
+    register_role_reader(
+        rows=moderator_role_rows, read=read_moderator_roles, fields=("moderator", "panel_chair")
+    )
     register_role_grant(
         MODERATOR, PANEL_CHAIR, grant=grant_moderator_role, holds=holds_moderator_role
     )

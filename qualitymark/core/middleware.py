@@ -6,18 +6,12 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from qualitymark.users.roles import roles_of
+from qualitymark.users.roles import has_authenticator, roles_of
 
 PROTECTED_PREFIXES = ("/moderation/", "/staff/", "/admin/")
 
 # Where to send a person once they have set up their authenticator app.
 SECOND_FACTOR_NEXT_KEY = "qualitymark.second_factor_next"
-
-
-def has_second_factor(user) -> bool:
-    from allauth.mfa.models import Authenticator
-
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
 def needs_second_factor(user) -> bool:
@@ -70,7 +64,7 @@ class SecondFactorRequiredMiddleware:
             return self._admin_login(request, user)
 
         if user.is_authenticated and request.path.startswith(PROTECTED_PREFIXES):
-            if needs_second_factor(user) and not has_second_factor(user):
+            if needs_second_factor(user) and not has_authenticator(user):
                 if request.method in ("GET", "HEAD"):
                     request.session[SECOND_FACTOR_NEXT_KEY] = request.get_full_path()
                 messages.warning(

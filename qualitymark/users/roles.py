@@ -1,4 +1,5 @@
-"""What roles a person holds, read once per request and cached on the user."""
+"""What roles a person holds, read once per request (in one query) and cached
+on the user."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -39,12 +40,24 @@ class Roles:
 # Which app reads which part of a person's roles. The apps that hold the role
 # records register here from their AppConfig.ready, so this package imports no app;
 # the "users.E001" start-up check fails when a part of Roles has no reader.
-_role_readers: dict[str, Callable] = {}
+#
+# A reader is two functions: `rows(user, tag)` gives a queryset of
+# (tag, number, text) rows (values_list), and `read(rows)` turns that reader's
+# (number, text) pairs into a dict of Roles fields. Every reader's rows, and
+# whether the person has an authenticator app, are read in one UNION ALL query.
+_role_readers: dict[str, "RoleReader"] = {}
 READ_BY_APPS = ("moderator", "panel_chair", "agency_ids", "lead_agency_ids")
+AUTHENTICATOR_TAG = -1
 
 
-def register_role_reader(reader: Callable, *, fields: tuple[str, ...]) -> None:
-    """`reader(user)` returns a dict with the given Roles fields."""
+@dataclass(frozen=True)
+class RoleReader:
+    rows: Callable
+    read: Callable
+
+
+def register_role_reader(*, rows: Callable, read: Callable, fields: tuple[str, ...]) -> None:
+    reader = RoleReader(rows, read)
     for name in fields:
         if name not in READ_BY_APPS:
             raise ValueError(f"Roles has no app-read field {name!r}")
@@ -55,20 +68,45 @@ def unread_role_fields() -> list[str]:
     return [name for name in READ_BY_APPS if name not in _role_readers]
 
 
+def _authenticator_rows(user):
+    from allauth.mfa.models import Authenticator
+    from django.db.models import Value
+
+    return (
+        Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP)
+        .order_by()
+        .annotate(reader=Value(AUTHENTICATOR_TAG))
+        .values_list("reader", "pk", "type")
+    )
+
+
 def roles_of(user) -> Roles:
     if not getattr(user, "is_authenticated", False):
         return Roles()
     cached = getattr(user, "_qualitymark_roles", None)
     if cached is not None:
         return cached
+    readers = list(dict.fromkeys(_role_readers.values()))
+    queries = [reader.rows(user, tag) for tag, reader in enumerate(readers)]
+    rows_by_tag: dict[int, list[tuple]] = {}
+    for tag, number, text in _authenticator_rows(user).union(*queries, all=True):
+        rows_by_tag.setdefault(tag, []).append((number, text))
     values = {"coram_staff": user.is_coram_staff}
-    for reader in dict.fromkeys(_role_readers.values()):
-        values.update(reader(user))
+    for tag, reader in enumerate(readers):
+        values.update(reader.read(rows_by_tag.get(tag, [])))
     roles = Roles(**values)
     user._qualitymark_roles = roles
+    user._qualitymark_has_authenticator = AUTHENTICATOR_TAG in rows_by_tag
     return roles
 
 
+def has_authenticator(user) -> bool:
+    """Whether the person has an authenticator app, read with their roles."""
+    roles_of(user)
+    return getattr(user, "_qualitymark_has_authenticator", False)
+
+
 def forget_roles(user) -> None:
-    if hasattr(user, "_qualitymark_roles"):
-        del user._qualitymark_roles
+    for name in ("_qualitymark_roles", "_qualitymark_has_authenticator"):
+        if hasattr(user, name):
+            delattr(user, name)
