@@ -16,7 +16,10 @@ def templates(base_dir) -> list[dict]:
                     "qualitymark.core.context_processors.site",
                 ],
                 # Issue 16: Django's `date` filter, quicker (core/templatetags/dates.py).
-                "builtins": ["qualitymark.core.templatetags.dates"],
+                "builtins": [
+                    "qualitymark.core.templatetags.dates",
+                    "qualitymark.core.templatetags.govuk_tags",
+                ],
             },
         },
     ]

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
-from django.template.loader import render_to_string
+from django.template import Context, Template
 
 from applications import lifecycle
 from applications.lifecycle import (
@@ -94,8 +94,8 @@ def test_an_application_answers_from_its_row(status):
 
 @pytest.mark.parametrize("status", list(Status))
 def test_the_status_tag_renders_from_the_row_as_it_did_by_hand(status):
-    html = render_to_string(
-        "applications/apply/status_tag.html", {"application": Application(status=status)}
+    html = Template("{{ application.state|govuk_tag }}").render(
+        Context({"application": Application(status=status)})
     )
     assert html.strip() == TAGS[status]
 

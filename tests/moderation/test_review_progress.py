@@ -2,7 +2,7 @@
 hand-written tags were."""
 
 import pytest
-from django.template.loader import render_to_string
+from django.template import Context, Template
 
 from applications.lifecycle import Status
 from applications.models.submissions import Application
@@ -21,7 +21,7 @@ TAGS = {
 
 @pytest.mark.parametrize("progress", list(ReviewProgress))
 def test_the_tag_renders_as_before(progress):
-    html = render_to_string("moderation/review/_review_status_tag.html", {"state": progress})
+    html = Template("{{ state|govuk_tag }}").render(Context({"state": progress}))
     assert html.strip() == TAGS[progress]
 
 
