@@ -5,6 +5,7 @@ the certificate's verification page."""
 from __future__ import annotations
 
 import base64
+import functools
 import mimetypes
 from pathlib import Path
 
@@ -19,10 +20,16 @@ CERTIFICATE_TEMPLATE = "pdf/certificate.html"
 
 def image_data_uri(path: str) -> str:
     """A configured image (the scheme's logo, a signature) as a data: URI, or ""
-    if none is set. The path comes from the settings, never from a request."""
+    if none is set. The path comes from the settings, never from a request.
+    Read again only when the file changes."""
     if not path:
         return ""
     file = Path(path)
+    return _data_uri(file, file.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=16)
+def _data_uri(file: Path, modified: int) -> str:
     kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
     return f"data:{kind};base64,{base64.b64encode(file.read_bytes()).decode('ascii')}"
 

@@ -18,6 +18,7 @@ Needs WeasyPrint 68.1 or later (the URLFetcher class).
 
 from __future__ import annotations
 
+import functools
 import mimetypes
 import re
 import threading
@@ -196,8 +197,12 @@ def render_pdf(
     )
 
 
+@functools.lru_cache(maxsize=512)
 def qr_code_svg_data_uri(url: str, *, scale: int = 4) -> str:
-    """A QR code for ``url`` as an SVG ``data:`` URI, for <img src> in pages and PDFs."""
+    """A QR code for ``url`` as an SVG ``data:`` URI, for <img src> in pages and PDFs.
+    Kept for the next render of the same certificate: making the code took a
+    fifth of a certificate's time, and the same data: URL lets WeasyPrint
+    reuse the image it decoded."""
     qr = segno.make_qr(url, error="m")
     return qr.svg_data_uri(scale=scale, border=4, dark="#0b0c0c", light="#ffffff")
 

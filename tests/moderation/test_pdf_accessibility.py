@@ -60,3 +60,29 @@ def test_the_decision_and_feedback_pdf_is_tagged_with_headings_and_declares_pdf_
     response = client.get(reverse("agency:decision_pdf", args=[application.pk]))
     tags = assert_tagged_pdf_ua(response.content)
     assert {"/H1", "/H2"} <= tags
+
+
+def outline_titles(outline) -> list[str]:
+    titles = []
+    for entry in outline:
+        if isinstance(entry, list):
+            titles.extend(outline_titles(entry))
+        else:
+            titles.append(entry.title)
+    return titles
+
+
+def test_the_decision_pdf_outline_lists_its_sections_and_descriptors_but_not_each_subheading(
+    client,
+):
+    application, _, _ = decided_application()
+    login(client, MembershipFactory(agency=application.agency, role="member").user)
+    response = client.get(reverse("agency:decision_pdf", args=[application.pk]))
+    reader = PdfReader(io.BytesIO(response.content))
+    titles = outline_titles(reader.outline)
+    assert "The panel's decision" in titles
+    assert "Feedback on each quality descriptor" in titles
+    assert sum(title.startswith("EP") or ":" in title for title in titles) >= 7, titles
+    assert "Strengths" not in titles and "Areas to develop" not in titles
+    # Still headings in the structure tree for assistive technology.
+    assert "/H4" in assert_tagged_pdf_ua(response.content)
