@@ -1,3 +1,4 @@
+from django.db import connection
 from django.db.models import OuterRef, Q, QuerySet
 
 from qualitymark.core.pagination import correlated_count
@@ -43,7 +44,15 @@ def moderator_profiles_visible_to(
         profiles = profiles.filter(is_active=False)
     profiles = profiles.order_by("-is_active", "user__full_name", "user__email")
     if expertise:
-        # expertise is a small JSON list; filter in Python so it works on every database.
-        ids = [profile.pk for profile in profiles if expertise in profile.expertise]
-        profiles = profiles.filter(pk__in=ids)
+        profiles = _with_expertise(profiles, expertise)
     return profiles
+
+
+def _with_expertise(profiles, expertise: str):
+    """The profiles whose expertise list holds `expertise`: JSON containment on
+    PostgreSQL. SQLite (the demo) has no such lookup, so there the few demo
+    profiles are read and filtered one by one."""
+    if connection.vendor == "postgresql":
+        return profiles.filter(expertise__contains=[expertise])
+    ids = [pk for pk, held in profiles.values_list("pk", "expertise") if expertise in held]
+    return profiles.filter(pk__in=ids)

@@ -212,6 +212,9 @@ def test_staff_list_moderators_with_expertise_and_chair_flag(staff_client):
 
     html = staff_client.get("/staff/moderators/", {"expertise": "legal"}).content.decode()
     assert "Ada Legal" in html and "Ben Academic" not in html
+    make_moderator(user__full_name="Cy Both", expertise=["academic", "legal"])
+    html = staff_client.get("/staff/moderators/", {"expertise": "legal"}).content.decode()
+    assert "Ada Legal" in html and "Cy Both" in html and "Ben Academic" not in html
 
     html = staff_client.get("/staff/moderators/", {"status": "chair"}).content.decode()
     assert "Ada Legal" in html and "Ben Academic" not in html
