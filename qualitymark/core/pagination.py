@@ -9,6 +9,9 @@ PAGE_SIZE = 50
 # Rows counted past the start of the page asked for. A list longer than this
 # says "more than" instead of counting every row on every request.
 COUNT_LIMIT = 1000
+# A page number past this is taken as this one (a larger one overflowed the
+# database's LIMIT, and no list here has fifty million rows).
+MAX_PAGE = 1_000_000
 
 
 class BoundedPaginator(Paginator):
@@ -26,10 +29,10 @@ class BoundedPaginator(Paginator):
 
     def get_page(self, number):
         try:
-            self._asked = max(1, int(number))
+            self._asked = min(max(1, int(number)), MAX_PAGE)
         except (TypeError, ValueError):
             self._asked = 1
-        return super().get_page(number)
+        return super().get_page(self._asked)
 
     @cached_property
     def count(self) -> int:

@@ -59,7 +59,9 @@ def test_the_last_page_is_counted_exactly_once_it_is_in_reach(people):
     assert len(page) == 2
 
 
-@pytest.mark.parametrize("asked", ["", "x", "-4", "0", "99999"])
+@pytest.mark.parametrize(
+    "asked", ["", "x", "-4", "0", "1.5", "99999", "9999999999999999999", "9" * 40]
+)
 def test_a_bad_page_number_gives_a_page_not_an_error(people, asked):
     request = RequestFactory().get("/", {"page": asked})
     page = bounded_page(request, people, 5)
