@@ -86,7 +86,9 @@ def preview_context() -> dict:
         "midpoint": today + timedelta(days=28),
         "plan_url": f"{site}/agency/severn-heart-adoption/awards/12/action-plan/",
         "plan": SimpleNamespace(
-            acknowledgement="A clear report: the new tracking meeting is already showing results."
+            acknowledgement="A clear report: the new tracking meeting is already showing results.",
+            progress_summary="Four of five teams trained; the tracking meeting runs monthly.",
+            reported_by=lead,
         ),
         "renew_url": f"{site}/agency/severn-heart-adoption/applications/start/",
         "award_url": f"{site}/agency/severn-heart-adoption/awards/12/",

@@ -1,5 +1,6 @@
 """E-mails about action plans: reminders to the agency before the mid-point,
-and word that its progress report was acknowledged."""
+word to Coram staff that a progress report has arrived, and word to the
+agency that it was acknowledged."""
 
 from __future__ import annotations
 
@@ -70,4 +71,18 @@ def tell_agency_acknowledged(plan: ActionPlan) -> None:
         to=_recipients(award),
         context={"award": award, "plan": plan, "plan_url": plan_url(award)},
         dedupe_key=f"action-plan-acknowledged-{plan.pk}-{plan.acknowledged_at.isoformat()}",
+    )
+
+
+def tell_staff_progress_reported(plan: ActionPlan) -> None:
+    award = plan.award
+    notify(
+        template="action_plan_reported_staff",
+        to=[settings.CORAM_STAFF_INBOX],
+        context={
+            "award": award,
+            "plan": plan,
+            "plan_url": settings.SITE_URL + reverse("staff:action_plan", args=[award.pk]),
+        },
+        dedupe_key=f"action-plan-reported-{plan.pk}-{plan.reported_at.isoformat()}",
     )

@@ -131,6 +131,9 @@ def report_progress(*, actor, award: Award, summary: str) -> ActionPlan:
         target=award,
         changes={"state": [PlanState.WRITING, PlanState.REPORTED]},
     )
+    from .action_plan_reminders import tell_staff_progress_reported
+
+    tell_staff_progress_reported(plan)
     return plan
 
 

@@ -95,10 +95,19 @@ def test_the_whole_journey_from_decision_to_upgrade(
         },
     )
     assert edit.status_code == 302
-    report = client.post(plan_url(award, "action_plan_progress"), {"summary": "On track."})
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        report = client.post(plan_url(award, "action_plan_progress"), {"summary": "On track."})
     assert report.status_code == 302
     plan = ActionPlan.objects.get(award=award)
     assert plan.state == "reported"
+    # Coram staff are told a report is waiting, with a link to acknowledge it.
+    arrived = next(m for m in mail.outbox if "Progress report to read" in m.subject)
+    assert arrived.to == [settings.CORAM_STAFF_INBOX]
+    assert "On track." in arrived.body
+    assert "https://qualitymark.example" + reverse("staff:action_plan", args=[award.pk]) in (
+        arrived.body
+    )
     # While it waits, the plan cannot be changed.
     assert client.get(plan_url(award, "action_add")).status_code == 404
 
