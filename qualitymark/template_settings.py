@@ -17,8 +17,9 @@ def templates(base_dir) -> list[dict]:
                 ],
                 # Issue 16: Django's `date` filter, quicker (core/templatetags/dates.py).
                 "builtins": [
-                    "qualitymark.core.templatetags.dates",
                     "qualitymark.core.templatetags.govuk_tags",
+                    # Last, so that its `date` is the one templates use.
+                    "qualitymark.core.templatetags.dates",
                 ],
             },
         },
