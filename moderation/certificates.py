@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from qualitymark.files.pdf import qr_code_svg_data_uri, render_pdf
+from qualitymark.files.pdf import qr_code_png_data_uri, render_pdf
 
 from .models.awards import Award
 
@@ -40,7 +40,7 @@ def certificate_context(award: Award) -> dict:
         "award": award,
         "agency": award.agency,
         "verify_url": verify_url,
-        "qr_code": qr_code_svg_data_uri(verify_url, scale=4),
+        "qr_code": qr_code_png_data_uri(verify_url),
         "logo": image_data_uri(settings.CERTIFICATE_LOGO_PATH),
         "signature": image_data_uri(settings.CERTIFICATE_SIGNATURE_PATH),
         "signer_name": settings.CERTIFICATE_SIGNER_NAME,

@@ -2,8 +2,6 @@ import io
 import logging
 import socket
 import threading
-import xml.etree.ElementTree as ET
-from urllib.parse import unquote
 
 import pytest
 from pypdf import PdfReader
@@ -12,7 +10,7 @@ from qualitymark.files.pdf import (
     PDF_ASSETS_DIR,
     SafeURLFetcher,
     allowed_asset_roots,
-    qr_code_svg_data_uri,
+    qr_code_png_data_uri,
     render_pdf,
     resolve_asset_path,
     safe_url_fetcher,
@@ -270,14 +268,17 @@ def test_fetcher_also_guards_standalone_stylesheets(recorder):
 # --- QR codes ---------------------------------------------------------------------------------
 
 
-def test_qr_code_is_an_svg_data_uri():
-    uri = qr_code_svg_data_uri("https://qualitymark.example/verify/abc123/?x=1&y=2#top")
-    assert uri.startswith("data:image/svg+xml")
-    svg = unquote(uri.split(",", 1)[1])
-    root = ET.fromstring(svg)  # noqa: S314 - our own segno output
-    assert root.tag.endswith("svg")
-    assert root.find(".//{http://www.w3.org/2000/svg}path") is not None
-    assert qr_code_svg_data_uri("https://qualitymark.example/verify/other/") != uri
+def test_qr_code_is_a_png_data_uri_at_ten_pixels_a_module():
+    import base64
+
+    from PIL import Image
+
+    uri = qr_code_png_data_uri("https://qualitymark.example/verify/abc123/?x=1&y=2#top")
+    assert uri.startswith("data:image/png;base64,")
+    image = Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1])))
+    assert image.width == image.height and image.width % 10 == 0
+    assert image.width >= 10 * (21 + 8), "at least a version-1 code and its quiet zone"
+    assert qr_code_png_data_uri("https://qualitymark.example/verify/other/") != uri
 
 
 def test_qr_code_embeds_in_a_pdf(pdf_templates, caplog):
@@ -288,7 +289,7 @@ def test_qr_code_embeds_in_a_pdf(pdf_templates, caplog):
 """)
     with caplog.at_level(logging.WARNING, logger="weasyprint"):
         data = render_pdf(
-            "pdf/test_qr.html", {"qr": qr_code_svg_data_uri("https://qualitymark.example/v/1/")}
+            "pdf/test_qr.html", {"qr": qr_code_png_data_uri("https://qualitymark.example/v/1/")}
         )
     assert "Verify this certificate" in pdf_text(data)
     failures = [r.getMessage() for r in caplog.records if "load" in r.getMessage().lower()]
