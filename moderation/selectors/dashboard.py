@@ -23,12 +23,15 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from applications.lifecycle import Status, statuses_that
+from applications.models.agencies import Agency, Invitation
 from applications.models.submissions import Application
+from qualitymark.users.models import User
 
 from ..models.awards import LIVE_AWARD_STATUSES, Award, AwardStatus
 from ..models.workflow import Assignment, FeeStatus, InformationRequest, PanelMeeting
 from ..services.awards import add_months
 from ..services.expiry import REMINDER_MONTHS
+from .profiles import active_moderators
 
 __all__ = [
     "APPLICATION_FLAGS",
@@ -37,6 +40,7 @@ __all__ = [
     "StatusFigure",
     "application_flag",
     "award_expiry_filter",
+    "scheme_counts",
     "staff_dashboard",
 ]
 
@@ -233,3 +237,14 @@ def staff_dashboard(*, today: date | None = None, meetings: int = 3) -> Dashboar
         expiring=[(str(months), awards[f"within_{months}"]) for months in sorted(REMINDER_MONTHS)],
         expired_not_renewed=awards["expired_not_renewed"],
     )
+
+
+def scheme_counts() -> dict[str, int]:
+    """The staff home page's figures: active agencies, invitations waiting,
+    active moderators and accounts."""
+    return {
+        "agency_count": Agency.objects.filter(is_active=True).count(),
+        "pending_invitation_count": Invitation.objects.pending().count(),
+        "moderator_count": active_moderators().count(),
+        "people_count": User.objects.filter(is_active=True).count(),
+    }

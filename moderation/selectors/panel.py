@@ -4,11 +4,11 @@ disagreements and the suggested outcome (rule in moderation/consolidation.py).""
 from dataclasses import dataclass
 
 import rules
-from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
 from applications.models.submissions import Application
+from qualitymark.core.pagination import correlated_count
 from qualitymark.users.roles import roles_of
 
 from ..access import moderator_profile_of
@@ -103,21 +103,15 @@ def application_for_chair(user, pk: int) -> Application:
     raise Http404
 
 
-def _count(rows) -> Coalesce:
-    """A correlated count of `rows` (already tied to OuterRef("pk")), worked
-    out only for the meetings on the page."""
-    return Coalesce(
-        Subquery(rows.order_by().values("panelmeeting_id").annotate(n=Count("pk")).values("n")),
-        0,
-    )
-
-
 def panel_meetings() -> QuerySet[PanelMeeting]:
     """Every meeting, latest first, with its members and agenda counted."""
     members = PanelMeeting.members_present.through.objects.filter(panelmeeting_id=OuterRef("pk"))
     agenda = PanelMeeting.agenda.through.objects.filter(panelmeeting_id=OuterRef("pk"))
     return (
         PanelMeeting.objects.select_related("chair__user")
-        .annotate(member_count=_count(members), agenda_count=_count(agenda))
+        .annotate(
+            member_count=correlated_count(members, by="panelmeeting_id"),
+            agenda_count=correlated_count(agenda, by="panelmeeting_id"),
+        )
         .order_by("-held_on", "-pk")
     )

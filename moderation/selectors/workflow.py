@@ -10,23 +10,21 @@ from typing import NamedTuple
 
 from django.db.models import (
     Case,
-    Count,
     Exists,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
 from applications.lifecycle import statuses_that
 from applications.models.evidence import EvidenceFile
 from applications.models.submissions import Application
+from qualitymark.core.pagination import correlated_count
 from qualitymark.users.roles import roles_of
 
 from ..access import active_assignment_for, is_conflicted_on, moderator_profile_of
@@ -48,16 +46,10 @@ def screening_queue() -> QuerySet[Application]:
 
 
 def _assignment_count(**conditions):
-    """A correlated count, worked out only for the rows on the page (a join
-    and GROUP BY would count every application before the page is cut)."""
-    counted = (
-        Assignment.objects.filter(application=OuterRef("pk"), removed_at__isnull=True, **conditions)
-        .order_by()
-        .values("application")
-        .annotate(count=Count("pk"))
-        .values("count")
+    active = Assignment.objects.filter(
+        application=OuterRef("pk"), removed_at__isnull=True, **conditions
     )
-    return Coalesce(Subquery(counted), 0)
+    return correlated_count(active, by="application")
 
 
 def applications_for_staff(*, status: str = "") -> QuerySet[Application]:

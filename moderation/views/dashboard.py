@@ -5,16 +5,13 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from applications.models.agencies import Agency, Invitation
 from qualitymark.core.freshness import until_next_write
 from qualitymark.core.permissions import staff_required
-from qualitymark.users.models import User
 
 from .. import charts
 from ..models.workflow import Recommendation
-from ..selectors.dashboard import staff_dashboard
+from ..selectors.dashboard import scheme_counts, staff_dashboard
 from ..selectors.outcomes import OUTCOME_ORDER, outcomes_by_month
-from ..selectors.profiles import active_moderators
 
 
 def _outcome_chart(months) -> charts.Chart:
@@ -42,10 +39,7 @@ def _figures(today) -> dict:
         "outcomes": [Recommendation(outcome) for outcome in OUTCOME_ORDER],
         "outcome_chart": _outcome_chart(months),
         "time_chart": _time_chart(months),
-        "agency_count": Agency.objects.filter(is_active=True).count(),
-        "pending_invitation_count": Invitation.objects.pending().count(),
-        "moderator_count": active_moderators().count(),
-        "people_count": User.objects.filter(is_active=True).count(),
+        **scheme_counts(),
     }
 
 

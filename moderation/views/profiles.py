@@ -3,11 +3,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from applications.models.agencies import Agency, Invitation
 from qualitymark.core.forms import ConfirmForm, form_page, posted, submit_form
 from qualitymark.core.pagination import bounded_page
 from qualitymark.core.permissions import moderator_required, staff_required
-from qualitymark.users.models import User
 
 from ..forms.profiles import (
     AffiliatedAgenciesForm,
@@ -17,7 +15,6 @@ from ..forms.profiles import (
 )
 from ..models.profiles import ModeratorProfile
 from ..selectors.profiles import (
-    active_moderators,
     moderator_profiles_visible_to,
     own_moderator_profile,
 )
@@ -99,20 +96,6 @@ def profile_agencies(request):
 
 
 # --- Coram staff (/staff/) -----------------------------------------------------------
-
-
-@staff_required
-def staff_home(request):
-    return render(
-        request,
-        "moderation/staff_home.html",
-        {
-            "agency_count": Agency.objects.filter(is_active=True).count(),
-            "pending_invitation_count": Invitation.objects.pending().count(),
-            "moderator_count": active_moderators().count(),
-            "people_count": User.objects.filter(is_active=True).count(),
-        },
-    )
 
 
 @staff_required

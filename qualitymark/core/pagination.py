@@ -1,7 +1,7 @@
 """Paging long lists at a cost that does not grow with the data behind them."""
 
 from django.core.paginator import Paginator
-from django.db.models import Count, QuerySet, Subquery
+from django.db.models import Count, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.functional import cached_property
 
@@ -15,7 +15,7 @@ MAX_PAGE = 1_000_000
 
 
 class BoundedPaginator(Paginator):
-    """A paginator that counts at most `limit` rows past the start of the page
+    """A paginator of a queryset that counts at most `limit` rows past the start of the page
     asked for. When there are more, `more` is true and `count_shown` reads
     "More than 1,000": the next pages are still reachable, each counting on
     from where it starts."""
@@ -39,10 +39,7 @@ class BoundedPaginator(Paginator):
         """Rows up to one past the bound: that one more row is what makes the
         next page reachable when the list goes on."""
         bound = (self._asked - 1) * self.per_page + self.limit
-        if isinstance(self.object_list, QuerySet):
-            counted = self.object_list.order_by()[: bound + 1].count()
-        else:
-            counted = min(len(self.object_list), bound + 1)
+        counted = self.object_list.order_by()[: bound + 1].count()
         self.more = counted > bound
         return counted
 
