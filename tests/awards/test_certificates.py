@@ -12,7 +12,7 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from pypdf import PdfReader
 
-from moderation.certificates import certificate_context, render_certificate_pdf
+from moderation.certificates import certificate_context, image_data_uri, render_certificate_pdf
 from moderation.models.awards import Certificate
 from moderation.services.certificates import (
     certificate_key,
@@ -294,3 +294,19 @@ def test_the_demo_signs_certificates_with_a_made_up_name(settings):
     assert not settings.PRODUCTION
     assert "(demo)" in settings.CERTIFICATE_SIGNER_NAME
     assert settings.CERTIFICATE_SIGNATURE_PATH.endswith("demo-signature.svg")
+
+
+def test_a_replaced_logo_is_read_again(tmp_path):
+    """The configured images are kept between renders, but a file replaced on
+    disk (a new logo) is what the next certificate shows."""
+    import os
+
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(b"first logo")
+    first = image_data_uri(str(logo))
+    assert image_data_uri(str(logo)) == first
+    logo.write_bytes(b"second logo")
+    os.utime(logo, ns=(logo.stat().st_atime_ns, logo.stat().st_mtime_ns + 1_000_000_000))
+    second = image_data_uri(str(logo))
+    assert second != first and second.startswith("data:image/png;base64,")
+    assert image_data_uri("") == ""
