@@ -95,61 +95,74 @@ def is_conflicted(profile: ModeratorProfile, application: Application) -> bool:
 
 LITERAL_AGENCIES = 50
 
+BLOCKED_AGENCIES_SQL = """
+WITH linked AS (
+    SELECT agency_id FROM {affiliations} WHERE moderatorprofile_id = %(profile)s
+    UNION SELECT agency_id FROM {memberships} WHERE user_id = %(user)s AND is_active
+    UNION SELECT id FROM {agencies}
+        WHERE %(domain)s <> '' AND UPPER(email_domain) = UPPER(%(domain)s)
+)
+SELECT agency_id FROM linked
+UNION SELECT partnership_id FROM {partners} WHERE member_id IN (SELECT agency_id FROM linked)
+UNION SELECT member_id FROM {partners} WHERE partnership_id IN (SELECT agency_id FROM linked)
+"""
+
+
+def blocked_agencies(profile: ModeratorProfile) -> list[int]:
+    """The agencies whose applications the moderator is conflicted on by a
+    link: declared, membership or e-mail domain, each widened to the
+    partnerships the agency is in and the members of a partnership. One
+    query, kept on the profile (which lives for one request)."""
+    if not hasattr(profile, "_blocked_agencies"):
+        from django.db import connection
+
+        from applications.models.agencies import PartnershipMember
+
+        sql = BLOCKED_AGENCIES_SQL.format(
+            affiliations=ModeratorProfile.affiliated_agencies.through._meta.db_table,
+            memberships=Membership._meta.db_table,
+            agencies=Agency._meta.db_table,
+            partners=PartnershipMember._meta.db_table,
+        )
+        params = {
+            "profile": profile.pk,
+            "user": profile.user_id,
+            "domain": profile.user.email_domain or "",
+        }
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            profile._blocked_agencies = sorted(row[0] for row in cursor.fetchall())
+    return profile._blocked_agencies
+
+
+def _agency_in(ids: list[int]):
+    """A literal list lets the planner weigh each agency, which costs
+    planning time per item; a long list is handed over as one array."""
+    from django.db import connection
+
+    if len(ids) <= LITERAL_AGENCIES or connection.vendor != "postgresql":
+        return ids
+    return models.expressions.RawSQL("SELECT unnest(%s::integer[])", (ids,))
+
 
 def conflict_condition(profile: ModeratorProfile, application: str = "") -> models.Q:
     """The facts of `conflicts_for` as one SQL condition on applications, so a
     list can leave out (or mark) conflicted rows without loading them all.
     `application` is the path to the application from the queryset's model
     ("" on applications, "application__" on assignments)."""
-    from applications.models.agencies import PartnershipMember
-
-    domain = profile.user.email_domain
-    # The agencies the moderator is linked to: a UNION of three index look-ups
-    # (an OR of them read every agency). Read once: a handful, as a literal
-    # list, lets the planner drop the empty or tiny parts of the condition; a
-    # long list, written out three times, took milliseconds to plan, so it
-    # stays a subquery.
-    affiliated = ModeratorProfile.affiliated_agencies.through.objects.filter(
-        moderatorprofile_id=profile.pk
-    ).values_list("agency_id", flat=True)
-    member_of = (
-        Membership.objects.filter(user_id=profile.user_id, is_active=True)
-        .order_by()
-        .values_list("agency_id", flat=True)
-    )
-    same_domain = (
-        Agency.objects.filter(email_domain__iexact=domain) if domain else Agency.objects.none()
-    )
-    linked = affiliated.order_by().union(
-        member_of, same_domain.order_by().values_list("pk", flat=True)
-    )
-    blocked = list(linked[: LITERAL_AGENCIES + 1])
-    if len(blocked) > LITERAL_AGENCIES:
-        blocked = linked
-    agency_id = models.OuterRef(f"{application}agency_id")
     own_pk = f"{application.rstrip('_')}_id" if application else "pk"
-    condition = (
-        models.Q(**{f"{application}agency_id__in": blocked})
-        | models.Q(
-            models.Exists(
-                PartnershipMember.objects.filter(partnership_id=agency_id, member_id__in=blocked)
-            )
-        )
-        | models.Q(
-            models.Exists(
-                PartnershipMember.objects.filter(member_id=agency_id, partnership_id__in=blocked)
-            )
-        )
-        | models.Q(
-            models.Exists(
-                Assignment.objects.filter(
-                    application_id=models.OuterRef(own_pk),
-                    moderator_id=profile.pk,
-                    declared_conflict=True,
-                )
+    condition = models.Q(
+        models.Exists(
+            Assignment.objects.filter(
+                application_id=models.OuterRef(own_pk),
+                moderator_id=profile.pk,
+                declared_conflict=True,
             )
         )
     )
+    blocked = blocked_agencies(profile)
+    if blocked:
+        condition |= models.Q(**{f"{application}agency_id__in": _agency_in(blocked)})
     if profile.affiliated_regions:
         condition |= models.Q(**{f"{application}agency__region__in": profile.affiliated_regions})
     return condition
