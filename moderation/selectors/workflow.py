@@ -148,20 +148,27 @@ def moderator_queue(
     if profile is None:
         return Assignment.objects.none()
     today = today or timezone.localdate()
+    queued = statuses_that("shows_in_queues")
+    decided = set(statuses_that("has_decision"))
+    paused = set(statuses_that("review_clock_paused"))
+    # Each filter names its statuses outright: "in the queue but not decided"
+    # as two conditions made the planner guess twice too many rows and read
+    # every application.
+    if status == "overdue":
+        queued = [s for s in queued if s not in decided and s not in paused]
+    elif status == "paused":
+        queued = [s for s in queued if s in paused and s not in decided]
     assignments = (
         Assignment.objects.filter(
             moderator=profile,
             removed_at__isnull=True,
-            application__status__in=statuses_that("shows_in_queues"),
+            application__status__in=queued,
         )
         .select_related("application__agency")
         .only(*QUEUE_FIELDS)
         .annotate(
             queue_state=Case(
-                When(
-                    application__status__in=statuses_that("has_decision"),
-                    then=Value(ReviewProgress.DECIDED),
-                ),
+                When(application__status__in=decided, then=Value(ReviewProgress.DECIDED)),
                 When(review__submitted_at__isnull=False, then=Value(ReviewProgress.SUBMITTED)),
                 When(review__version__gt=0, then=Value(ReviewProgress.IN_PROGRESS)),
                 default=Value(ReviewProgress.NOT_STARTED),
@@ -171,19 +178,15 @@ def moderator_queue(
     )
     # Not started or in progress (`queue_state`), said on the stored columns
     # so that the planner can estimate it and walk the queue's index.
-    review_open = ~Q(application__status__in=statuses_that("has_decision")) & ~Exists(
+    not_submitted = ~Exists(
         Review.objects.filter(assignment=OuterRef("pk"), submitted_at__isnull=False)
     )
     if status == "overdue":
-        return (
-            assignments.filter(review_open, due_on__lt=today)
-            .exclude(application__status__in=statuses_that("review_clock_paused"))
-            .exclude(conflict_condition(profile, "application__"))
+        return assignments.filter(not_submitted, due_on__lt=today).exclude(
+            conflict_condition(profile, "application__")
         )
     if status == "paused":
-        return assignments.filter(
-            review_open, application__status__in=statuses_that("review_clock_paused")
-        )
+        return assignments.filter(not_submitted)
     if status:
         return assignments.filter(queue_state=status)
     return assignments
