@@ -61,7 +61,11 @@ def consolidation_for(application: Application) -> Consolidation:
 def panel_applications_for(user) -> QuerySet[Application]:
     """Applications at panel: all for staff; for a chair, those they are not
     conflicted on."""
-    applications = Application.objects.that("panel_may_decide").select_related("agency")
+    applications = (
+        Application.objects.that("panel_may_decide")
+        .select_related("agency")
+        .only("agency__name", "level_sought", "reference", "status", "submitted_at")
+    )
     roles = roles_of(user)
     if roles.coram_staff:
         return applications
@@ -81,6 +85,15 @@ def recent_decisions_for(user) -> QuerySet[Decision]:
     decisions = (
         Decision.objects.filter(~Exists(Decision.objects.filter(supersedes=OuterRef("pk"))))
         .select_related("application__agency", "recorded_by")
+        .only(
+            "application__agency__name",
+            "application__reference",
+            "outcome",
+            "recorded_at",
+            "recorded_by__email",
+            "recorded_by__full_name",
+            "supersedes_id",
+        )
         .order_by("-recorded_at")
     )
     profile = None if roles_of(user).coram_staff else moderator_profile_of(user)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import rules
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -61,7 +62,9 @@ def _may_correct(user, application) -> bool:
 def panel_list(request):
     applications = (
         panel_applications_for(request.user)
-        .prefetch_related("panel_meetings")
+        .prefetch_related(
+            Prefetch("panel_meetings", PanelMeeting.objects.only("held_on").order_by("-held_on"))
+        )
         .order_by("submitted_at", "pk")
     )
     return render(
