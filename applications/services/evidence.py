@@ -12,7 +12,6 @@ never served: the uploader removes it and uploads it again.
 import logging
 from datetime import timedelta
 
-import rules
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -36,7 +35,6 @@ from .submissions import clear_declaration_after_change
 __all__ = [
     "add_evidence_file",
     "check_evidence",
-    "may_change_files",
     "page_of_file",
     "pending_evidence_ids",
     "record_download",
@@ -57,10 +55,6 @@ def _ensure_may_change_files(actor, application: Application, section_key: str) 
         FileSection(application, section_key),
         message="You cannot add or remove files here.",
     )
-
-
-def may_change_files(actor, application: Application, section_key: str) -> bool:
-    return rules.has_perm("applications.change_files", actor, FileSection(application, section_key))
 
 
 def _check_limits(application: Application, section_key: str, size: int) -> None:

@@ -16,13 +16,9 @@ from django.views.decorators.http import require_GET
 from qualitymark.core.permissions import agency_user_required
 from qualitymark.files.storage import file_response
 
+from ..rules import may_change_files
 from ..selectors.submissions import evidence_for, own_application
-from ..services.evidence import (
-    may_change_files,
-    page_of_file,
-    record_download,
-    remove_evidence_file,
-)
+from ..services.evidence import page_of_file, record_download, remove_evidence_file
 from .agencies import GET_AND_POST
 
 LOCKED_MESSAGE = "This application has been submitted, so its files can no longer be changed."
