@@ -65,11 +65,13 @@ def renders():
             },
         )
 
+    class _Request:
+        """The agency lead's request, as the view has it (its user already read)."""
+
+        user = application.agency.memberships.get(role="lead").user
+
     def feedback_report():
         from moderation.views.agency import _decision_context  # noqa: PLC0415
-
-        class _Request:
-            user = application.agency.memberships.get(role="lead").user
 
         context = _decision_context(_Request(), application.pk)
         return render_pdf(

@@ -20,9 +20,10 @@ def first_decision(application: Application) -> Decision | None:
     return Decision.objects.filter(application=application).order_by("recorded_at").first()
 
 
-def appeal_window_closes_on(application: Application) -> date | None:
-    """The last day the agency's lead may ask for a review of the decision."""
-    decision = first_decision(application)
+def appeal_window_closes_on(application: Application, first: Decision | None = None) -> date | None:
+    """The last day the agency's lead may ask for a review of the decision
+    (`first`: the first decision, if it has been read already)."""
+    decision = first or first_decision(application)
     if decision is None:
         return None
     decided_on = timezone.localdate(decision.recorded_at)

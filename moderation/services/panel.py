@@ -230,11 +230,14 @@ def correct_decision(
 
 
 def current_decision(application: Application) -> Decision | None:
-    return (
+    decision = (
         Decision.objects.filter(application=application, superseded_by__isnull=True)
         .order_by("-recorded_at")
         .first()
     )
+    if decision is not None:
+        decision.application = application
+    return decision
 
 
 def _after_decision(decision: Decision) -> None:

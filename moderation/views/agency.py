@@ -25,7 +25,7 @@ from qualitymark.files.pdf import render_pdf
 from qualitymark.files.validation import UploadRejected
 
 from ..forms.panel import InformationResponseForm
-from ..selectors.appeals import appeal_window_closes_on
+from ..selectors.appeals import appeal_window_closes_on, first_decision
 from ..selectors.feedback import decision_feedback_rows
 from ..selectors.workflow import information_requests_of, response_files
 from ..services import information as information_services
@@ -214,14 +214,14 @@ def _decision_context(request, pk) -> dict:
     decision = current_decision(application)
     if decision is None or not application.state.has_decision:
         raise Http404
-    first = application.decisions.order_by("recorded_at").first()
+    first = first_decision(application)
     return {
         "application": application,
         "decision": decision,
         "feedback": decision_feedback_rows(decision),
         "first_recorded_at": first.recorded_at if first else decision.recorded_at,
         "corrected": decision.supersedes_id is not None,
-        "appeal_closes_on": appeal_window_closes_on(application),
+        "appeal_closes_on": appeal_window_closes_on(application, first),
     }
 
 

@@ -279,6 +279,11 @@ def test_qr_code_is_a_png_data_uri_at_ten_pixels_a_module():
     assert image.width == image.height and image.width % 10 == 0
     assert image.width >= 10 * (21 + 8), "at least a version-1 code and its quiet zone"
     assert qr_code_png_data_uri("https://qualitymark.example/verify/other/") != uri
+    # One grey channel: WeasyPrint writes the pixels out again for every PDF,
+    # and widens a palette image to three channels first.
+    assert image.mode == "L"
+    dark, light = sorted(set(image.getdata()))
+    assert dark < 16 and light == 255
 
 
 def test_qr_code_embeds_in_a_pdf(pdf_templates, caplog):
