@@ -282,7 +282,7 @@ def test_qr_code_is_a_png_data_uri_at_ten_pixels_a_module():
     # One grey channel: WeasyPrint writes the pixels out again for every PDF,
     # and widens a palette image to three channels first.
     assert image.mode == "L"
-    dark, light = (value for value, _ in sorted(image.getcolors()))
+    dark, light = sorted(value for _, value in image.getcolors())
     assert dark < 16 and light == 255
 
 
