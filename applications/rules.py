@@ -131,11 +131,11 @@ rules.add_perm(
     answers_open_information_request | is_descriptor_section_of_editable,
 )
 
-
-def may_change_files(user, application, section_key: str) -> bool:
-    return rules.has_perm("applications.change_files", user, FileSection(application, section_key))
-
 rules.add_perm("applications.sign_declaration", can_sign_declaration)
 rules.add_perm("applications.submit_application", can_submit_application)
 rules.add_perm("applications.withdraw_application", can_withdraw_application)
 rules.add_perm("applications.respond_to_information_request", is_member_of_application_agency)
+
+
+def may_change_files(user, application, section_key: str) -> bool:
+    return rules.has_perm("applications.change_files", user, FileSection(application, section_key))
