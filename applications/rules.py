@@ -130,7 +130,6 @@ rules.add_perm(
     "applications.change_files",
     answers_open_information_request | is_descriptor_section_of_editable,
 )
-
 rules.add_perm("applications.sign_declaration", can_sign_declaration)
 rules.add_perm("applications.submit_application", can_submit_application)
 rules.add_perm("applications.withdraw_application", can_withdraw_application)
