@@ -20,6 +20,19 @@ def first_decision(application: Application) -> Decision | None:
     return Decision.objects.filter(application=application).order_by("recorded_at").first()
 
 
+def first_and_current_decision(
+    application: Application,
+) -> tuple[Decision | None, Decision | None]:
+    """The first decision and the current one (the newest not superseded), in
+    one query: an application has a handful of decisions at most."""
+    decisions = list(Decision.objects.filter(application=application).order_by("recorded_at", "pk"))
+    superseded = {decision.supersedes_id for decision in decisions}
+    standing = [decision for decision in decisions if decision.pk not in superseded]
+    for decision in decisions:
+        decision.application = application
+    return (decisions[0] if decisions else None), (standing[-1] if standing else None)
+
+
 def appeal_window_closes_on(application: Application, first: Decision | None = None) -> date | None:
     """The last day the agency's lead may ask for a review of the decision
     (`first`: the first decision, if it has been read already)."""

@@ -9,7 +9,7 @@ from applications.models.submissions import Application
 from ..models.drafts import DecisionDraft
 from ..models.workflow import Decision, Review
 from ..ratings import rating_label
-from .panel import consolidation_for
+from .panel import descriptor_lines
 from .workflow import reviews_with_ratings
 
 
@@ -40,13 +40,16 @@ def feedback_rows(application: Application, texts: dict) -> list[FeedbackRow]:
             strengths=texts.get(line.descriptor.pk, ("", ""))[0],
             areas_to_develop=texts.get(line.descriptor.pk, ("", ""))[1],
         )
-        for line in consolidation_for(application).lines
+        for line in descriptor_lines(application)
     ]
 
 
 def decision_feedback_rows(decision: Decision) -> list[FeedbackRow]:
     texts = {
-        row.descriptor_id: (row.strengths, row.areas_to_develop) for row in decision.feedback.all()
+        descriptor_id: (strengths, areas)
+        for descriptor_id, strengths, areas in decision.feedback.order_by().values_list(
+            "descriptor_id", "strengths", "areas_to_develop"
+        )
     }
     return feedback_rows(decision.application, texts)
 

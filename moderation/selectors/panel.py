@@ -33,6 +33,24 @@ class Consolidation:
         return [line for line in self.lines if line.disagreement]
 
 
+def descriptor_lines(application: Application) -> list[DescriptorLine]:
+    """Each descriptor's ratings in the submitted reviews of the moderators
+    still assigned, in two queries."""
+    ratings = DescriptorRating.objects.filter(
+        review__submitted_at__isnull=False,
+        review__assignment__application=application,
+        review__assignment__removed_at__isnull=True,
+    ).values_list("descriptor_id", "review__assignment_id", "rating")
+    by_descriptor: dict[int, dict[int, str | None]] = {}
+    for descriptor_id, assignment_id, rating in ratings:
+        by_descriptor.setdefault(descriptor_id, {})[assignment_id] = rating
+    descriptors = application.framework.descriptors.order_by("number")
+    return [
+        DescriptorLine(descriptor, by_descriptor.get(descriptor.pk, {}))
+        for descriptor in descriptors
+    ]
+
+
 def consolidation_for(application: Application) -> Consolidation:
     """Built from submitted reviews only, in four queries."""
     assignments = list(
@@ -44,17 +62,7 @@ def consolidation_for(application: Application) -> Consolidation:
         review.assignment_id: review
         for review in Review.objects.filter(assignment__in=assignments, submitted_at__isnull=False)
     }
-    ratings = DescriptorRating.objects.filter(review__in=reviews.values()).select_related("review")
-    by_descriptor: dict[int, dict[int, int | None]] = {}
-    for rating in ratings:
-        by_descriptor.setdefault(rating.descriptor_id, {})[rating.review.assignment_id] = (
-            rating.rating
-        )
-    descriptors = application.framework.descriptors.order_by("number")
-    lines = [
-        DescriptorLine(descriptor, by_descriptor.get(descriptor.pk, {}))
-        for descriptor in descriptors
-    ]
+    lines = descriptor_lines(application)
     return Consolidation(application, assignments, reviews, lines)
 
 

@@ -25,12 +25,11 @@ from qualitymark.files.pdf import render_pdf
 from qualitymark.files.validation import UploadRejected
 
 from ..forms.panel import InformationResponseForm
-from ..selectors.appeals import appeal_window_closes_on, first_decision
+from ..selectors.appeals import appeal_window_closes_on, first_and_current_decision
 from ..selectors.feedback import decision_feedback_rows
 from ..selectors.workflow import information_requests_of, response_files
 from ..services import information as information_services
 from ..services.information import save_draft_answers
-from ..services.panel import current_decision
 
 GET_AND_POST = require_http_methods(["GET", "POST"])
 
@@ -211,10 +210,11 @@ def respond_to_information_request(request, pk, request_pk):
 
 def _decision_context(request, pk) -> dict:
     application = own_application(request.user, pk)
-    decision = current_decision(application)
-    if decision is None or not application.state.has_decision:
+    if not application.state.has_decision:
         raise Http404
-    first = first_decision(application)
+    first, decision = first_and_current_decision(application)
+    if decision is None:
+        raise Http404
     return {
         "application": application,
         "decision": decision,

@@ -89,7 +89,7 @@ def test_a_planted_file_url_in_the_certificate_template_is_not_loaded(settings, 
     (folder / "pdf").mkdir(parents=True)
     (folder / "pdf" / "planted_certificate.html").write_text(
         '{% extends "pdf/certificate.html" %}'
-        "{% block footer %}"
+        "{% block content %}{{ block.super }}"
         '<img src="file:///etc/passwd" alt="planted">'
         '<img src="https://tracker.invalid/pixel.png" alt="tracker">'
         "{% endblock %}"

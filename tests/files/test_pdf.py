@@ -112,6 +112,21 @@ def test_page_numbers_on_every_page(pdf_templates):
     assert "Page 2 of 2" in reader.pages[1].extract_text()
 
 
+def test_the_footer_is_on_every_page_and_shows_its_text_as_written(pdf_templates):
+    write_template(pdf_templates, "pdf/test_footer.html", """
+{% extends "pdf/base.html" %}
+{% block footer %}{{ reference }} · {{ agency }}{% endblock %}
+{% block content %}<p>First page</p><p class="page-break">Second page</p>{% endblock %}
+""")
+    agency = 'O\'Neill & "Sons" <Adoption> \\ Trust'
+    data = render_pdf("pdf/test_footer.html", {"reference": "EPQM-2026-0042", "agency": agency})
+    pages = PdfReader(io.BytesIO(data)).pages
+    assert len(pages) == 2
+    for page in pages:
+        text = " ".join(page.extract_text().split())
+        assert f"EPQM-2026-0042 · {agency}" in text
+
+
 def test_base_template_uses_installed_debian_fonts(pdf_templates):
     write_template(pdf_templates, "pdf/test_font.html", """
 {% extends "pdf/base.html" %}{% block content %}<p>Fonts</p>{% endblock %}
