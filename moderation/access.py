@@ -13,11 +13,11 @@ def _profile(user) -> ModeratorProfile | None:
     if not getattr(user, "is_authenticated", False):
         return None
     if not hasattr(user, "_qm_moderator_profile"):
-        user._qm_moderator_profile = (
-            ModeratorProfile.objects.filter(user=user, is_active=True)
-            .select_related("user")
-            .first()
-        )
+        # The person is already read: no join with the users, and no list order.
+        profile = ModeratorProfile.objects.filter(user=user, is_active=True).order_by("pk").first()
+        if profile is not None:
+            profile.user = user
+        user._qm_moderator_profile = profile
     return user._qm_moderator_profile
 
 
