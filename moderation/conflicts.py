@@ -137,12 +137,15 @@ def blocked_agencies(profile: ModeratorProfile) -> list[int]:
 
 def _agency_in(ids: list[int]):
     """A literal list lets the planner weigh each agency, which costs
-    planning time per item; a long list is handed over as one array."""
+    planning time per item; a long list is handed over as one array, written
+    as PostgreSQL's array text (psycopg2 quotes a Python list item by item:
+    0.9 ms for a thousand, on each query that uses it)."""
     from django.db import connection
 
     if len(ids) <= LITERAL_AGENCIES or connection.vendor != "postgresql":
         return ids
-    return models.expressions.RawSQL("SELECT unnest(%s::integer[])", (ids,))
+    array = "{" + ",".join(str(int(agency)) for agency in ids) + "}"
+    return models.expressions.RawSQL("SELECT unnest(%s::integer[])", (array,))
 
 
 def conflict_condition(profile: ModeratorProfile, application: str = "") -> models.Q:
