@@ -9,8 +9,10 @@ from datetime import date
 from typing import NamedTuple
 
 from django.db.models import (
+    BooleanField,
     Case,
     Exists,
+    ExpressionWrapper,
     OuterRef,
     Prefetch,
     Q,
@@ -143,7 +145,7 @@ def moderator_queue(
     """The person's active assignments, each annotated with its review state
     (`queue_state`), filtered and sorted in the database so a page of it costs
     the same however long the queue is. `queue_items` turns a page into
-    QueueItems, finding the conflicts of that page's rows only."""
+    QueueItems."""
     profile = moderator_profile_of(user)
     if profile is None:
         return Assignment.objects.none()
@@ -181,10 +183,17 @@ def moderator_queue(
     not_submitted = ~Exists(
         Review.objects.filter(assignment=OuterRef("pk"), submitted_at__isnull=False)
     )
+    conflicted = conflict_condition(profile, "application__")
     if status == "overdue":
-        return assignments.filter(not_submitted, due_on__lt=today).exclude(
-            conflict_condition(profile, "application__")
+        return (
+            assignments.filter(not_submitted, due_on__lt=today)
+            .exclude(conflicted)
+            .annotate(conflicted=Value(False))
         )
+    # Worked out by PostgreSQL for the rows of the page only, after the sort.
+    assignments = assignments.annotate(
+        conflicted=ExpressionWrapper(conflicted, output_field=BooleanField())
+    )
     if status == "paused":
         return assignments.filter(not_submitted)
     if status:
@@ -192,22 +201,9 @@ def moderator_queue(
     return assignments
 
 
-def queue_items(user, assignments) -> list[QueueItem]:
-    assignments = list(assignments)
-    profile = moderator_profile_of(user)
-    conflicted = set()
-    if profile is not None and assignments:
-        conflicted = set(
-            Application.objects.filter(pk__in=[a.application_id for a in assignments])
-            .filter(conflict_condition(profile))
-            .values_list("pk", flat=True)
-        )
+def queue_items(assignments) -> list[QueueItem]:
     return [
-        QueueItem(
-            assignment,
-            ReviewProgress(assignment.queue_state),
-            assignment.application_id in conflicted,
-        )
+        QueueItem(assignment, ReviewProgress(assignment.queue_state), assignment.conflicted)
         for assignment in assignments
     ]
 

@@ -66,7 +66,7 @@ def queue(request):
         "moderation/queue.html",
         {
             "page": page,
-            "items": queue_items(request.user, page.object_list),
+            "items": queue_items(page.object_list),
             "filter_form": form,
             "status": status,
             "sort": sort,
