@@ -15,9 +15,10 @@ def templates(base_dir) -> list[dict]:
                     "csp.context_processors.nonce",
                     "qualitymark.core.context_processors.site",
                 ],
-                # Issue 16: Django's `date` filter, quicker (core/templatetags/dates.py).
+                # Issue 16: Django's `date` filter and `url` tag, quicker (see each library).
                 "builtins": [
                     "qualitymark.core.templatetags.govuk_tags",
+                    "qualitymark.core.templatetags.links",
                     # Last, so that its `date` is the one templates use.
                     "qualitymark.core.templatetags.dates",
                 ],
