@@ -27,3 +27,8 @@ ASSIGNMENT_INDEXES = [
         name="moderation_declared_conflicts",
     ),
 ]
+
+MEETING_INDEXES = [
+    # The meetings list, newest first, and the dashboard's next meetings.
+    models.Index(fields=["-held_on", "-id"], name="moderation_meetings_by_date"),
+]

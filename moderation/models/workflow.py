@@ -8,7 +8,7 @@ from django.db.models import Q
 from applications.models.submissions import Application, Level
 
 from ..ratings import Rating
-from .indexes import ASSIGNMENT_INDEXES
+from .indexes import ASSIGNMENT_INDEXES, MEETING_INDEXES
 from .profiles import ModeratorProfile
 
 
@@ -319,6 +319,7 @@ class PanelMeeting(models.Model):
 
     class Meta:
         ordering = ["-held_on"]
+        indexes = MEETING_INDEXES
 
     def __str__(self):
         return self.title or f"Panel meeting on {self.held_on:%-d %B %Y}"

@@ -25,6 +25,7 @@ from django.utils import timezone
 from applications.lifecycle import Status, statuses_that
 from applications.models.agencies import Agency, Invitation
 from applications.models.submissions import Application
+from qualitymark.core.freshness import until_next_write
 from qualitymark.users.models import User
 
 from ..models.awards import LIVE_AWARD_STATUSES, Award, AwardStatus
@@ -42,6 +43,7 @@ __all__ = [
     "award_expiry_filter",
     "scheme_counts",
     "staff_dashboard",
+    "status_counts",
 ]
 
 
@@ -142,6 +144,22 @@ def _days_in_status(today: date) -> RawSQL:
         "(%s::date - (COALESCE(status_changed_at, submitted_at) AT TIME ZONE %s)::date)",
         (today, settings.TIME_ZONE),
         output_field=IntegerField(),
+    )
+
+
+def status_counts() -> dict[str, int]:
+    """How many applications staff can see are in each status: counted once
+    for each state of the database (qualitymark/core/freshness.py), so never
+    out of date, and not counted again on every look at the list."""
+    return until_next_write(
+        "application-status-counts",
+        lambda: dict(
+            Application.objects.that("shows_to_staff")
+            .order_by()
+            .values_list("status")
+            .annotate(count=Count("*"))
+            .values_list("status", "count")
+        ),
     )
 
 

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -24,7 +23,7 @@ from ..forms.staff import ApplicationFilterForm
 from ..models.workflow import Assignment, FeeStatus, Screening, fee_of
 from ..review_progress import ReviewProgress, progress_of
 from ..selectors import workflow as workflow_selectors
-from ..selectors.dashboard import APPLICATION_FLAGS, application_flag
+from ..selectors.dashboard import APPLICATION_FLAGS, application_flag, status_counts
 from ..selectors.workflow import (
     QueueItem,
     active_assignments,
@@ -175,19 +174,10 @@ APPLICATION_HEADERS = [
 ]
 
 
-def _status_counts() -> dict[str, int]:
-    return dict(
-        Application.objects.that("shows_to_staff")
-        .values_list("status")
-        .annotate(count=Count("*"))
-        .values_list("status", "count")
-    )
-
-
 @staff_required
 @require_GET
 def application_list(request):
-    counts = _status_counts()
+    counts = status_counts()
     form = ApplicationFilterForm(request.GET or None, counts=counts)
     status = form.cleaned_data.get("status", "") if form.is_valid() else ""
     sort = request.GET.get("sort", "-submitted")

@@ -56,7 +56,9 @@ class SentEmail(models.Model):
                 fields=["next_attempt_at"],
                 condition=~Q(status="sent"),
                 name="notifications_unsent_due",
-            )
+            ),
+            # The notification log's order: its first page is read from here.
+            models.Index(fields=["-created_at", "-id"], name="notifications_newest"),
         ]
 
     def __str__(self):

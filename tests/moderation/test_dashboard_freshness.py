@@ -1,5 +1,5 @@
-"""The staff dashboard's figures are worked out once for each state of the
-database (qualitymark/core/freshness.py, issue 16): a second look with nothing
+"""The staff dashboard's figures (and the application list's status counts)
+are worked out once for each state of the database (qualitymark/core/freshness.py, issue 16): a second look with nothing
 written in between is served without its queries, and any write (committed,
 or begun and rolled back) means the next look works them out afresh."""
 
@@ -67,3 +67,26 @@ def test_inside_a_transaction_nothing_is_cached(staff_client):
     freshness.until_next_write("test", lambda: calls.append(1) or "kept")
     freshness.until_next_write("test", lambda: calls.append(1) or "kept")
     assert len(calls) == 3, "outside a transaction the second call is served from the cache"
+
+
+def submitted_count(client) -> str:
+    """The application list's status filter: "Submitted (N)"."""
+    page = client.get(reverse("staff:application_list")).content.decode()
+    return page.split(">Submitted (", 1)[1].split(")", 1)[0]
+
+
+def test_the_application_lists_status_counts_are_kept_only_until_a_write(staff_client):
+    staff_client.get(HOME)
+    submitted_application()
+    with CaptureQueriesContext(connection) as first:
+        assert submitted_count(staff_client) == "1"
+    with CaptureQueriesContext(connection) as second:
+        assert submitted_count(staff_client) == "1"
+    assert len(second) < len(first), "the second look is served from the cache"
+    submitted_application()
+    assert submitted_count(staff_client) == "2"
+    with pytest.raises(RuntimeError), transaction.atomic():
+        submitted_application()
+        assert submitted_count(staff_client) == "3"
+        raise RuntimeError("roll back")
+    assert submitted_count(staff_client) == "2"
