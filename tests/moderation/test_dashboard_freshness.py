@@ -1,7 +1,8 @@
 """The staff dashboard's figures (and the application list's status counts)
-are worked out once for each state of the database (qualitymark/core/freshness.py, issue 16): a second look with nothing
-written in between is served without its queries, and any write (committed,
-or begun and rolled back) means the next look works them out afresh."""
+are worked out once for each state of the database
+(qualitymark/core/freshness.py, issue 16): a second look with nothing written
+in between is served without its queries, and any write (committed, or begun
+and rolled back) means the next look works them out afresh."""
 
 import pytest
 from django.db import connection, transaction
