@@ -26,6 +26,9 @@ from .reviewer import GET_AND_POST
 # --- The queue ------------------------------------------------------------------------------
 
 PAGE_SIZE = 50
+# A person's own queue is short; a longer one says "More than 250" rather
+# than counting on through a thousand rows on every look.
+QUEUE_COUNT_LIMIT = 250
 
 QUEUE_COLUMNS = {
     # column: (the sort a click chooses, the sort a second click chooses)
@@ -60,7 +63,8 @@ def queue(request):
     sort = request.GET.get("sort", "due")
     if sort not in QUEUE_SORTS:
         sort = "due"
-    page = bounded_page(request, moderator_queue(request.user, sort=sort, status=status))
+    rows = moderator_queue(request.user, sort=sort, status=status)
+    page = bounded_page(request, rows, limit=QUEUE_COUNT_LIMIT)
     return render(
         request,
         "moderation/queue.html",

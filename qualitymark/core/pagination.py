@@ -49,9 +49,10 @@ class BoundedPaginator(Paginator):
         return f"More than {self.count - 1:,}" if self.more else str(self.count)
 
 
-def bounded_page(request, rows, per_page=PAGE_SIZE):
-    """The page of `rows` the request asks for (?page=)."""
-    return BoundedPaginator(rows, per_page).get_page(request.GET.get("page"))
+def bounded_page(request, rows, per_page=PAGE_SIZE, *, limit=None):
+    """The page of `rows` the request asks for (?page=), counting at most
+    `limit` rows past its start (COUNT_LIMIT unless said)."""
+    return BoundedPaginator(rows, per_page, limit=limit).get_page(request.GET.get("page"))
 
 
 def correlated_count(rows, *, by: str) -> Coalesce:

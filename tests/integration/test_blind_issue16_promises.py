@@ -41,6 +41,8 @@ from tests.moderation.test_panel_pages import decided_application
 
 HOME = "/staff/"
 LIMIT = 1000
+# Added when the README changed (session 8): a moderator's own queue counts at most 250.
+OWN_LIMITS = {"moderation queue": 250}
 
 
 # --- reading pages ---------------------------------------------------------------------------
@@ -314,6 +316,7 @@ def test_a_list_one_row_over_the_limit_says_more_than_1000():
 @pytest.mark.parametrize("name", list(LISTS))
 def test_a_long_list_says_more_than_1000_and_its_later_pages_are_reached(name):
     url, viewer, make = LISTS[name]
+    limit = OWN_LIMITS.get(name, LIMIT)
     total = 1120
     user = viewer(total, make)
     client = client_for(user)
@@ -323,8 +326,8 @@ def test_a_long_list_says_more_than_1000_and_its_later_pages_are_reached(name):
     text = main_text(first)
     assert first_rows, f"{name}: page 1 shows rows"
     per_page = len(first_rows)
-    assert "More than 1,000" in text, f"{name}: {text[:800]}"
-    at_least = LIMIT // per_page + 1
+    assert f"More than {limit:,}" in text, f"{name}: {text[:800]}"
+    at_least = limit // per_page + 1
     assert f"Page 1 of at least {at_least}" in text, f"{name} ({per_page} a page): {text[:800]}"
 
     second_url = next_link(first, url)
