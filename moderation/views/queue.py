@@ -25,7 +25,6 @@ from .reviewer import GET_AND_POST
 
 # --- The queue ------------------------------------------------------------------------------
 
-PAGE_SIZE = 50
 # A person's own queue is short; a longer one says "More than 250" rather
 # than counting on through a thousand rows on every look.
 QUEUE_COUNT_LIMIT = 250

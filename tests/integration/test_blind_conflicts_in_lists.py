@@ -14,20 +14,22 @@ where the moderator works), so region is only checked as a negative: agencies in
 other regions are not conflicted.
 """
 
-from datetime import timedelta
-
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from applications.models.agencies import AgencyType, PartnershipMember, Region
-from applications.models.submissions import Application
-from applications.services.submissions import start_application
-from descriptors.services import ensure_working_framework
 from moderation.models.workflow import Assignment
 from tests.factories import AgencyFactory, MembershipFactory, UserFactory
-from tests.moderation.builders import chair, moderator, staff_user
-from tests.moderation.test_reviewer_pages import client_for, queue_rows, select, tree_of
+from tests.moderation.builders import chair, moderator
+from tests.moderation.test_reviewer_pages import (
+    client_for,
+    queue_rows,
+    quick_application,
+    quick_assignment,
+    select,
+    tree_of,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -38,26 +40,8 @@ PANEL = "moderation:panel"
 # --- data -----------------------------------------------------------------------------------
 
 
-def application_for(agency, *, status="in_review") -> Application:
-    """A minimal application from this agency in the given status (like quick_assignment)."""
-    framework = ensure_working_framework()
-    lead = MembershipFactory(agency=agency, role="lead").user
-    application = start_application(actor=lead, agency=agency, level_sought="full", kind="new")
-    Application.objects.filter(pk=application.pk).update(
-        status=status, reference=f"EPQM-2026-{application.pk:04d}", framework=framework
-    )
-    application.refresh_from_db()
-    return application
-
-
 def assign(profile, application, *, due_in=21, declared_conflict=None) -> Assignment:
-    assignment = Assignment.objects.create(
-        application=application,
-        moderator=profile,
-        role=Assignment.Role.LEAD,
-        due_on=timezone.localdate() + timedelta(days=due_in),
-        assigned_by=staff_user(),
-    )
+    assignment = quick_assignment(profile, application=application, due_in=due_in)
     if declared_conflict is not None:
         Assignment.objects.filter(pk=assignment.pk).update(
             declared_at=timezone.now(),
@@ -175,9 +159,9 @@ def panel_references(response) -> set[str]:
 @pytest.mark.parametrize("kind", AGENCY_CONFLICTS)
 def test_the_queue_offers_no_link_to_an_application_from_a_conflicted_agency(kind):
     profile, agency = make_profile(kind)
-    conflicted = application_for(agency)
+    conflicted = quick_application(agency)
     assign(profile, conflicted)
-    clean = application_for(unrelated_agency())
+    clean = quick_application(unrelated_agency())
     assign(profile, clean)
 
     response = queue(profile)
@@ -189,9 +173,9 @@ def test_the_queue_offers_no_link_to_an_application_from_a_conflicted_agency(kin
 
 def test_the_queue_offers_no_link_once_a_conflict_is_declared_on_the_assignment():
     profile = moderator()
-    conflicted = application_for(unrelated_agency())
+    conflicted = quick_application(unrelated_agency())
     assign(profile, conflicted, declared_conflict=True)
-    clean = application_for(unrelated_agency(name="Other Adoption", email_domain="other.org.uk"))
+    clean = quick_application(unrelated_agency(name="Other Adoption", email_domain="other.org.uk"))
     assign(profile, clean, declared_conflict=False)
 
     response = queue(profile)
@@ -208,9 +192,9 @@ def test_the_queue_offers_no_link_once_a_conflict_is_declared_on_the_assignment(
 )
 def test_the_overdue_filter_leaves_out_assignments_from_conflicted_agencies(kind):
     profile, agency = make_profile(kind)
-    conflicted = application_for(agency)
+    conflicted = quick_application(agency)
     assign(profile, conflicted, due_in=-5)
-    clean = application_for(unrelated_agency())
+    clean = quick_application(unrelated_agency())
     assign(profile, clean, due_in=-5)
 
     response = queue(profile, status="overdue")
@@ -223,9 +207,9 @@ def test_the_overdue_filter_leaves_out_assignments_from_conflicted_agencies(kind
 
 def test_the_overdue_filter_leaves_out_an_assignment_with_a_declared_conflict():
     profile = moderator()
-    conflicted = application_for(unrelated_agency())
+    conflicted = quick_application(unrelated_agency())
     assign(profile, conflicted, due_in=-5, declared_conflict=True)
-    clean = application_for(unrelated_agency(name="Other Adoption", email_domain="other.org.uk"))
+    clean = quick_application(unrelated_agency(name="Other Adoption", email_domain="other.org.uk"))
     assign(profile, clean, due_in=-5, declared_conflict=False)
 
     response = queue(profile, status="overdue")
@@ -241,7 +225,7 @@ def test_the_overdue_filter_leaves_out_an_assignment_with_a_declared_conflict():
 @pytest.mark.parametrize("kind", AGENCY_CONFLICTS)
 def test_opening_an_application_from_a_conflicted_agency_answers_404(kind):
     profile, agency = make_profile(kind)
-    application = assign(profile, application_for(agency)).application
+    application = assign(profile, quick_application(agency)).application
 
     response = client_for(profile.user).get(
         reverse("moderation:application", args=[application.pk])
@@ -253,7 +237,7 @@ def test_opening_an_application_from_a_conflicted_agency_answers_404(kind):
 def test_opening_an_application_after_declaring_a_conflict_answers_404():
     profile = moderator()
     application = assign(
-        profile, application_for(unrelated_agency()), declared_conflict=True
+        profile, quick_application(unrelated_agency()), declared_conflict=True
     ).application
 
     response = client_for(profile.user).get(
@@ -279,8 +263,8 @@ def test_opening_an_application_after_declaring_a_conflict_answers_404():
 )
 def test_the_panel_list_leaves_out_applications_from_agencies_the_chair_is_conflicted_on(kind):
     profile, agency = make_profile(kind, is_chair=True)
-    conflicted = application_for(agency, status="panel")
-    clean = application_for(unrelated_agency(), status="panel")
+    conflicted = quick_application(agency, status="panel")
+    clean = quick_application(unrelated_agency(), status="panel")
 
     response = client_for(profile.user).get(reverse(PANEL))
 
@@ -339,7 +323,7 @@ def _unrelated(key):
 @pytest.mark.parametrize("key", list(UNRELATED))
 def test_an_unrelated_agency_keeps_its_link_its_overdue_row_and_its_page(key):
     profile = _moderator_with_every_kind_of_link()
-    application = application_for(_unrelated(key))
+    application = quick_application(_unrelated(key))
     assign(profile, application, due_in=-5)
     client = client_for(profile.user)
 
@@ -356,7 +340,7 @@ def test_an_unrelated_agency_keeps_its_link_its_overdue_row_and_its_page(key):
 @pytest.mark.parametrize("key", list(UNRELATED))
 def test_the_panel_list_keeps_applications_from_unrelated_agencies(key):
     profile = _moderator_with_every_kind_of_link(is_chair=True)
-    application = application_for(_unrelated(key), status="panel")
+    application = quick_application(_unrelated(key), status="panel")
 
     response = client_for(profile.user).get(reverse(PANEL))
 

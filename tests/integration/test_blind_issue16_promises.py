@@ -338,7 +338,7 @@ def test_a_long_list_says_more_than_1000_and_its_later_pages_are_reached(name):
     assert len(second_rows) == per_page, f"{name}: page 2 is a whole page"
     assert not set(second_rows) & set(first_rows), f"{name}: page 2 shows other rows"
 
-    # Beyond what page 1 counted: page 21 and page 22 (rows 1,001-1,100 at 50 a page).
+    # Beyond what page 1 counted: pages 21 and 22 at a limit of 1,000 and 50 a page.
     last_full = total // per_page
     seen = set(first_rows) | set(second_rows)
     for number in (at_least, at_least + 1):

@@ -294,20 +294,31 @@ def queue_rows(response) -> list[dict]:
     return rows
 
 
-def quick_assignment(profile, *, agency_name=None, due_in=21, status="in_review", role="lead"):
-    """An assignment on a minimal application, for queue tests that need many."""
+def quick_application(agency=None, *, agency_name=None, status="in_review") -> Application:
+    """A minimal application in `status`, from `agency` (or a new one)."""
     framework = ensure_working_framework()
-    agency = AgencyFactory(**({"name": agency_name} if agency_name else {}))
+    agency = agency or AgencyFactory(**({"name": agency_name} if agency_name else {}))
     lead = MembershipFactory(agency=agency, role="lead").user
-    application = start_application(
-        actor=lead, agency=agency, level_sought="full", kind="new"
-    )
+    application = start_application(actor=lead, agency=agency, level_sought="full", kind="new")
     Application.objects.filter(pk=application.pk).update(
         status=status, reference=f"EPQM-2026-{application.pk:04d}", framework=framework
     )
     application.refresh_from_db()
+    return application
+
+
+def quick_assignment(
+    profile,
+    *,
+    agency_name=None,
+    application=None,
+    due_in=21,
+    status="in_review",
+    role="lead",
+):
+    """An assignment on a minimal application, for queue tests that need many."""
     return Assignment.objects.create(
-        application=application,
+        application=application or quick_application(agency_name=agency_name, status=status),
         moderator=profile,
         role=role,
         due_on=timezone.localdate() + timedelta(days=due_in),
