@@ -70,6 +70,7 @@ def _pages():
     """(name, who asks, URL, what to do first) for every measured page."""
     from django.urls import reverse
 
+    from bench import background
     from tests.performance.test_query_counts import PAGES, QUERY
 
     pages = [("Trivial view", None, TRIVIAL, None)]
@@ -78,17 +79,8 @@ def _pages():
         if name == "dashboard":
             # Its figures are kept until the database next changes
             # (qualitymark/core/freshness.py): this is the first look after a write.
-            pages.append(("dashboard, after a write", who, reverse(url_name), _write))
+            pages.append(("dashboard, after a write", who, reverse(url_name), background.write))
     return pages
-
-
-def _write() -> None:
-    """A transaction that writes: it takes a transaction id, so every later
-    snapshot differs from every earlier one."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT txid_current()")
 
 
 def _first_look(client, url, before) -> int:
@@ -355,7 +347,7 @@ def analyze(connection) -> None:
 
 
 def main():
-    from bench import pdfs
+    from bench import background, pdfs
     from bench.testdb import copy_of_database, throwaway_database
     from tests.performance.world import grow, new_world
 
@@ -373,10 +365,11 @@ def main():
                 f"{SCALE}x: {UNITS * SCALE} units in all (a copy of the 1x database, grown), "
                 f"built in {time.perf_counter() - started:.0f} s"
             )
-            measured = measure_side_by_side(
-                world, {"1x": small_database, f"{SCALE}x": large_database}
-            )
+            databases = {"1x": small_database, f"{SCALE}x": large_database}
+            with background.jobs_for_a_worker():
+                measured = measure_side_by_side(world, databases)
             print_pages(measured["1x"], measured[f"{SCALE}x"])
+            background.print_worker(databases, REPEATS)
             print_downloads()
             gunicorn, port, base = start_gunicorn(large_database)
             try:

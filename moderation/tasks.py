@@ -6,6 +6,16 @@ from django.utils import timezone
 from . import reminders
 
 
+@shared_task(name="moderation.tasks.refresh_staff_home")
+def refresh_staff_home(today: str) -> None:
+    """The staff home page's figures, worked out afresh after a write."""
+    from datetime import date
+
+    from .selectors.staff_home import work_out_staff_home
+
+    work_out_staff_home(date.fromisoformat(today))
+
+
 @shared_task
 def send_moderation_reminders() -> dict:
     today = timezone.localdate()
