@@ -51,8 +51,10 @@ def _key(name: str, vary: tuple, state: str = "last") -> str:
     # Snapshots are the whole server's: the database's name keeps two
     # databases on one server (and one Redis) apart.
     # Hashed: a busy server's snapshot lists every transaction still running.
+    # "kept": values are Kept, not the bare values kept before (none is read back).
     database = connection.settings_dict["NAME"]
-    digest = hashlib.sha256(":".join([database, state, *map(str, vary)]).encode()).hexdigest()
+    parts = ["kept", database, state, *map(str, vary)]
+    digest = hashlib.sha256(":".join(parts).encode()).hexdigest()
     return f"until-next-write:{name}:{digest}"
 
 
