@@ -111,3 +111,25 @@ def test_with_eager_jobs_every_write_is_shown_at_once(staff_client):
     submitted_application()
     waiting, page = look(staff_client)
     assert (waiting, NOTE in page) == ("2", False)
+
+
+def test_the_look_after_a_write_asks_the_same_few_queries_at_any_size(staff_client, shared_cache):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.performance.world import grow, new_world
+
+    use_broker(shared_cache.url, new_queue())  # a broker, but no worker on the queue
+    world = grow(new_world(), 1)
+    counted = []
+    for more_units in (0, 2):
+        grow(world, more_units)
+        with CaptureQueriesContext(connection) as working_out:
+            look(staff_client)
+        submitted_application()  # a write: the next look is served from before it
+        with CaptureQueriesContext(connection) as served:
+            assert NOTE in look(staff_client)[1]
+        counted.append(len(served))
+        cache.clear()  # the next size starts with nothing kept
+    assert counted[0] == counted[1] < len(working_out)
