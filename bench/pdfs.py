@@ -46,6 +46,7 @@ def renders():
 
     from applications.selectors.submissions import application_overview
     from moderation.certificates import render_certificate_pdf
+    from moderation.views.agency import _decision_context
     from qualitymark.files.pdf import render_pdf
     from tests.awards.builders import Panel
 
@@ -71,17 +72,24 @@ def renders():
         user = application.agency.memberships.get(role="lead").user
 
     def feedback_report():
-        from moderation.views.agency import _decision_context  # noqa: PLC0415
-
         context = _decision_context(_Request(), application.pk)
         return render_pdf(
             "pdf/decision.html",
             {**context, "generated_at": timezone.now(), "generated_by": panel.staff},
         )
 
+    read_once = _decision_context(_Request(), application.pk)
+
+    def feedback_pdf_alone():
+        return render_pdf(
+            "pdf/decision.html",
+            {**read_once, "generated_at": timezone.now(), "generated_by": panel.staff},
+        )
+
     return [
         ("Certificate", 3, lambda: render_certificate_pdf(award)),
         ("Feedback report (decision)", 5, feedback_report),
+        ("  the same, its data read before", 5, feedback_pdf_alone),
         ("Application PDF", 15, application_pdf),
     ], decision
 
