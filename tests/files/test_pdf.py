@@ -283,16 +283,19 @@ def test_fetcher_also_guards_standalone_stylesheets(recorder):
 # --- QR codes ---------------------------------------------------------------------------------
 
 
-def test_qr_code_is_a_png_data_uri_at_ten_pixels_a_module():
+def test_qr_code_is_a_png_data_uri_at_five_pixels_a_module():
     import base64
 
+    import segno
     from PIL import Image
 
-    uri = qr_code_png_data_uri("https://qualitymark.example/verify/abc123/?x=1&y=2#top")
+    url = "https://qualitymark.example/verify/abc123/?x=1&y=2#top"
+    uri = qr_code_png_data_uri(url)
     assert uri.startswith("data:image/png;base64,")
     image = Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1])))
-    assert image.width == image.height and image.width % 10 == 0
-    assert image.width >= 10 * (21 + 8), "at least a version-1 code and its quiet zone"
+    modules = segno.make_qr(url, error="m").symbol_size(scale=1, border=4)
+    assert image.size == (5 * modules[0], 5 * modules[1]), "five pixels a module"
+    assert image.width >= 5 * (21 + 8), "at least a version-1 code and its quiet zone"
     assert qr_code_png_data_uri("https://qualitymark.example/verify/other/") != uri
     # One grey channel: WeasyPrint writes the pixels out again for every PDF,
     # and widens a palette image to three channels first.
