@@ -1,7 +1,15 @@
 import pytest
 from django.conf import settings
 
-from .support import SmtpServer, use_broker
+from .support import RedisServer, SmtpServer, use_broker
+
+
+@pytest.fixture
+def redis_server():
+    """A redis-server of the test's own, killed after it."""
+    server = RedisServer().start()
+    yield server
+    server.kill()
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from tests.moderation.builders import staff_user, submitted_application
 from tests.moderation.test_reviewer_pages import client_for
 from tests.moderation.test_staff_dashboard import figures
 
-from .support import RedisServer, Worker, new_queue, use_broker, wait_for
+from .support import Worker, new_queue, use_broker, wait_for
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -49,13 +49,6 @@ def use_cache(settings, redis_url):
             },
         }
     }
-
-
-@pytest.fixture
-def redis_server():
-    server = RedisServer().start()
-    yield server
-    server.kill()
 
 
 @pytest.fixture

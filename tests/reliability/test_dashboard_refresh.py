@@ -13,20 +13,13 @@ from qualitymark.core import freshness
 from tests.moderation.builders import staff_user, submitted_application
 from tests.moderation.test_staff_dashboard import figures
 
-from .support import RedisServer, Worker, new_queue, use_broker, wait_for
+from .support import Worker, new_queue, use_broker, wait_for
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 HOME = reverse("staff:home")
 DEAD_BROKER = "redis://127.0.0.1:17109/0"
 NOTE = "before the latest changes"
-
-
-@pytest.fixture
-def redis_server():
-    server = RedisServer().start()
-    yield server
-    server.kill()
 
 
 @pytest.fixture

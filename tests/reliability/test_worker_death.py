@@ -18,7 +18,7 @@ from qualitymark.notifications.models import EmailStatus, SentEmail
 from qualitymark.notifications.services import notify
 from tests.awards.builders import Panel
 
-from .support import RedisServer, SmtpServer, Worker, new_queue, use_broker, wait_for
+from .support import SmtpServer, Worker, new_queue, use_broker, wait_for
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -62,13 +62,6 @@ class AwardLock:
 
 def certified() -> int:
     return Certificate.objects.filter(is_current=True).values("award").distinct().count()
-
-
-@pytest.fixture
-def redis_server():
-    server = RedisServer().start()
-    yield server
-    server.kill()
 
 
 def test_killed_workers_lose_no_certificate(redis_server, restore_broker, tmp_path, settings):
