@@ -158,6 +158,7 @@ class _Document(HTML):
     own is used: the PDF comes out the same, only slower."""
 
     def _ua_stylesheets(self, forms=False):
+        _reusable()
         return [_reused.user_agent]
 
 

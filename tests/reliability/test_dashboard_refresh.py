@@ -4,6 +4,7 @@ issue 16). The figures from before the write are served, marked with the time
 they were worked out, while a real Celery worker works them out afresh; with no
 worker to ask, or figures older than a minute, the request works them out."""
 
+import json
 import os
 
 import pytest
@@ -126,3 +127,17 @@ def test_the_look_after_a_write_asks_the_same_few_queries_at_any_size(staff_clie
         counted.append(len(served))
         cache.clear()  # the next size starts with nothing kept
     assert counted[0] == counted[1] < len(working_out)
+
+
+def test_looks_after_writes_ask_the_worker_once_until_it_has_answered(staff_client, shared_cache):
+    from redis import Redis
+
+    queue = new_queue()
+    use_broker(shared_cache.url, queue)  # no worker reads it
+    look(staff_client)
+    for _ in range(3):
+        submitted_application()
+        assert NOTE in look(staff_client)[1]
+    messages = Redis.from_url(shared_cache.url).lrange(queue, 0, -1)
+    tasks = [json.loads(message)["headers"]["task"] for message in messages]
+    assert tasks.count("moderation.tasks.refresh_staff_home") == 1, "one job, not one a look"
