@@ -102,41 +102,38 @@ def _first_look(client, url, before) -> int:
 
 def measure_side_by_side(world, databases: dict[str, str]) -> dict[str, dict]:
     """Each page's (median ms, queries) in each database. The sizes take turns
-    request by request, so a slower minute of the machine falls on both."""
-    from django.db import connection
+    request by request, so a slower minute of the machine falls on both; each
+    database keeps its connection open, as production's do."""
     from django.test import Client
 
-    from bench.testdb import use_database
+    from bench.testdb import kept_connections
     from tests.performance.test_query_counts import _user
 
     pages = _pages()
     clients, queries = {}, {}
-    for label, name in databases.items():
-        use_database(name)
-        clients[label] = {who: Client() for who in ("busy", "chair", "staff", None)}
-        for who, client in clients[label].items():
-            if who:
-                client.force_login(_user(world, who))
-        for page, who, url, before in pages:
-            queries[label, page] = _first_look(clients[label][who], url, before)
-    timings = {key: [] for key in queries}
-    # A write in either database changes both one's snapshots (they are the
-    # server's), so the pages asked for after a write take their turns apart.
-    for passes in ([p for p in pages if not p[3]], [p for p in pages if p[3]]):
-        for _ in range(REPEATS):
-            for label, name in databases.items():
-                use_database(name)
-                # Connected before anything is timed: the trivial view asks the
-                # database nothing, so the first page of each round paid for a
-                # new connection (production keeps them, DATABASE_CONN_MAX_AGE).
-                connection.ensure_connection()
-                clients[label][None].get(TRIVIAL)
-                for page, who, url, before in passes:
-                    if before:
-                        before()
-                    started = time.perf_counter()
-                    clients[label][who].get(url)
-                    timings[label, page].append((time.perf_counter() - started) * 1000)
+    with kept_connections(databases.values()) as use_database:
+        for label, name in databases.items():
+            use_database(name)
+            clients[label] = {who: Client() for who in ("busy", "chair", "staff", None)}
+            for who, client in clients[label].items():
+                if who:
+                    client.force_login(_user(world, who))
+            for page, who, url, before in pages:
+                queries[label, page] = _first_look(clients[label][who], url, before)
+        timings = {key: [] for key in queries}
+        # A write in either database changes both one's snapshots (they are the
+        # server's), so the pages asked for after a write take their turns apart.
+        for passes in ([p for p in pages if not p[3]], [p for p in pages if p[3]]):
+            for _ in range(REPEATS):
+                for label, name in databases.items():
+                    use_database(name)
+                    clients[label][None].get(TRIVIAL)
+                    for page, who, url, before in passes:
+                        if before:
+                            before()
+                        started = time.perf_counter()
+                        clients[label][who].get(url)
+                        timings[label, page].append((time.perf_counter() - started) * 1000)
     return {
         label: {
             page: (statistics.median(timings[label, page]), queries[label, page])

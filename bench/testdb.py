@@ -9,6 +9,8 @@ pages are timed as production renders them."""
 
 from contextlib import contextmanager
 
+from django.db import connections
+
 
 @contextmanager
 def throwaway_database():
@@ -66,3 +68,29 @@ def copy_of_database():
         use_database(original)
         with connection._nodb_cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{copy}"')
+
+
+@contextmanager
+def kept_connections(names):
+    """A function that makes one of `names` the default database, each with a
+    connection of its own kept open for the block. Production keeps its
+    connections (DATABASE_CONN_MAX_AGE); a new one reads PostgreSQL's catalogue
+    again on its first queries, which cost a page 2 to 6 ms more."""
+    from django.conf import settings
+
+    current = connections["default"]
+    current.close()
+    wrapper_of = type(current)
+    kept = {name: wrapper_of({**current.settings_dict, "NAME": name}, "default") for name in names}
+
+    def switch(name: str) -> None:
+        settings.DATABASES["default"]["NAME"] = name
+        connections._connections.default = kept[name]
+
+    try:
+        yield switch
+    finally:
+        for wrapper in kept.values():
+            wrapper.close()
+        connections._connections.default = current
+        settings.DATABASES["default"]["NAME"] = current.settings_dict["NAME"]

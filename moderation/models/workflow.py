@@ -5,46 +5,12 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from applications.models.submissions import Application, Level
+from applications.models.submissions import Application
 
 from ..ratings import Rating
+from .choices import FeeStatus, Recommendation
 from .indexes import ASSIGNMENT_INDEXES, MEETING_INDEXES
 from .profiles import ModeratorProfile
-
-
-class Recommendation(models.TextChoices):
-    FULL = "full", "Full"
-    WORKING_TOWARDS = "working_towards", "Working Towards"
-    NOT_AWARDED = "not_awarded", "Not awarded"
-
-    @classmethod
-    def for_level(cls, level: str) -> "Recommendation":
-        return cls.FULL if level == Level.FULL else cls.WORKING_TOWARDS
-
-
-class FeeStatus(models.TextChoices):
-    AWAITING = "awaiting", "Awaiting payment"
-    PAID = "paid", "Paid"
-    WAIVED = "waived", "Waived"
-
-    @property
-    def tag(self) -> str:
-        """The GOV.UK tag colour."""
-        tags = {FeeStatus.PAID: "govuk-tag--green", FeeStatus.WAIVED: "govuk-tag--blue"}
-        return tags.get(self, "govuk-tag--yellow")
-
-    @property
-    def is_paid(self) -> bool:
-        return self is FeeStatus.PAID
-
-    @property
-    def is_waived(self) -> bool:
-        return self is FeeStatus.WAIVED
-
-
-def fee_of(screening) -> FeeStatus:
-    """The fee's status; awaiting until staff record a screening."""
-    return FeeStatus(screening.fee_status) if screening else FeeStatus.AWAITING
 
 
 class Screening(models.Model):
@@ -371,6 +337,11 @@ class Decision(models.Model):
     @property
     def is_award(self) -> bool:
         return self.outcome in (Recommendation.FULL, Recommendation.WORKING_TOWARDS)
+
+    @property
+    def outcome_state(self) -> Recommendation:
+        """The outcome with its `label` and GOV.UK `tag` (the govuk_tag filter)."""
+        return Recommendation(self.outcome)
 
 
 class DescriptorFeedback(models.Model):

@@ -5,6 +5,7 @@ and the chair's draft of it, with the text prefilled from the moderators."""
 from dataclasses import dataclass
 
 from applications.models.submissions import Application
+from descriptors.models import DESCRIPTOR_COUNT
 
 from ..models.drafts import DecisionDraft
 from ..models.workflow import Decision, Review
@@ -30,8 +31,9 @@ def areas_field(descriptor) -> str:
     return f"areas_{descriptor.pk}"
 
 
-def feedback_rows(application: Application, texts: dict) -> list[FeedbackRow]:
-    """`texts` maps a descriptor id to its (strengths, areas to develop)."""
+def feedback_rows(application: Application, texts: dict, descriptors=None) -> list[FeedbackRow]:
+    """`texts` maps a descriptor id to its (strengths, areas to develop);
+    `descriptors`, if given, are the framework's, in order."""
     return [
         FeedbackRow(
             descriptor=line.descriptor,
@@ -40,18 +42,19 @@ def feedback_rows(application: Application, texts: dict) -> list[FeedbackRow]:
             strengths=texts.get(line.descriptor.pk, ("", ""))[0],
             areas_to_develop=texts.get(line.descriptor.pk, ("", ""))[1],
         )
-        for line in descriptor_lines(application)
+        for line in descriptor_lines(application, descriptors)
     ]
 
 
 def decision_feedback_rows(decision: Decision) -> list[FeedbackRow]:
-    texts = {
-        descriptor_id: (strengths, areas)
-        for descriptor_id, strengths, areas in decision.feedback.order_by().values_list(
-            "descriptor_id", "strengths", "areas_to_develop"
-        )
-    }
-    return feedback_rows(decision.application, texts)
+    """In two queries: a decision holds feedback on every descriptor
+    (services.panel), so its descriptors come with it."""
+    feedback = list(decision.feedback.select_related("descriptor").order_by("descriptor__number"))
+    texts = {item.descriptor_id: (item.strengths, item.areas_to_develop) for item in feedback}
+    descriptors = [item.descriptor for item in feedback]
+    return feedback_rows(
+        decision.application, texts, descriptors if len(descriptors) == DESCRIPTOR_COUNT else None
+    )
 
 
 def draft_feedback_rows(draft: DecisionDraft) -> list[FeedbackRow]:

@@ -33,9 +33,10 @@ class Consolidation:
         return [line for line in self.lines if line.disagreement]
 
 
-def descriptor_lines(application: Application) -> list[DescriptorLine]:
+def descriptor_lines(application: Application, descriptors=None) -> list[DescriptorLine]:
     """Each descriptor's ratings in the submitted reviews of the moderators
-    still assigned, in two queries."""
+    still assigned, in two queries (one if the framework's `descriptors` are
+    given, in order)."""
     ratings = DescriptorRating.objects.filter(
         review__submitted_at__isnull=False,
         review__assignment__application=application,
@@ -44,7 +45,8 @@ def descriptor_lines(application: Application) -> list[DescriptorLine]:
     by_descriptor: dict[int, dict[int, str | None]] = {}
     for descriptor_id, assignment_id, rating in ratings:
         by_descriptor.setdefault(descriptor_id, {})[assignment_id] = rating
-    descriptors = application.framework.descriptors.order_by("number")
+    if descriptors is None:
+        descriptors = application.framework.descriptors.order_by("number")
     return [
         DescriptorLine(descriptor, by_descriptor.get(descriptor.pk, {}))
         for descriptor in descriptors

@@ -63,7 +63,11 @@ def panel_list(request):
     applications = (
         panel_applications_for(request.user)
         .prefetch_related(
-            Prefetch("panel_meetings", PanelMeeting.objects.only("held_on").order_by("-held_on"))
+            Prefetch(
+                "panel_meetings",
+                PanelMeeting.objects.only("held_on").order_by("-held_on"),
+                to_attr="meetings",
+            )
         )
         .order_by("submitted_at", "pk")
     )

@@ -20,7 +20,8 @@ from qualitymark.core.pagination import BoundedPaginator, bounded_page
 from qualitymark.core.permissions import staff_required
 
 from ..forms.staff import ApplicationFilterForm
-from ..models.workflow import Assignment, FeeStatus, Screening, fee_of
+from ..models.choices import FeeStatus, fee_of
+from ..models.workflow import Assignment, Screening
 from ..review_progress import ReviewProgress, progress_of
 from ..selectors import workflow as workflow_selectors
 from ..selectors.dashboard import APPLICATION_FLAGS, application_flag, status_counts

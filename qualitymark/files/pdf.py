@@ -28,6 +28,9 @@ from collections import OrderedDict
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
+import cssselect2
+import lxml.etree
+import lxml.html
 import segno
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -152,10 +155,35 @@ def _reusable() -> tuple[FontConfiguration, _AssetCache, OrderedDict]:
     return _reused.font_config, _reused.assets, _reused.stylesheets
 
 
+_PARSER = lxml.html.HTMLParser(no_network=True, huge_tree=True)
+
+
 class _Document(HTML):
     """An HTML document styled from pdf_user_agent.css, not WeasyPrint's
-    user-agent stylesheet. Should WeasyPrint stop asking for it this way, its
-    own is used: the PDF comes out the same, only slower."""
+    user-agent stylesheet, and read by libxml2 (lxml), not WeasyPrint's
+    parser written in Python, which took a twelfth of a certificate's time.
+    tests/files/test_pdf_parser.py holds the two parsers to the same tree for
+    any text, and test_pdf_user_agent.py draws every PDF both ways. Should
+    WeasyPrint stop asking for its stylesheet this way, its own is used: the
+    PDF comes out the same, only slower."""
+
+    def __init__(self, *, string: str, base_url: str, url_fetcher: URLFetcher):
+        try:
+            if "\x00" in string:
+                raise ValueError("libxml2 reads NUL differently")
+            root = lxml.html.document_fromstring(string, parser=_PARSER)
+            for element in root.iter("pre", "listing", "textarea"):
+                # HTML drops a new line that opens these; libxml2 keeps it.
+                if element.text and element.text[0] == "\n":
+                    element.text = element.text[1:]  # ValueError if it holds a control
+        except (lxml.etree.ParserError, ValueError):
+            super().__init__(string=string, base_url=base_url, url_fetcher=url_fetcher)
+            return
+        self.base_url = base_url
+        self.url_fetcher = url_fetcher
+        self.media_type = "print"
+        self.wrapper_element = cssselect2.ElementWrapper.from_html_root(root, content_language=None)
+        self.etree_element = self.wrapper_element.etree_element
 
     def _ua_stylesheets(self, forms=False):
         _reusable()
