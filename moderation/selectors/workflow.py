@@ -5,32 +5,23 @@ application only after submitting their own. Every page, export and file
 that shows reviews gets them from `reviews_visible_to`."""
 
 from dataclasses import dataclass
-from datetime import date
 from typing import NamedTuple
 
 from django.db.models import (
-    BooleanField,
-    Case,
-    Exists,
-    ExpressionWrapper,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Value,
-    When,
 )
 from django.http import Http404
 from django.utils import timezone
 
-from applications.lifecycle import statuses_that
 from applications.models.evidence import EvidenceFile
 from applications.models.submissions import Application
 from qualitymark.core.pagination import correlated_count
 from qualitymark.users.roles import roles_of
 
-from ..access import active_assignment_for, is_conflicted_on, moderator_profile_of
-from ..conflicts import conflict_condition
+from ..access import active_assignment_for, is_conflicted_on
 from ..models.workflow import Assignment, DescriptorRating, InformationRequest, Review
 from ..review_progress import ReviewProgress
 
@@ -116,96 +107,6 @@ class QueueItem:
     @property
     def status_label(self) -> str:
         return self.status.label
-
-
-# What a queue row shows (moderation/queue.html, QueueItem): fetching the
-# applications' and reviews' other columns took most of the page's time.
-QUEUE_FIELDS = (
-    "application__agency__name",
-    "application__reference",
-    "application__status",
-    "assigned_at",
-    "declared_at",
-    "declared_conflict",
-    "due_on",
-    "role",
-)
-
-QUEUE_SORTS = {
-    "due": ("due_on", "id"),
-    "-due": ("-due_on", "id"),
-    "agency": ("application__agency__name", "id"),
-    "assigned": ("-assigned_at", "id"),
-}
-
-
-def moderator_queue(
-    user, *, sort: str = "due", status: str = "", today: date | None = None
-) -> QuerySet[Assignment]:
-    """The person's active assignments, each annotated with its review state
-    (`queue_state`), filtered and sorted in the database so a page of it costs
-    the same however long the queue is. `queue_items` turns a page into
-    QueueItems."""
-    profile = moderator_profile_of(user)
-    if profile is None:
-        return Assignment.objects.none()
-    today = today or timezone.localdate()
-    queued = statuses_that("shows_in_queues")
-    decided = set(statuses_that("has_decision"))
-    paused = set(statuses_that("review_clock_paused"))
-    # Each filter names its statuses outright: "in the queue but not decided"
-    # as two conditions made the planner guess twice too many rows and read
-    # every application.
-    if status == "overdue":
-        queued = [s for s in queued if s not in decided and s not in paused]
-    elif status == "paused":
-        queued = [s for s in queued if s in paused and s not in decided]
-    assignments = (
-        Assignment.objects.filter(
-            moderator=profile,
-            removed_at__isnull=True,
-            application__status__in=queued,
-        )
-        .select_related("application__agency")
-        .only(*QUEUE_FIELDS)
-        .annotate(
-            queue_state=Case(
-                When(application__status__in=decided, then=Value(ReviewProgress.DECIDED)),
-                When(review__submitted_at__isnull=False, then=Value(ReviewProgress.SUBMITTED)),
-                When(review__version__gt=0, then=Value(ReviewProgress.IN_PROGRESS)),
-                default=Value(ReviewProgress.NOT_STARTED),
-            ),
-        )
-        .order_by(*QUEUE_SORTS.get(sort, QUEUE_SORTS["due"]))
-    )
-    # Not started or in progress (`queue_state`), said on the stored columns
-    # so that the planner can estimate it and walk the queue's index.
-    not_submitted = ~Exists(
-        Review.objects.filter(assignment=OuterRef("pk"), submitted_at__isnull=False)
-    )
-    conflicted = conflict_condition(profile, "application__")
-    if status == "overdue":
-        return (
-            assignments.filter(not_submitted, due_on__lt=today)
-            .exclude(conflicted)
-            .annotate(conflicted=Value(False))
-        )
-    # Worked out by PostgreSQL for the rows of the page only, after the sort.
-    assignments = assignments.annotate(
-        conflicted=ExpressionWrapper(conflicted, output_field=BooleanField())
-    )
-    if status == "paused":
-        return assignments.filter(not_submitted)
-    if status:
-        return assignments.filter(queue_state=status)
-    return assignments
-
-
-def queue_items(assignments) -> list[QueueItem]:
-    return [
-        QueueItem(assignment, ReviewProgress(assignment.queue_state), assignment.conflicted)
-        for assignment in assignments
-    ]
 
 
 def assignment_for_reviewer(user, application_pk: int) -> Assignment:

@@ -14,12 +14,8 @@ from qualitymark.users.roles import roles_of
 
 from ..conflicts import related_agencies
 from ..forms.reviews import DeclarationForm, QueueFilterForm
-from ..selectors.workflow import (
-    QUEUE_SORTS,
-    assignment_for_reviewer,
-    moderator_queue,
-    queue_items,
-)
+from ..selectors.queue import QUEUE_SORTS, moderator_queue, queue_rows
+from ..selectors.workflow import assignment_for_reviewer
 from ..services import reviews as reviews_services
 from .reviewer import GET_AND_POST
 
@@ -69,7 +65,7 @@ def queue(request):
         "moderation/queue.html",
         {
             "page": page,
-            "items": queue_items(page.object_list),
+            "items": queue_rows(page.object_list),
             "filter_form": form,
             "status": status,
             "sort": sort,
