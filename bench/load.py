@@ -90,9 +90,15 @@ def person(base: str, token: str, slug: str) -> None:
     session = requests.Session()
     login = call(session, "sign-in page", "GET", f"{base}/accounts/login/")
     csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login.text).group(1)
-    call(session, "sign in", "POST", f"{base}/accounts/login/", expect=(302,),
-         data={"login": LEAD, "password": PASSWORD, "csrfmiddlewaretoken": csrf},
-         headers={"Referer": f"{base}/accounts/login/"})
+    call(
+        session,
+        "sign in",
+        "POST",
+        f"{base}/accounts/login/",
+        expect=(302,),
+        data={"login": LEAD, "password": PASSWORD, "csrfmiddlewaretoken": csrf},
+        headers={"Referer": f"{base}/accounts/login/"},
+    )
     public = requests.Session()
     for _ in range(ROUNDS):
         call(public, "register", "GET", f"{base}/register/")
@@ -108,22 +114,80 @@ def person(base: str, token: str, slug: str) -> None:
 
 def prepare(db_url: str, env: dict) -> tuple[str, str]:
     def manage(*args):
-        subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env,  # noqa: S603
-                       check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=env,  # noqa: S603
+            check=True,
+            capture_output=True,
+        )
 
     manage("migrate", "--no-input")
     manage("seed_demo")
     code = (
         "import django;django.setup()\n"
-        "from moderation.models import Award\n"
+        "from moderation.models.awards import Award\n"
         "award = Award.objects.filter(is_published=True, agency__memberships__user__email="
         f"{LEAD!r}).select_related('agency').first()\n"
         "print(award.verification_token, award.agency.slug)\n"
     )
-    found = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env,  # noqa: S603
-                           check=True, capture_output=True, text=True)
+    found = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=env,  # noqa: S603
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     token, slug = found.stdout.split()
     return token, slug
+
+
+def start_gunicorn(env: dict) -> tuple[subprocess.Popen, str]:
+    """gunicorn as production runs it, on a free port; when it answers, its URL."""
+    port = free_port()
+    gunicorn = subprocess.Popen(  # noqa: S603
+        [
+            *(sys.executable, "-m", "gunicorn", "qualitymark.wsgi:application"),
+            *("--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "4"),
+            *("--worker-class", "gthread", "--log-level", "warning"),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            if requests.get(f"{base}/healthz", timeout=2).status_code < 600:
+                break
+        except requests.RequestException:
+            time.sleep(0.2)
+    return gunicorn, base
+
+
+def report(elapsed: float) -> int:
+    """Each kind of request's count, errors, median and 95th percentile; 1 on any error."""
+    total = sum(len(times) for times in results.values())
+    failed = sum(len(found) for found in errors.values())
+    print(
+        f"{USERS} people x {ROUNDS} rounds: {total} requests in {elapsed:.1f} s "
+        f"({total / elapsed:.0f}/s), errors: {failed}"
+    )
+    print(f"{'request':<18} {'count':>6} {'errors':>6} {'median':>9} {'p95':>9}")
+    for kind, times in results.items():
+        times.sort()
+        p95 = times[max(int(len(times) * 0.95) - 1, 0)]
+        print(
+            f"{kind:<18} {len(times):>6} {len(errors[kind]):>6} "
+            f"{statistics.median(times):>7.0f}ms {p95:>7.0f}ms"
+        )
+    for kind, found in errors.items():
+        for error in found[:5]:
+            print(f"  {kind}: {error}")
+    return 1 if failed else 0
 
 
 def main() -> int:
@@ -145,20 +209,7 @@ def main() -> int:
     gunicorn = None
     try:
         token, slug = prepare(db_url, env)
-        port = free_port()
-        gunicorn = subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", "gunicorn", "qualitymark.wsgi:application", "--bind",
-             f"127.0.0.1:{port}", "--workers", "2", "--threads", "4", "--worker-class", "gthread",
-             "--log-level", "warning"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-        )
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                if requests.get(f"{base}/healthz", timeout=2).status_code < 600:
-                    break
-            except requests.RequestException:
-                time.sleep(0.2)
+        gunicorn, base = start_gunicorn(env)
         started = time.perf_counter()
         with ThreadPoolExecutor(USERS) as pool:
             list(pool.map(lambda _: person(base, token, slug), range(USERS)))
@@ -171,20 +222,7 @@ def main() -> int:
 
         redis.Redis.from_url(os.environ["REDIS_URL"]).delete(queue)
         pg(db_url, "dropdb", "--if-exists", "--force", name)
-    total = sum(len(times) for times in results.values())
-    failed = sum(len(found) for found in errors.values())
-    print(f"{USERS} people x {ROUNDS} rounds: {total} requests in {elapsed:.1f} s "
-          f"({total / elapsed:.0f}/s), errors: {failed}")
-    print(f"{'request':<18} {'count':>6} {'errors':>6} {'median':>9} {'p95':>9}")
-    for kind, times in results.items():
-        times.sort()
-        p95 = times[max(int(len(times) * 0.95) - 1, 0)]
-        print(f"{kind:<18} {len(times):>6} {len(errors[kind]):>6} "
-              f"{statistics.median(times):>7.0f}ms {p95:>7.0f}ms")
-    for kind, found in errors.items():
-        for error in found[:5]:
-            print(f"  {kind}: {error}")
-    return 1 if failed else 0
+    return report(elapsed)
 
 
 if __name__ == "__main__":

@@ -132,7 +132,9 @@ class MarkerAdmin(DraftOnlyAdmin):
 
     def save_model(self, request, obj, form, change):
         services.update_marker(
-            marker=obj, actor=request.user, code=form.cleaned_data["code"],
+            marker=obj,
+            actor=request.user,
+            code=form.cleaned_data["code"],
             text=form.cleaned_data["text"],
         )
 

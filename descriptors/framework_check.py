@@ -39,8 +39,7 @@ class FrameworkChecker:
         if name and not NAME_PATTERN.fullmatch(name):
             self.problem(
                 fields["name"][0],
-                "name must be lower-case letters, numbers and hyphens, such as "
-                "'ep-quality-mark'",
+                "name must be lower-case letters, numbers and hyphens, such as 'ep-quality-mark'",
             )
         version = self.whole_number(fields.get("version"), "version", minimum=1)
         title = self.text(fields.get("title"), "title", max_length=TITLE_MAX_LENGTH)
@@ -73,9 +72,7 @@ class FrameworkChecker:
             if not isinstance(key, str):
                 self.problem(key_line, f"{what} has a key that is not a word: {key!r}")
             elif key in found:
-                self.problem(
-                    key_line, f"{what} has '{key}' twice (first on line {found[key][0]})"
-                )
+                self.problem(key_line, f"{what} has '{key}' twice (first on line {found[key][0]})")
             elif key not in allowed:
                 self.problem(
                     key_line,
@@ -116,8 +113,10 @@ class FrameworkChecker:
         value = node.value if node.kind == "scalar" else None
         if isinstance(value, bool) or not isinstance(value, int):
             value = None
-        if value is None or (minimum is not None and value < minimum) or (
-            maximum is not None and value > maximum
+        if (
+            value is None
+            or (minimum is not None and value < minimum)
+            or (maximum is not None and value > maximum)
         ):
             if maximum is not None:
                 expected = f"a whole number from {minimum} to {maximum}"

@@ -30,14 +30,12 @@ class FrameworkFileError(Exception):
     """A framework file that cannot be used, with every (line, message) found."""
 
     def __init__(self, problems: list[Problem]):
-        self.problems = sorted(problems, key=lambda problem: (problem[0] or 0))
+        self.problems = sorted(problems, key=lambda problem: problem[0] or 0)
         super().__init__("\n".join(self.messages))
 
     @property
     def messages(self) -> list[str]:
-        return [
-            f"line {line}: {message}" if line else message for line, message in self.problems
-        ]
+        return [f"line {line}: {message}" if line else message for line, message in self.problems]
 
 
 @dataclass(frozen=True)

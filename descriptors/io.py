@@ -38,9 +38,7 @@ def decode_file(content: bytes) -> str:
     try:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise FrameworkFileError(
-            [(None, "The file must be saved as UTF-8 text.")]
-        ) from error
+        raise FrameworkFileError([(None, "The file must be saved as UTF-8 text.")]) from error
 
 
 def read_framework_file(path, file_format: str | None = None) -> "FrameworkData":

@@ -9,11 +9,7 @@ from .models import Descriptor, Framework, FrameworkStatus, Marker
 def current_framework() -> Framework | None:
     """The framework new applications are written against: the published one
     with the latest effective_from date (None before any is published)."""
-    return (
-        Framework.objects.published()
-        .order_by("-effective_from", "-published_at", "-pk")
-        .first()
-    )
+    return Framework.objects.published().order_by("-effective_from", "-published_at", "-pk").first()
 
 
 def frameworks_for_staff() -> QuerySet[Framework]:

@@ -79,9 +79,9 @@ def import_framework(*, data: FrameworkData, actor, publish: bool = False) -> Fr
     retired version is refused, pointing at the version line of the file.
     With publish=True the new draft is published straight away.
     """
-    existing = Framework.objects.select_for_update().filter(
-        name=data.name, version=data.version
-    ).first()
+    existing = (
+        Framework.objects.select_for_update().filter(name=data.name, version=data.version).first()
+    )
     if existing is not None and existing.is_locked:
         newest = Framework.objects.filter(name=data.name).aggregate(Max("version"))
         raise FrameworkFileError(
@@ -171,8 +171,10 @@ def publish_framework(*, framework: Framework, actor) -> Framework:
             actor=actor,
             action="framework.retired",
             target=previous,
-            changes={"status": [FrameworkStatus.PUBLISHED, FrameworkStatus.RETIRED],
-                     "replaced_by_version": framework.version},
+            changes={
+                "status": [FrameworkStatus.PUBLISHED, FrameworkStatus.RETIRED],
+                "replaced_by_version": framework.version,
+            },
         )
     framework.status = FrameworkStatus.PUBLISHED
     framework.published_at = now
@@ -223,7 +225,12 @@ def new_version_from(*, framework: Framework, actor) -> Framework:
 
 @transaction.atomic
 def update_framework_details(
-    *, framework: Framework, actor, title: str, effective_from, is_working_wording: bool,
+    *,
+    framework: Framework,
+    actor,
+    title: str,
+    effective_from,
+    is_working_wording: bool,
     notes: str,
 ) -> Framework:
     framework = _locked_for_change(framework)

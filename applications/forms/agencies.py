@@ -90,7 +90,6 @@ WEBSITE_HELP = (
 class AgencyProfileForm(_AgencyFormMixin, forms.ModelForm):
     """What an agency lead may change about their own agency."""
 
-
     class Meta:
         model = Agency
         fields = ["website", "email_domain", "public_email", "public_phone", "postcode"]
@@ -133,7 +132,6 @@ class AgencyProfileForm(_AgencyFormMixin, forms.ModelForm):
 
 class StaffAgencyForm(_AgencyFormMixin, forms.ModelForm):
     """Everything about an agency, for Coram staff."""
-
 
     class Meta:
         model = Agency
@@ -195,9 +193,7 @@ class StaffAgencyForm(_AgencyFormMixin, forms.ModelForm):
 
 class AgencyFilterForm(forms.Form):
     query = forms.CharField(label="Search by name or Ofsted URN", required=False, max_length=200)
-    region = forms.ChoiceField(
-        choices=[("", "All regions")] + list(Region.choices), required=False
-    )
+    region = forms.ChoiceField(choices=[("", "All regions")] + list(Region.choices), required=False)
     agency_type = forms.ChoiceField(
         label="Type of agency",
         choices=[("", "All types")] + list(AgencyType.choices),

@@ -105,4 +105,3 @@ def invitation_for_token(raw_token: str) -> Invitation | None:
         .filter(token_hash=hash_invitation_token(raw_token))
         .first()
     )
-

@@ -112,8 +112,10 @@ def send_invitation(*, actor, email: str, role: str, agency: Agency | None = Non
         raise ValidationError(
             {"email": "The person with this e-mail address already has this role"}
         )
-    previous = Invitation.objects.open().select_for_update().filter(
-        email__iexact=email, role=role, agency=agency
+    previous = (
+        Invitation.objects.open()
+        .select_for_update()
+        .filter(email__iexact=email, role=role, agency=agency)
     )
     for earlier in previous:
         mark_invitation_revoked(

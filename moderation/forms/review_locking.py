@@ -29,7 +29,9 @@ class ConflictRow:
 
 def add_version_field(form, review) -> None:
     form.fields["version"] = forms.IntegerField(
-        required=False, min_value=0, widget=forms.HiddenInput,
+        required=False,
+        min_value=0,
+        widget=forms.HiddenInput,
         initial=review.version if review is not None else 0,
     )
 
@@ -49,19 +51,30 @@ def show_conflict(form, review) -> None:
         theirs, mine = saved.get(descriptor.pk), posted.get(descriptor.pk, {})
         saved_rating = rating_label(getattr(theirs, "rating", None), unrated="")
         rows += [
-            ConflictRow(f"{descriptor.code}: rating", saved_rating,
-                        rating_label(mine.get("rating"), unrated="")),
-            ConflictRow(f"{descriptor.code}: strengths", getattr(theirs, "strengths", ""),
-                        mine.get("strengths", "")),
-            ConflictRow(f"{descriptor.code}: areas to develop",
-                        getattr(theirs, "areas_to_develop", ""), mine.get("areas_to_develop", "")),
+            ConflictRow(
+                f"{descriptor.code}: rating",
+                saved_rating,
+                rating_label(mine.get("rating"), unrated=""),
+            ),
+            ConflictRow(
+                f"{descriptor.code}: strengths",
+                getattr(theirs, "strengths", ""),
+                mine.get("strengths", ""),
+            ),
+            ConflictRow(
+                f"{descriptor.code}: areas to develop",
+                getattr(theirs, "areas_to_develop", ""),
+                mine.get("areas_to_develop", ""),
+            ),
         ]
     labels = dict(Recommendation.choices)
     rows += [
-        ConflictRow("Overall recommendation", labels.get(review.recommendation, ""),
-                    labels.get(form.cleaned_data.get("recommendation") or "", "")),
+        ConflictRow(
+            "Overall recommendation",
+            labels.get(review.recommendation, ""),
+            labels.get(form.cleaned_data.get("recommendation") or "", ""),
+        ),
         ConflictRow("Summary", review.summary, form.cleaned_data.get("summary") or ""),
     ]
     form.conflict_rows = [row for row in rows if row.differs]
     form.conflict_review = review
-

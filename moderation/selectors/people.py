@@ -40,9 +40,7 @@ def people_visible_to(actor, *, query: str = "", role: str = "") -> QuerySet[Use
         "panel_chair": Q(is_chair=True),
         "agency_lead": Q(is_lead=True),
         "agency_member": Q(is_member=True),
-        "none": Q(
-            is_coram_staff=False, is_moderator=False, is_lead=False, is_member=False
-        ),
+        "none": Q(is_coram_staff=False, is_moderator=False, is_lead=False, is_member=False),
     }
     if role in role_filters:
         people = people.filter(role_filters[role])

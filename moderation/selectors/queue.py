@@ -74,7 +74,7 @@ def moderator_queue(
     into QueueRows."""
     profile = moderator_profile_of(user)
     if profile is None:
-        return Assignment.objects.none().values(*ROW_COLUMNS[:-2])
+        return Assignment.objects.none()
     today = today or timezone.localdate()
     queued = statuses_that("shows_in_queues")
     decided = set(statuses_that("has_decision"))

@@ -160,9 +160,7 @@ def _answer(request, application, information_request, form):
     file or send the answers. The response once done, else None."""
     try:
         # Whatever happens next, what was typed is kept (moderators don't see it).
-        save_draft_answers(
-            actor=request.user, request=information_request, answers=form.answers()
-        )
+        save_draft_answers(actor=request.user, request=information_request, answers=form.answers())
     except (PermissionDenied, ValidationError):
         messages.info(request, "These questions have already been answered.")
         return redirect(request.path)

@@ -49,9 +49,7 @@ def _matrix(descriptors, columns) -> list[tuple]:
 @require_GET
 def other_reviews(request, assignment):
     application = assignment.application
-    visible = _labelled(
-        reviews_with_ratings(reviews_visible_to(request.user, application))
-    )
+    visible = _labelled(reviews_with_ratings(reviews_visible_to(request.user, application)))
     own = next((item for item in visible if item.assignment_id == assignment.pk), None)
     others = [item for item in visible if item.assignment_id != assignment.pk]
     own_submitted = own is not None and own.is_submitted
@@ -99,9 +97,7 @@ CSV_COLUMNS = [
 def reviews_export(request, assignment):
     """The reviews this person may see, one row per descriptor rating."""
     application = assignment.application
-    visible = reviews_with_ratings(
-        reviews_visible_to(request.user, application)
-    )
+    visible = reviews_with_ratings(reviews_visible_to(request.user, application))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"reviews-{application.reference or application.pk}.csv"
     response["Content-Disposition"] = content_disposition_header(True, filename)

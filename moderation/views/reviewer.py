@@ -314,8 +314,11 @@ def _review_form(request, assignment, own) -> ReviewForm:
     form = ReviewForm(posted(request), descriptors=descriptors, review=own)
     if request.method == "GET" and (rescued := pop_rescued_draft(request)) is not None:
         form = ReviewForm(initial=rescued, descriptors=descriptors, review=own)
-        messages.info(request, "You were signed out before your review was saved. We kept "
-                      "what you typed: check it and save.")
+        messages.info(
+            request,
+            "You were signed out before your review was saved. We kept "
+            "what you typed: check it and save.",
+        )
     return form
 
 

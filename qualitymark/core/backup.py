@@ -31,8 +31,13 @@ MANIFEST = "manifest.json"
 
 def _pg_env(settings_dict: dict) -> dict:
     env = {**os.environ}
-    for variable, key in (("PGHOST", "HOST"), ("PGPORT", "PORT"), ("PGUSER", "USER"),
-                          ("PGPASSWORD", "PASSWORD"), ("PGDATABASE", "NAME")):
+    for variable, key in (
+        ("PGHOST", "HOST"),
+        ("PGPORT", "PORT"),
+        ("PGUSER", "USER"),
+        ("PGPASSWORD", "PASSWORD"),
+        ("PGDATABASE", "NAME"),
+    ):
         if settings_dict.get(key):
             env[variable] = str(settings_dict[key])
     return env
@@ -40,14 +45,17 @@ def _pg_env(settings_dict: dict) -> dict:
 
 def settings_from_url(url: str) -> dict:
     parts = urlsplit(url)
-    return {"HOST": parts.hostname, "PORT": parts.port, "USER": parts.username,
-            "PASSWORD": parts.password, "NAME": parts.path.lstrip("/")}
+    return {
+        "HOST": parts.hostname,
+        "PORT": parts.port,
+        "USER": parts.username,
+        "PASSWORD": parts.password,
+        "NAME": parts.path.lstrip("/"),
+    }
 
 
 def table_counts(cursor) -> dict[str, int]:
-    cursor.execute(
-        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
-    )
+    cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")
     tables = [row[0] for row in cursor.fetchall()]
     counts = {}
     for table in tables:
@@ -69,8 +77,14 @@ def file_digests(root: Path) -> dict[str, str]:
 def backup(*, output: Path, media_root: Path | None) -> dict:
     """Write a backup of the default database (and ``media_root``) to ``output``."""
     output.mkdir(parents=True, exist_ok=True)
-    command = ["pg_dump", "--format=custom", "--no-owner", "--no-privileges",
-               "--file", str(output / DUMP)]
+    command = [
+        "pg_dump",
+        "--format=custom",
+        "--no-owner",
+        "--no-privileges",
+        "--file",
+        str(output / DUMP),
+    ]
     subprocess.run(  # noqa: S603 - pg_dump from PATH, fixed arguments
         command, env=_pg_env(connection.settings_dict), check=True, capture_output=True
     )
@@ -102,12 +116,24 @@ def restore(*, source: Path, database_url: str, files_to: Path | None) -> list[s
     """Restore a backup into an empty database (and an empty folder); returns
     what differs from the backup's manifest (nothing, when it worked)."""
     target = settings_from_url(database_url)
-    params = {"dbname": target["NAME"], "user": target["USER"], "host": target["HOST"],
-              "port": target["PORT"], "password": target["PASSWORD"]}
+    params = {
+        "dbname": target["NAME"],
+        "user": target["USER"],
+        "host": target["HOST"],
+        "port": target["PORT"],
+        "password": target["PASSWORD"],
+    }
     if _counts_in(params):
         raise ValueError(f"The database {target['NAME']} is not empty.")
-    command = ["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error",
-               "--dbname", target["NAME"], str(source / DUMP)]
+    command = [
+        "pg_restore",
+        "--no-owner",
+        "--no-privileges",
+        "--exit-on-error",
+        "--dbname",
+        target["NAME"],
+        str(source / DUMP),
+    ]
     subprocess.run(  # noqa: S603 - pg_restore from PATH, fixed arguments
         command, env=_pg_env(target), check=True, capture_output=True
     )

@@ -66,8 +66,9 @@ def _kept_fields(request) -> tuple[list, list, str]:
 def _plain(title: str, status: int) -> HttpResponse:
     """The last resort when even the branded page cannot be rendered."""
     body = f"<!DOCTYPE html><html lang=en><title>{escape(title)}</title><main><h1>{escape(title)}"
-    return HttpResponse(body + '</h1><p><a href="/">Go to the home page</a></p></main>',
-                        status=status)
+    return HttpResponse(
+        body + '</h1><p><a href="/">Go to the home page</a></p></main>', status=status
+    )
 
 
 def _branded(view, title: str, status: int):

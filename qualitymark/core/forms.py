@@ -70,9 +70,7 @@ FORM_PAGE = "applications/form_page.html"
 CONFIRM_PAGE = "applications/confirm_page.html"
 
 
-def form_page(
-    request, form, action, *, success, then, refusals=(), template=FORM_PAGE, **context
-):
+def form_page(request, form, action, *, success, then, refusals=(), template=FORM_PAGE, **context):
     """A whole form page: `submit_form` on POST, else the page (`template`, by
     default the shared one-form page) with `form` and `context`."""
     done = submit_form(request, form, action, success=success, then=then, refusals=refusals)

@@ -121,9 +121,7 @@ def run_job(job_id: int) -> bool:
         job = (
             # Blocking: a second delivery waits for the first and then finds
             # it done (or, if that worker died, runs it).
-            OutboxJob.objects.select_for_update()
-            .filter(pk=job_id, done_at__isnull=True)
-            .first()
+            OutboxJob.objects.select_for_update().filter(pk=job_id, done_at__isnull=True).first()
         )
         if job is None:
             return False

@@ -28,13 +28,25 @@ MAX_XML_PART_BYTES = 2 * 1024 * 1024
 
 # Content types and relationship types of macro and ActiveX parts, whatever the parts are called.
 _ACTIVE_CONTENT_MARKERS = (
-    "vbaproject", "vbadata", "macroenabled", "activex", "keymapcustomizations",
+    "vbaproject",
+    "vbadata",
+    "macroenabled",
+    "activex",
+    "keymapcustomizations",
 )
 # OpenDocument keeps Basic macros and scripts in these folders.
 _ODF_SCRIPT_FOLDERS = ("basic/", "scripts/")
 
-_BAD_ZIP = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, RuntimeError,
-            ValueError, NotImplementedError, KeyError)
+_BAD_ZIP = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    OSError,
+    EOFError,
+    RuntimeError,
+    ValueError,
+    NotImplementedError,
+    KeyError,
+)
 
 
 @dataclass

@@ -13,11 +13,66 @@ MAX_NAME_LENGTH = 150
 # before the last dot ("report.pdf.exe", "invoice.exe.pdf").
 _RISKY_EXTENSIONS = frozenset(
     {
-        "exe", "bat", "cmd", "scr", "pif", "msi", "msp", "dll", "cpl", "hta", "jar", "js",
-        "jse", "vbs", "vbe", "wsf", "wsh", "ps1", "psm1", "sh", "bash", "zsh", "py", "pl", "rb",
-        "php", "lnk", "reg", "inf", "iso", "img", "dmg", "apk", "html", "htm", "svg",
-        "xhtml", "doc", "docm", "dotx", "dotm", "xls", "xlsm", "xltx", "xltm", "ppt", "pptm",
-        "potx", "odp", "rtf", "zip", "rar", "7z", "gz", "tar", "gif", "bmp", "tif", "tiff", "webp",
+        "exe",
+        "bat",
+        "cmd",
+        "scr",
+        "pif",
+        "msi",
+        "msp",
+        "dll",
+        "cpl",
+        "hta",
+        "jar",
+        "js",
+        "jse",
+        "vbs",
+        "vbe",
+        "wsf",
+        "wsh",
+        "ps1",
+        "psm1",
+        "sh",
+        "bash",
+        "zsh",
+        "py",
+        "pl",
+        "rb",
+        "php",
+        "lnk",
+        "reg",
+        "inf",
+        "iso",
+        "img",
+        "dmg",
+        "apk",
+        "html",
+        "htm",
+        "svg",
+        "xhtml",
+        "doc",
+        "docm",
+        "dotx",
+        "dotm",
+        "xls",
+        "xlsm",
+        "xltx",
+        "xltm",
+        "ppt",
+        "pptm",
+        "potx",
+        "odp",
+        "rtf",
+        "zip",
+        "rar",
+        "7z",
+        "gz",
+        "tar",
+        "gif",
+        "bmp",
+        "tif",
+        "tiff",
+        "webp",
         "heic",
     }
 )
@@ -25,7 +80,6 @@ _KNOWN_EXTENSIONS = _RISKY_EXTENSIONS | set(KIND_BY_EXTENSION)
 
 # Unicode controls that can disguise a name (right-to-left override and friends).
 _BIDI_CONTROLS = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-
 
 
 def _is_control(char: str) -> bool:
@@ -80,9 +134,7 @@ def check_name(raw_name: str) -> str:
     stem, dot, extension = name.rpartition(".")
     extension = extension.strip().lower()
     if not dot or not extension:
-        raise UploadRejected(
-            "The file name must end with a file type, for example .pdf or .docx."
-        )
+        raise UploadRejected("The file name must end with a file type, for example .pdf or .docx.")
     if not stem.strip(" ."):
         raise UploadRejected(
             f"The file name must have some words before .{extension}. "

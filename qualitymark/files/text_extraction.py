@@ -114,9 +114,7 @@ def _csv_text(handle) -> str:
     """Each row on a line, its cells joined by " | "."""
     text = _plain_text(handle)
     rows = csv.reader(io.StringIO(text, newline=""))
-    return "\n".join(" | ".join(cell.strip() for cell in row) for row in rows)[
-        :MAX_TEXT_CHARACTERS
-    ]
+    return "\n".join(" | ".join(cell.strip() for cell in row) for row in rows)[:MAX_TEXT_CHARACTERS]
 
 
 def _office(reader):

@@ -130,8 +130,15 @@ def _zip_kind(uploaded_file) -> str | None:
                 for file_type in ALLOWED_TYPES.values():
                     if file_type.odf_mimetype and file_type.odf_mimetype == mimetype:
                         return file_type.kind
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, RuntimeError,
-            ValueError, NotImplementedError):
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        OSError,
+        EOFError,
+        RuntimeError,
+        ValueError,
+        NotImplementedError,
+    ):
         return None
     return None
 

@@ -34,9 +34,11 @@ CONTENT_PAGES = frozenset(
 
 def record_content_view(*, viewer, application_id: int, page: str, path: str):
     """Write one access record: a single INSERT, the reference read inside it."""
-    reference = apps.get_model("applications.Application").objects.filter(
-        pk=application_id
-    ).values("reference")[:1]
+    reference = (
+        apps.get_model("applications.Application")
+        .objects.filter(pk=application_id)
+        .values("reference")[:1]
+    )
     return apps.get_model("governance.ContentView").objects.create(
         viewer=viewer,
         application_id=application_id,

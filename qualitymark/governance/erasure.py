@@ -200,7 +200,9 @@ def erase_person(*, actor, person, reason: str):
     person.user_permissions.clear()
     close_account(person)
     record_event(
-        actor=actor, action="person.erased", target=person,
+        actor=actor,
+        action="person.erased",
+        target=person,
         changes={"reason": reason.strip(), "counts": counts},
     )
     return person
@@ -215,9 +217,7 @@ def _rewrite_answers(person, replacements) -> int:
 
 
 def _rewrite_sent_emails(old_email, new_email, replacements) -> int:
-    sent_emails = list(
-        model("notifications.SentEmail").objects.filter(sent_to(old_email))
-    )
+    sent_emails = list(model("notifications.SentEmail").objects.filter(sent_to(old_email)))
     with_body = has_field(model("notifications.SentEmail"), "body")
     for sent in sent_emails:
         sent.recipients = [new_email if r == old_email else r for r in sent.recipients]

@@ -19,8 +19,10 @@ class RetentionRuleForm(forms.ModelForm):
     class Meta:
         model = RetentionRule
         fields = ["records", "starts_from", "period_months", "why"]
-        widgets = {"records": forms.Textarea(attrs={"rows": 3}), "why": forms.Textarea(
-            attrs={"rows": 3})}
+        widgets = {
+            "records": forms.Textarea(attrs={"rows": 3}),
+            "why": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -48,7 +50,9 @@ class ErasureForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(
-            Field.textarea("reason"), Field.checkbox("confirm"), submit_label="Erase this person",
+            Field.textarea("reason"),
+            Field.checkbox("confirm"),
+            submit_label="Erase this person",
             warning=True,
         )
 

@@ -61,9 +61,7 @@ class ContentView(models.Model):
     an application deleted under the retention schedule."""
 
     viewed_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    viewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    viewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     application_id = models.BigIntegerField(db_index=True)
     application_reference = models.CharField(max_length=20, blank=True)
     page = models.CharField(max_length=100, help_text="The URL name of the page.")

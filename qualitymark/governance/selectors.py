@@ -12,7 +12,8 @@ def content_views(*, application: str = "", person: str = "") -> QuerySet[Conten
     if application:
         by_reference = Q(application_reference__iexact=application)
         views = views.filter(
-            by_reference | Q(application_id=int(application)) if application.isdigit()
+            by_reference | Q(application_id=int(application))
+            if application.isdigit()
             else by_reference
         )
     person = person.strip()

@@ -88,6 +88,4 @@ def update_rule(*, actor, rule: RetentionRule, **values) -> RetentionRule:
 
 def record_subject_access(*, actor, person, form: str) -> None:
     """Staff produced a subject access export (form: "summary" or "json")."""
-    record_event(
-        actor=actor, action="person.subject_access", target=person, changes={"form": form}
-    )
+    record_event(actor=actor, action="person.subject_access", target=person, changes={"form": form})

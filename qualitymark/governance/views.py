@@ -106,6 +106,4 @@ def content_view_list(request):
         application=filters.get("application") or "", person=filters.get("person") or ""
     )
     page = bounded_page(request, views, 100)
-    return render(
-        request, "governance/content_views.html", {"filter_form": form, "page": page}
-    )
+    return render(request, "governance/content_views.html", {"filter_form": form, "page": page})

@@ -34,13 +34,14 @@ def behind_one_proxy(settings):
     settings.TRUSTED_PROXY_COUNT = 1
 
 
-def test_an_attacker_rotating_x_forwarded_for_cannot_lock_out_the_owner(
-    client, behind_one_proxy
-):
+def test_an_attacker_rotating_x_forwarded_for_cannot_lock_out_the_owner(client, behind_one_proxy):
     owner = MembershipFactory(role="lead").user
     for n in range(12):
         sign_in_via_proxy(
-            client, owner.email, "not-the-password", client_address=ATTACKER,
+            client,
+            owner.email,
+            "not-the-password",
+            client_address=ATTACKER,
             claimed=f"192.0.2.{n}",
         )
     # The attacker's own address is what was counted, whatever it claimed.
@@ -54,9 +55,7 @@ def test_an_attacker_rotating_x_forwarded_for_cannot_lock_out_the_owner(
     assert is_signed_in(client)
 
 
-def test_the_right_password_from_the_attackers_address_is_still_refused(
-    client, behind_one_proxy
-):
+def test_the_right_password_from_the_attackers_address_is_still_refused(client, behind_one_proxy):
     owner = MembershipFactory(role="lead").user
     for _ in range(5):
         sign_in_via_proxy(client, owner.email, "not-the-password", client_address=ATTACKER)

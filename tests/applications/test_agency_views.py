@@ -94,13 +94,14 @@ def test_a_lead_of_agency_a_cannot_see_or_edit_agency_b(client):
         f"/agency/{agency_b.slug}/members/{membership_b.pk}/remove/",
     ):
         assert client.get(url).status_code == 404, url
-    assert client.post(
-        f"/agency/{agency_b.slug}/profile/", {"website": "https://evil.example"}
-    ).status_code == 404
+    assert (
+        client.post(
+            f"/agency/{agency_b.slug}/profile/", {"website": "https://evil.example"}
+        ).status_code
+        == 404
+    )
     # a membership of B cannot be reached through A's URLs either
-    assert client.get(
-        f"/agency/{agency_a.slug}/members/{membership_b.pk}/role/"
-    ).status_code == 404
+    assert client.get(f"/agency/{agency_a.slug}/members/{membership_b.pk}/role/").status_code == 404
 
 
 def test_a_member_cannot_invite_or_manage_colleagues(client):
@@ -117,9 +118,9 @@ def test_a_member_cannot_invite_or_manage_colleagues(client):
     assert response.status_code == 404
     assert not Invitation.objects.exists()
     assert client.get(f"/agency/{agency.slug}/profile/").status_code == 404
-    assert client.get(
-        f"/agency/{agency.slug}/members/{lead_membership.pk}/remove/"
-    ).status_code == 404
+    assert (
+        client.get(f"/agency/{agency.slug}/members/{lead_membership.pk}/remove/").status_code == 404
+    )
 
 
 def test_a_lead_edits_the_profile_but_not_the_name(client):
@@ -243,9 +244,7 @@ def test_a_lead_changes_a_role_and_removes_a_colleague(client):
     membership = Membership.objects.get(user=member)
     signed_in(client, lead)
 
-    response = client.post(
-        f"/agency/{agency.slug}/members/{membership.pk}/role/", {"role": "lead"}
-    )
+    response = client.post(f"/agency/{agency.slug}/members/{membership.pk}/role/", {"role": "lead"})
     assert response.status_code == 302
     membership.refresh_from_db()
     assert membership.role == Membership.Role.LEAD
@@ -277,9 +276,9 @@ def test_a_lead_revokes_and_resends_an_invitation(client, django_capture_on_comm
     invitation.refresh_from_db()
     assert invitation.revoked_at is not None
     # once revoked it is no longer reachable
-    assert client.get(
-        f"/agency/{agency.slug}/invitations/{invitation.pk}/revoke/"
-    ).status_code == 404
+    assert (
+        client.get(f"/agency/{agency.slug}/invitations/{invitation.pk}/revoke/").status_code == 404
+    )
 
 
 def test_staff_who_are_not_members_get_404_on_agency_pages(client):

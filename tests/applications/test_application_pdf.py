@@ -62,9 +62,7 @@ def submitted(lead_client, lead, draft, django_capture_on_commit_callbacks):
             section_key="q2",
             uploaded_file=SimpleUploadedFile(DOCUMENT_NAME, small_pdf(), "application/pdf"),
         )
-    sign_declaration(
-        actor=lead, application=draft, name="Pat Lead", role="Head of Service"
-    )
+    sign_declaration(actor=lead, application=draft, name="Pat Lead", role="Head of Service")
     with django_capture_on_commit_callbacks(execute=True):
         response = lead_client.post(reverse("agency:check_answers", args=[draft.pk]))
     assert response.status_code == 302

@@ -20,7 +20,10 @@ JOB = "applications.services.documents.make_application_pdf"
 
 
 def test_the_first_request_is_answered_before_the_pdf_is_made(
-    lead_client, lead, submitted, django_capture_on_commit_callbacks  # noqa: F811
+    lead_client,
+    lead,
+    submitted,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     url = reverse("agency:application_pdf", args=[submitted.pk])
     with django_capture_on_commit_callbacks(execute=False) as callbacks:

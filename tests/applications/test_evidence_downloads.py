@@ -236,9 +236,7 @@ def test_a_file_of_another_application_is_not_found_under_this_ones_url(
     other_agency = AgencyFactory()
     MembershipFactory(agency=other_agency, user=lead, role=Membership.Role.LEAD)
     forget_roles(lead)
-    other = start_application(
-        actor=lead, agency=other_agency, level_sought="full", kind="new"
-    )
+    other = start_application(actor=lead, agency=other_agency, level_sought="full", kind="new")
     theirs = add_checked_file(lead, other, name="theirs.pdf")
     client.force_login(lead)
     assert client.get(download_url(theirs, application=draft)).status_code == 404

@@ -99,7 +99,8 @@ ATTACHED = "that is not part of the document"
         pytest.param(hostile.pdf_with_launch_action, ACTIVE_PDF, id="launch"),
         pytest.param(hostile.pdf_with_embedded_file, ACTIVE_PDF, id="embedded-file"),
         pytest.param(
-            lambda: text_pdf() + b"<html><script>alert(1)</script></html>\n", ATTACHED,
+            lambda: text_pdf() + b"<html><script>alert(1)</script></html>\n",
+            ATTACHED,
             id="html-appended",
         ),
         pytest.param(

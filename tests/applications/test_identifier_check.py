@@ -146,9 +146,7 @@ def upload(actor, application, key, name, data, capture):
 
 
 def sign(actor, application):
-    sign_declaration(
-        actor=actor, application=application, name="Pat Lead", role="Head of Service"
-    )
+    sign_declaration(actor=actor, application=application, name="Pat Lead", role="Head of Service")
 
 
 def found(application) -> set[tuple[str, str, str, bool]]:
@@ -197,9 +195,7 @@ def agency(agency):
 def application(lead, agency, django_capture_on_commit_callbacks):
     """A complete, declared application with identifiers planted in two sections and in a
     Word document (Q3) and a PDF (Q5)."""
-    application = start_application(
-        actor=lead, agency=agency, level_sought="full", kind="new"
-    )
+    application = start_application(actor=lead, agency=agency, level_sought="full", kind="new")
     for key in KEYS:
         data = section_answers(key)
         if key == "about":

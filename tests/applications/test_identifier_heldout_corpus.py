@@ -13,9 +13,7 @@ import yaml
 from .test_identifier_blind_corpus import CORPUS_PATH, MINIMUM, measure
 
 
-@pytest.mark.parametrize(
-    "name", ["identifier_corpus_heldout.yaml", "identifier_corpus_final.yaml"]
-)
+@pytest.mark.parametrize("name", ["identifier_corpus_heldout.yaml", "identifier_corpus_final.yaml"])
 def test_outsider_corpus_sentence_recall_and_precision(name):
     corpus = yaml.safe_load(CORPUS_PATH.with_name(name).read_text(encoding="utf-8"))
     assert len(corpus["sentences"]) >= 300

@@ -18,6 +18,7 @@ def _fixed_people_names():
 
     factory.random.reseed_random("identifier-check")
 
+
 IDENTIFYING = NARRATIVE + " Baby Amelia Jones was placed with Claire and Tom at four days old."
 
 

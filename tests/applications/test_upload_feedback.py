@@ -41,6 +41,4 @@ def test_a_quarantined_upload_is_reported_as_such_not_as_a_success(scanner, lead
 def test_a_clean_upload_is_reported_as_uploaded(scanner, lead_client, draft):
     response = upload_on_page(lead_client, draft, "policy.pdf", text_pdf("Clean evidence"))
     assert EvidenceFile.objects.get().scan_status == "clean"
-    assert "Uploaded policy.pdf. Your answer was saved too." in message_after(
-        lead_client, response
-    )
+    assert "Uploaded policy.pdf. Your answer was saved too." in message_after(lead_client, response)

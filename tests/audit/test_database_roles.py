@@ -72,12 +72,23 @@ def test_the_tests_run_as_the_owner_and_the_portal_as_another_role(app_role):
         ("ALTER TABLE audit_auditevent DISABLE TRIGGER ALL", errors.InsufficientPrivilege),
         ("SET session_replication_role = replica", errors.InsufficientPrivilege),
         ("DROP TABLE audit_auditevent", errors.InsufficientPrivilege),
-        ("DROP TRIGGER audit_auditevent_append_only ON audit_auditevent",
-         errors.InsufficientPrivilege),
+        (
+            "DROP TRIGGER audit_auditevent_append_only ON audit_auditevent",
+            errors.InsufficientPrivilege,
+        ),
         ("CREATE TABLE audit_shadow (id int)", errors.InsufficientPrivilege),
     ],
-    ids=["truncate", "delete", "update", "disable-trigger", "disable-all-triggers",
-         "replication-role", "drop-table", "drop-trigger", "create-table"],
+    ids=[
+        "truncate",
+        "delete",
+        "update",
+        "disable-trigger",
+        "disable-all-triggers",
+        "replication-role",
+        "drop-table",
+        "drop-trigger",
+        "create-table",
+    ],
 )
 def test_the_portal_role_cannot_rewrite_the_audit_trail(app_role, sql, error):
     with pytest.raises(error):

@@ -30,8 +30,12 @@ def verify() -> tuple[bool, str]:
 def five_events():
     user = UserFactory()
     return [
-        record_event(actor=user if n % 2 else None, action=f"test.step_{n}",
-                     changes={"n": n, "note": "é"}, ip_address="203.0.113.5")
+        record_event(
+            actor=user if n % 2 else None,
+            action=f"test.step_{n}",
+            changes={"n": n, "note": "é"},
+            ip_address="203.0.113.5",
+        )
         for n in range(1, 6)
     ]
 
@@ -42,9 +46,7 @@ def as_owner(sql: str, params=None) -> None:
         pytest.skip("tampering needs PostgreSQL")
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute(
-            "ALTER TABLE audit_auditevent DISABLE TRIGGER audit_auditevent_append_only"
-        )
+        cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_auditevent_append_only")
         cursor.execute(sql, params)
         cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER audit_auditevent_append_only")
 
@@ -81,17 +83,22 @@ def test_the_chain_does_not_hash_the_actor_email_or_address(five_events):
 
 
 def test_an_edited_event_is_reported(five_events):
-    as_owner("UPDATE audit_auditevent SET action = 'test.harmless' WHERE id = %s",
-             [five_events[2].id])
+    as_owner(
+        "UPDATE audit_auditevent SET action = 'test.harmless' WHERE id = %s", [five_events[2].id]
+    )
     ok, output = verify()
     assert not ok
-    assert f"Event #{five_events[2].position} (id {five_events[2].id}, test.harmless) was edited" \
+    assert (
+        f"Event #{five_events[2].position} (id {five_events[2].id}, test.harmless) was edited"
         in output
+    )
 
 
 def test_edited_details_are_reported(five_events):
-    as_owner("UPDATE audit_auditevent SET target_repr = 'someone else' WHERE id = %s",
-             [five_events[1].id])
+    as_owner(
+        "UPDATE audit_auditevent SET target_repr = 'someone else' WHERE id = %s",
+        [five_events[1].id],
+    )
     ok, output = verify()
     assert not ok
     assert "its details do not match their digest" in output

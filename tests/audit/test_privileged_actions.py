@@ -57,9 +57,7 @@ def test_adding_and_removing_an_email_address_is_audited(client):
     client.post(reverse("account_email"), {"email": "second@example.org", "action_add": ""})
     [added] = events("account.email_added", actor=user)
     assert added.changes == {"email": "second@example.org"}
-    client.post(
-        reverse("account_email"), {"email": "second@example.org", "action_remove": ""}
-    )
+    client.post(reverse("account_email"), {"email": "second@example.org", "action_remove": ""})
     [removed] = events("account.email_removed", actor=user)
     assert removed.changes == {"email": "second@example.org"}
 
@@ -123,8 +121,13 @@ def test_saving_a_review_draft_is_audited():
     client.force_login(moderator)
     client.post(
         reverse("moderation:review", args=[application.pk]),
-        review_post(application, ratings={1: Rating.MEETS}, recommendation=Recommendation.FULL,
-                    summary="Half way.", layout="reading"),
+        review_post(
+            application,
+            ratings={1: Rating.MEETS},
+            recommendation=Recommendation.FULL,
+            summary="Half way.",
+            layout="reading",
+        ),
     )
     [saved] = events("review.draft_saved", actor=moderator)
     assert saved.target_id == str(application.pk)

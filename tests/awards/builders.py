@@ -41,9 +41,7 @@ def submitted_application_of_kind(*, agency: Agency, kind: str, level: str) -> A
     """Like tests.moderation.builders.submitted_application, for a renewal or upgrade."""
     ensure_working_framework()
     lead = _lead_of(agency)
-    application = start_application(
-        actor=lead, agency=agency, level_sought=level, kind=kind
-    )
+    application = start_application(actor=lead, agency=agency, level_sought=level, kind=kind)
     return complete_and_submit(application, lead=lead)
 
 
@@ -75,9 +73,7 @@ class Panel:
         for assignment in assignments:
             submit_review(assignment, value=MEETS)
         application.refresh_from_db()
-        meeting = create_meeting(
-            actor=self.staff, held_on=timezone.localdate(), chair=self.chair
-        )
+        meeting = create_meeting(actor=self.staff, held_on=timezone.localdate(), chair=self.chair)
         set_meeting_details(
             actor=self.staff, meeting=meeting, members_present=self.members, agenda=[application]
         )

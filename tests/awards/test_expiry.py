@@ -86,18 +86,19 @@ def test_a_missed_reminder_is_not_sent_late(client):
     with at(date(2029, 1, 20)):  # first run less than three months before expiry
         assert reminder_stage(award, date(2029, 1, 20)) == 3
         run_award_expiry()
-    assert [email.dedupe_key for email in reminders()] == [
-        f"award-expiry-{award.pk}-3m-2029-03-09"
-    ]
+    assert [email.dedupe_key for email in reminders()] == [f"award-expiry-{award.pk}-3m-2029-03-09"]
 
 
 def test_suspended_awards_expire_and_withdrawn_or_replaced_ones_are_left_alone():
-    suspended = make_award(status=AwardStatus.SUSPENDED, expires_on=date(2027, 1, 1),
-                           awarded_on=date(2024, 1, 2))
-    withdrawn = make_award(status=AwardStatus.WITHDRAWN, expires_on=date(2027, 1, 1),
-                           awarded_on=date(2024, 1, 2))
-    replaced = make_award(status=AwardStatus.SUPERSEDED, expires_on=date(2027, 1, 1),
-                          awarded_on=date(2024, 1, 2))
+    suspended = make_award(
+        status=AwardStatus.SUSPENDED, expires_on=date(2027, 1, 1), awarded_on=date(2024, 1, 2)
+    )
+    withdrawn = make_award(
+        status=AwardStatus.WITHDRAWN, expires_on=date(2027, 1, 1), awarded_on=date(2024, 1, 2)
+    )
+    replaced = make_award(
+        status=AwardStatus.SUPERSEDED, expires_on=date(2027, 1, 1), awarded_on=date(2024, 1, 2)
+    )
     with at(date(2027, 6, 1)):
         assert run_award_expiry() == {"expired": 1, "reminders": 0}
     for award, status in (

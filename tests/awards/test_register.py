@@ -35,33 +35,63 @@ def names_on(response) -> list[str]:
 
 
 def test_the_register_lists_published_awards_with_their_details(client):
-    award = make_award(name="Riverside Adoption", region="london", agency_type="vaa",
-                       level="working_towards", expires_on=FUTURE)
+    award = make_award(
+        name="Riverside Adoption",
+        region="london",
+        agency_type="vaa",
+        level="working_towards",
+        expires_on=FUTURE,
+    )
     make_award(name="Hidden Adoption", published=False)
     response = client.get(REGISTER)
     assert response.status_code == 200
     page = response.content.decode()
     assert names_on(response) == ["Riverside Adoption"]
-    for text in ("Voluntary adoption agency", "London", "Working Towards", "Current",
-                 f"{award.awarded_on:%-d %b %Y}", f"{award.expires_on:%-d %b %Y}", award.number):
+    for text in (
+        "Voluntary adoption agency",
+        "London",
+        "Working Towards",
+        "Current",
+        f"{award.awarded_on:%-d %b %Y}",
+        f"{award.expires_on:%-d %b %Y}",
+        award.number,
+    ):
         assert text in page
     assert "Hidden Adoption" not in page
 
 
 def test_search_by_name_and_filters(client):
     make_award(name="Severn Adoption", region="south_west", agency_type="raa", expires_on=FUTURE)
-    make_award(name="Tamar Family Service", region="south_west", agency_type="la",
-               level="working_towards", expires_on=FUTURE)
-    make_award(name="Thames Adoption", region="london", agency_type="raa",
-               status=AwardStatus.SUSPENDED, expires_on=FUTURE)
-    make_award(name="Wear Adoption", region="north_east", agency_type="vaa",
-               status=AwardStatus.WITHDRAWN)
-    make_award(name="Old Adoption", region="north_east", agency_type="vaa",
-               expires_on=date.today() - timedelta(days=1))  # past its date: expired
+    make_award(
+        name="Tamar Family Service",
+        region="south_west",
+        agency_type="la",
+        level="working_towards",
+        expires_on=FUTURE,
+    )
+    make_award(
+        name="Thames Adoption",
+        region="london",
+        agency_type="raa",
+        status=AwardStatus.SUSPENDED,
+        expires_on=FUTURE,
+    )
+    make_award(
+        name="Wear Adoption", region="north_east", agency_type="vaa", status=AwardStatus.WITHDRAWN
+    )
+    make_award(
+        name="Old Adoption",
+        region="north_east",
+        agency_type="vaa",
+        expires_on=date.today() - timedelta(days=1),
+    )  # past its date: expired
     get = lambda query: names_on(client.get(REGISTER + query))  # noqa: E731
 
     assert get("?q=adoption") == [
-        "Old Adoption", "Severn Adoption", "Thames Adoption", "Wear Adoption"
+        "Old Adoption",
+        "Severn Adoption",
+        "Thames Adoption",
+        "Wear Adoption",
     ]
     assert get("?q=TAMAR") == ["Tamar Family Service"]
     assert get("?region=south_west") == ["Severn Adoption", "Tamar Family Service"]
@@ -78,12 +108,24 @@ def test_search_by_name_and_filters(client):
 
 
 def test_sorting(client):
-    make_award(name="Beta Adoption", awarded_on=date(2025, 1, 1), expires_on=date(2030, 1, 1),
-               region="london")
-    make_award(name="Alpha Adoption", awarded_on=date(2024, 1, 1), expires_on=date(2031, 1, 1),
-               region="south_west")
-    make_award(name="Gamma Adoption", awarded_on=date(2026, 1, 1), expires_on=date(2029, 6, 1),
-               region="north_east")
+    make_award(
+        name="Beta Adoption",
+        awarded_on=date(2025, 1, 1),
+        expires_on=date(2030, 1, 1),
+        region="london",
+    )
+    make_award(
+        name="Alpha Adoption",
+        awarded_on=date(2024, 1, 1),
+        expires_on=date(2031, 1, 1),
+        region="south_west",
+    )
+    make_award(
+        name="Gamma Adoption",
+        awarded_on=date(2026, 1, 1),
+        expires_on=date(2029, 6, 1),
+        region="north_east",
+    )
     get = lambda sort: names_on(client.get(f"{REGISTER}?sort={sort}"))  # noqa: E731
     assert get("name") == ["Alpha Adoption", "Beta Adoption", "Gamma Adoption"]
     assert get("-name") == ["Gamma Adoption", "Beta Adoption", "Alpha Adoption"]
@@ -124,9 +166,7 @@ def test_summary_counts_current_awards_by_region_and_type(client):
 def test_the_agency_page_shows_its_award_history(client, panel):
     agency = AgencyFactory(name="Kestrel Adoption")
     first = publish_award(actor=panel.staff, award=panel.award(agency=agency))
-    renewal = publish_award(
-        actor=panel.staff, award=panel.award(agency=agency, kind="renewal")
-    )
+    renewal = publish_award(actor=panel.staff, award=panel.award(agency=agency, kind="renewal"))
     response = client.get(reverse("public:agency", args=[agency.slug]))
     page = response.content.decode()
     assert response.status_code == 200
@@ -137,8 +177,9 @@ def test_the_agency_page_shows_its_award_history(client, panel):
 
 
 def test_csv_fields(client):
-    award = make_award(name="=Formula Adoption", region="east_midlands", agency_type="raa",
-                       expires_on=FUTURE)
+    award = make_award(
+        name="=Formula Adoption", region="east_midlands", agency_type="raa", expires_on=FUTURE
+    )
     response = client.get("/register.csv")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -214,8 +255,9 @@ def test_the_feed_of_new_awards(client, panel):
 def test_verification_says_plainly_what_the_certificate_is(
     client, status, expires_on, verdict, shown
 ):
-    award = make_award(name="Heron Adoption", status=status, expires_on=expires_on,
-                       awarded_on=date(2019, 1, 1))
+    award = make_award(
+        name="Heron Adoption", status=status, expires_on=expires_on, awarded_on=date(2019, 1, 1)
+    )
     if status in (AwardStatus.SUSPENDED, AwardStatus.WITHDRAWN):
         award.status_changed_at = timezone.now()
         award.save()
@@ -259,8 +301,9 @@ def test_an_unknown_token_is_not_a_valid_certificate(client):
     ],
 )
 def test_the_badge_shows_the_live_status(client, status, expires_on, line):
-    award = make_award(status=status, expires_on=expires_on, awarded_on=date(2019, 1, 1),
-                       level="working_towards")
+    award = make_award(
+        status=status, expires_on=expires_on, awarded_on=date(2019, 1, 1), level="working_towards"
+    )
     response = client.get(reverse("public:badge", args=[award.agency.slug]))
     assert response.status_code == 200
     assert response["Content-Type"] == "image/svg+xml; charset=utf-8"
@@ -277,8 +320,9 @@ def test_the_badge_shows_the_live_status(client, status, expires_on, line):
 def test_the_badge_prefers_the_live_award(client):
     agency = AgencyFactory()
     make_award(agency=agency, status=AwardStatus.WITHDRAWN, awarded_on=date(2026, 1, 1))
-    make_award(agency=agency, status=AwardStatus.CURRENT, awarded_on=date(2025, 1, 1),
-               expires_on=FUTURE)
+    make_award(
+        agency=agency, status=AwardStatus.CURRENT, awarded_on=date(2025, 1, 1), expires_on=FUTURE
+    )
     svg = client.get(reverse("public:badge", args=[agency.slug])).content.decode()
     assert "Valid until" in svg
 
@@ -316,13 +360,14 @@ def queries_for(client, url) -> int:
 
 def test_query_counts_do_not_grow_with_the_register(client):
     agency = AgencyFactory(region="london")
-    award = make_award(agency=agency, expires_on=FUTURE,
-                       status=AwardStatus.CURRENT)
+    award = make_award(agency=agency, expires_on=FUTURE, status=AwardStatus.CURRENT)
     make_award(agency=agency, status=AwardStatus.SUPERSEDED)
     small = {url: queries_for(client, url) for url in public_urls(award)}
     for number in range(18):
-        make_award(region="london" if number % 2 else "north_east",
-                   level="working_towards" if number % 3 else "full")
+        make_award(
+            region="london" if number % 2 else "north_east",
+            level="working_towards" if number % 3 else "full",
+        )
     for _ in range(3):
         make_award(agency=agency, status=AwardStatus.EXPIRED)
     large = {url: queries_for(client, url) for url in public_urls(award)}

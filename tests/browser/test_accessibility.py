@@ -30,9 +30,7 @@ def complete_and_submit(application, lead):
             },
         )
         assert response.status_code == 302, row.key
-    sign_declaration(
-        actor=lead, application=application, name="Pat Lead", role="Head of Service"
-    )
+    sign_declaration(actor=lead, application=application, name="Pat Lead", role="Head of Service")
     response = client.post(reverse("agency:check_answers", args=[application.pk]))
     assert response["Location"] == reverse("agency:submitted", args=[application.pk])
 

@@ -32,8 +32,7 @@ def sign_in_with_authenticator(page, sign_in, user, secret):
 def test_staff_publish_an_award_and_the_public_can_find_and_verify_it(
     page, browser, live_server, sign_in, checks, eager_tasks
 ):
-    agency = AgencyFactory(name="Heathland Early Families", region="south_east",
-                           agency_type="vaa")
+    agency = AgencyFactory(name="Heathland Early Families", region="south_east", agency_type="vaa")
     award = Panel().award(agency=agency, outcome=Recommendation.FULL)
     assert award.certificates.filter(is_current=True).exists()  # made after the decision
 

@@ -51,3 +51,28 @@ def test_templates_use_the_project_filter_and_still_show_local_time():
     assert template.template.engine.template_builtins[-1].filters["date"] is dates.date
     assert template.render({"when": summer}) == "1 Jul 2026 12:30"
     assert timezone.localtime(summer).hour == 12
+
+
+@pytest.mark.parametrize(
+    ("hour", "minute", "written"),
+    [
+        (9, 5, "9:05am"),
+        (16, 46, "4:46pm"),
+        (12, 0, "midday"),
+        (0, 0, "midnight"),
+        (0, 30, "12:30am"),
+        (12, 5, "12:05pm"),
+        (23, 59, "11:59pm"),
+    ],
+)
+def test_a_time_is_written_as_gov_uk_writes_it(hour, minute, written):
+    assert dates.govuk_time(datetime.time(hour, minute)) == written
+    assert dates.govuk_time(datetime.datetime(2026, 3, 7, hour, minute)) == written
+
+
+def test_a_time_in_a_template_is_the_local_time_and_ends_a_sentence_with_one_full_stop():
+    summer = datetime.datetime(2026, 7, 1, 15, 46, tzinfo=datetime.UTC)  # 4:46pm in London
+    template = engines["django"].from_string("Downloaded at {{ at|govuk_time }}.")
+    assert template.render({"at": summer}) == "Downloaded at 4:46pm."
+    assert dates.govuk_time(datetime.date(2026, 7, 1)) == ""
+    assert dates.govuk_time(None) == ""

@@ -63,7 +63,9 @@ def test_import_command_creates_a_draft(tmp_path, suffix, text):
 
 def test_import_command_can_publish(tmp_path):
     call_command(
-        "import_framework", str(write(tmp_path, "f.yml", framework_yaml())), "--publish",
+        "import_framework",
+        str(write(tmp_path, "f.yml", framework_yaml())),
+        "--publish",
         stdout=StringIO(),
     )
     assert Framework.objects.get().status == "published"
@@ -112,8 +114,14 @@ def test_export_command_by_name_version_format_and_output(tmp_path, published, m
     make_framework(version=2)
     output = tmp_path / "out.json"
     call_command(
-        "export_framework", "--name", "test-framework", "--version", "1",
-        "--output", str(output), stderr=StringIO(),
+        "export_framework",
+        "--name",
+        "test-framework",
+        "--version",
+        "1",
+        "--output",
+        str(output),
+        stderr=StringIO(),
     )
     exported = json.loads(output.read_text())
     assert exported["version"] == 1

@@ -201,9 +201,7 @@ def test_yaml_syntax_error_has_a_line():
 
 def test_json_syntax_error_has_a_line():
     text = framework_json().replace('"version": 1,', '"version": 1', 1)
-    assert problems_of(text, "json") == [
-        "line 4: this is not valid JSON: Expecting ',' delimiter"
-    ]
+    assert problems_of(text, "json") == ["line 4: this is not valid JSON: Expecting ',' delimiter"]
 
 
 def test_json_problems_point_at_the_right_line():

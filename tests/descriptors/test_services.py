@@ -131,8 +131,12 @@ def test_a_published_framework_cannot_be_published_or_edited_again(published, st
         lambda: services.delete_marker(marker=marker, actor=staff_user),
         lambda: services.delete_draft(framework=published, actor=staff_user),
         lambda: services.update_framework_details(
-            framework=published, actor=staff_user, title="x",
-            effective_from=date(2027, 1, 1), is_working_wording=False, notes="",
+            framework=published,
+            actor=staff_user,
+            title="x",
+            effective_from=date(2027, 1, 1),
+            is_working_wording=False,
+            notes="",
         ),
     ):
         with pytest.raises(FrameworkLockedError):
@@ -170,8 +174,11 @@ def test_a_new_version_is_not_made_from_a_draft(draft, staff_user):
 def test_editing_a_draft_is_audited(draft, staff_user):
     descriptor = draft.descriptors.get(number=5)
     services.update_descriptor(
-        descriptor=descriptor, actor=staff_user, title="New title",
-        question=descriptor.question, guidance=descriptor.guidance,
+        descriptor=descriptor,
+        actor=staff_user,
+        title="New title",
+        question=descriptor.question,
+        guidance=descriptor.guidance,
     )
     event = AuditEvent.objects.get(action="descriptor.updated")
     assert event.changes == {"title": ["Descriptor title 5", "New title"]}
@@ -205,8 +212,12 @@ def test_current_framework_is_the_published_one_with_the_latest_effective_date(
     assert current_framework() == earlier
     later = Framework.objects.get(name="later-scheme")
     services.update_framework_details(
-        framework=later, actor=staff_user, title=later.title,
-        effective_from=date(2026, 6, 1), is_working_wording=False, notes="",
+        framework=later,
+        actor=staff_user,
+        title=later.title,
+        effective_from=date(2026, 6, 1),
+        is_working_wording=False,
+        notes="",
     )
     services.publish_framework(framework=later, actor=staff_user)
     assert current_framework() == later

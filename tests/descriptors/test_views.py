@@ -151,7 +151,9 @@ def test_edit_descriptor(staff_client, draft):
     assert response.status_code == 302
     descriptor = draft.descriptors.get(number=4)
     assert (descriptor.title, descriptor.question, descriptor.guidance) == (
-        "Better", "Better question?", "Help."
+        "Better",
+        "Better question?",
+        "Help.",
     )
 
 
@@ -262,8 +264,12 @@ def test_staff_without_an_authenticator_are_sent_to_enrol(client, draft):
 def test_framework_details_form_explains_an_impossible_date(staff_client, draft):
     response = staff_client.post(
         reverse("staff:framework_edit", args=[draft.pk]),
-        {"title": "T", "effective_from_0": "31", "effective_from_1": "2",
-         "effective_from_2": "2026"},
+        {
+            "title": "T",
+            "effective_from_0": "31",
+            "effective_from_1": "2",
+            "effective_from_2": "2026",
+        },
     )
     assert "Enter a real date, for example 1 4 2026" in response.content.decode()
     assert response.content.decode().count('name="csrfmiddlewaretoken"') == 2  # form + sign out

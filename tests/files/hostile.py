@@ -176,7 +176,10 @@ def pdf_with_incremental_update() -> bytes:
     body += b"xref\n%d 1\n%010d 00000 n \n" % (size, offset)
     root = re.search(rb"/Root (\d+ \d+ R)", original).group(1)
     body += b"trailer\n<< /Size %d /Root %s /Info %d 0 R /Prev %d >>\n" % (
-        size + 1, root, size, previous
+        size + 1,
+        root,
+        size,
+        previous,
     )
     body += b"startxref\n%d\n%%%%EOF\n" % xref
     return bytes(body)
@@ -189,7 +192,7 @@ def ole_compound_file(storage: str | None, stream: str) -> bytes:
     import struct
 
     end, free, fat_sector, nostream = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD, 0xFFFFFFFF
-    data = b"Attribute VB_Name = \"Module1\"\r\n".ljust(4096, b"\0")
+    data = b'Attribute VB_Name = "Module1"\r\n'.ljust(4096, b"\0")
     header = bytearray(512)
     header[0:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
     struct.pack_into("<HHHHH", header, 24, 0x3E, 3, 0xFFFE, 9, 6)
@@ -209,12 +212,20 @@ def ole_compound_file(storage: str | None, stream: str) -> bytes:
         return bytes(raw)
 
     if storage:
-        entries = [entry("Root Entry", 5, child=1), entry(storage, 1, child=2),
-                   entry(stream, 2, start=2, size=len(data)), entry("", 0)]
+        entries = [
+            entry("Root Entry", 5, child=1),
+            entry(storage, 1, child=2),
+            entry(stream, 2, start=2, size=len(data)),
+            entry("", 0),
+        ]
     else:
-        entries = [entry("Root Entry", 5, child=1), entry(stream, 2, start=2, size=len(data)),
-                   entry("", 0), entry("", 0)]
-    return (bytes(header) + struct.pack("<128I", *fat) + b"".join(entries) + data)
+        entries = [
+            entry("Root Entry", 5, child=1),
+            entry(stream, 2, start=2, size=len(data)),
+            entry("", 0),
+            entry("", 0),
+        ]
+    return bytes(header) + struct.pack("<128I", *fat) + b"".join(entries) + data
 
 
 def docx_with_embedded_ole(ole: bytes) -> bytes:

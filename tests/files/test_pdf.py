@@ -79,12 +79,16 @@ def static_dir(settings, tmp_path):
 
 
 def test_render_pdf_from_a_template(pdf_templates):
-    write_template(pdf_templates, "pdf/test_feedback.html", """
+    write_template(
+        pdf_templates,
+        "pdf/test_feedback.html",
+        """
 {% extends "pdf/base.html" %}
 {% block title %}Feedback for {{ agency }}{% endblock %}
 {% block footer %}EPQM-2026-0007 feedback{% endblock %}
 {% block content %}<h1>Feedback for {{ agency }}</h1><p>{{ summary }}</p>{% endblock %}
-""")
+""",
+    )
     data = render_pdf(
         "pdf/test_feedback.html",
         {"agency": "Northshire Adoption Service", "summary": "Strong practice <in> Q2."},
@@ -102,10 +106,14 @@ def test_render_pdf_from_a_template(pdf_templates):
 
 
 def test_page_numbers_on_every_page(pdf_templates):
-    write_template(pdf_templates, "pdf/test_long.html", """
+    write_template(
+        pdf_templates,
+        "pdf/test_long.html",
+        """
 {% extends "pdf/base.html" %}
 {% block content %}<p>First page</p><p class="page-break">Second page</p>{% endblock %}
-""")
+""",
+    )
     reader = PdfReader(io.BytesIO(render_pdf("pdf/test_long.html", {})))
     assert len(reader.pages) == 2
     assert "Page 1 of 2" in reader.pages[0].extract_text()
@@ -113,11 +121,15 @@ def test_page_numbers_on_every_page(pdf_templates):
 
 
 def test_the_footer_is_on_every_page_and_shows_its_text_as_written(pdf_templates):
-    write_template(pdf_templates, "pdf/test_footer.html", """
+    write_template(
+        pdf_templates,
+        "pdf/test_footer.html",
+        """
 {% extends "pdf/base.html" %}
 {% block footer %}{{ reference }} · {{ agency }}{% endblock %}
 {% block content %}<p>First page</p><p class="page-break">Second page</p>{% endblock %}
-""")
+""",
+    )
     agency = 'O\'Neill & "Sons" <Adoption> \\ Trust'
     data = render_pdf("pdf/test_footer.html", {"reference": "EPQM-2026-0042", "agency": agency})
     pages = PdfReader(io.BytesIO(data)).pages
@@ -128,9 +140,13 @@ def test_the_footer_is_on_every_page_and_shows_its_text_as_written(pdf_templates
 
 
 def test_base_template_uses_installed_debian_fonts(pdf_templates):
-    write_template(pdf_templates, "pdf/test_font.html", """
+    write_template(
+        pdf_templates,
+        "pdf/test_font.html",
+        """
 {% extends "pdf/base.html" %}{% block content %}<p>Fonts</p>{% endblock %}
-""")
+""",
+    )
     reader = PdfReader(io.BytesIO(render_pdf("pdf/test_font.html", {})))
     fonts = reader.pages[0]["/Resources"]["/Font"]
     names = {str(fonts[name].get_object()["/BaseFont"]).replace("-", "") for name in fonts}
@@ -165,9 +181,11 @@ def test_fetcher_refuses_anything_but_data_and_project_static(url, static_dir):
 
 
 def test_fetcher_makes_no_network_connection(recorder):
-    for url in (f"http://127.0.0.1:{recorder.port}/x.css",
-                f"https://127.0.0.1:{recorder.port}/x.png",
-                f"ftp://127.0.0.1:{recorder.port}/x"):
+    for url in (
+        f"http://127.0.0.1:{recorder.port}/x.css",
+        f"https://127.0.0.1:{recorder.port}/x.png",
+        f"ftp://127.0.0.1:{recorder.port}/x",
+    ):
         with pytest.raises(ValueError):
             safe_url_fetcher(url)
     assert recorder.connections == 0
@@ -211,9 +229,10 @@ def test_fetcher_refuses_symlinks_out_of_static(static_dir, tmp_path):
 def test_symlinks_within_static_are_fine(static_dir):
     (static_dir / "css" / "real.css").write_text("p {}")
     (static_dir / "css" / "alias.css").symlink_to(static_dir / "css" / "real.css")
-    assert resolve_asset_path("file:///static/css/alias.css") == (
-        static_dir / "css" / "real.css"
-    ).resolve()
+    assert (
+        resolve_asset_path("file:///static/css/alias.css")
+        == (static_dir / "css" / "real.css").resolve()
+    )
 
 
 def test_allowed_roots_are_static_dirs_and_pdf_assets(static_dir):
@@ -237,7 +256,10 @@ def test_template_with_forbidden_urls_renders_without_them(
     outside.write_text("body::after { content: 'LEAKED-FILE' }")
     (static_dir / "css" / "ok.css").write_text("body::after { content: 'STATIC-OK' }")
     port = recorder.port
-    write_template(pdf_templates, "pdf/test_hostile.html", f"""
+    write_template(
+        pdf_templates,
+        "pdf/test_hostile.html",
+        f"""
 {{% extends "pdf/base.html" %}}
 {{% load static %}}
 {{% block extra_head %}}
@@ -258,7 +280,8 @@ def test_template_with_forbidden_urls_renders_without_them(
 <iframe src="http://127.0.0.1:{port}/frame"></iframe>
 <object data="http://127.0.0.1:{port}/object"></object>
 {{% endblock %}}
-""")
+""",
+    )
     with caplog.at_level(logging.WARNING, logger="weasyprint"):
         data = render_pdf("pdf/test_hostile.html", {})
     text = pdf_text(data)
@@ -275,8 +298,10 @@ def test_template_with_forbidden_urls_renders_without_them(
 def test_fetcher_also_guards_standalone_stylesheets(recorder):
     from weasyprint import CSS
 
-    CSS(string=f"@import url('http://127.0.0.1:{recorder.port}/x.css'); p {{ color: red }}",
-        url_fetcher=SafeURLFetcher())
+    CSS(
+        string=f"@import url('http://127.0.0.1:{recorder.port}/x.css'); p {{ color: red }}",
+        url_fetcher=SafeURLFetcher(),
+    )
     assert recorder.connections == 0
 
 
@@ -305,11 +330,15 @@ def test_qr_code_is_a_png_data_uri_at_five_pixels_a_module():
 
 
 def test_qr_code_embeds_in_a_pdf(pdf_templates, caplog):
-    write_template(pdf_templates, "pdf/test_qr.html", """
+    write_template(
+        pdf_templates,
+        "pdf/test_qr.html",
+        """
 {% extends "pdf/base.html" %}
 {% block content %}<p>Verify this certificate</p><img src="{{ qr }}" alt="QR code">
 <img src="{{ pdf_assets_url }}quality-mark-seal.svg" alt="Seal">{% endblock %}
-""")
+""",
+    )
     with caplog.at_level(logging.WARNING, logger="weasyprint"):
         data = render_pdf(
             "pdf/test_qr.html", {"qr": qr_code_png_data_uri("https://qualitymark.example/v/1/")}

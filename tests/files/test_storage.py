@@ -101,8 +101,10 @@ def test_files_are_written_under_the_private_folder_only(tmp_path):
     assert (tmp_path / "private-media" / stored.key).read_bytes() == b"hello"
 
 
-@pytest.mark.parametrize("prefix", ["", "/", "../evidence", "evidence/../../etc", "a//b",
-                                    "evidence/some file", "evidence\\x"])
+@pytest.mark.parametrize(
+    "prefix",
+    ["", "/", "../evidence", "evidence/../../etc", "a//b", "evidence/some file", "evidence\\x"],
+)
 def test_prefix_must_be_a_plain_path(prefix):
     with pytest.raises(ValueError, match="Storage prefix"):
         store_private_file(samples.upload("a.txt", b"hello"), prefix=prefix)
@@ -189,7 +191,8 @@ def test_s3_file_response_redirects_to_a_short_lived_signed_attachment(s3_storag
     stored = store_private_file(samples.upload("report.pdf", data), prefix="certificates")
 
     response = file_response(
-        stored.key, download_name="EPQM-C-2026-0042 certificate.pdf",
+        stored.key,
+        download_name="EPQM-C-2026-0042 certificate.pdf",
         content_type="application/pdf",
     )
 

@@ -58,7 +58,16 @@ def test_accepts_each_allowed_type(extension, kind):
 
 def test_every_allowed_type_declares_extensions_and_a_content_check():
     assert set(ALLOWED_TYPES) == {
-        "pdf", "docx", "xlsx", "pptx", "odt", "ods", "png", "jpeg", "txt", "csv"
+        "pdf",
+        "docx",
+        "xlsx",
+        "pptx",
+        "odt",
+        "ods",
+        "png",
+        "jpeg",
+        "txt",
+        "csv",
     }
     for file_type in ALLOWED_TYPES.values():
         assert file_type.extensions
@@ -89,11 +98,16 @@ def test_upload_is_rewound_after_a_rejection():
     "name_and_data",
     [
         ("big.txt", ("é" * 400_000).encode()),  # 800 KB of two-byte characters
-        ("big.docx", samples.zip_bytes({
-            "[Content_Types].xml": samples.CONTENT_TYPES_XML,
-            "word/document.xml": "<w:document/>",
-            "word/media/big.bin": os.urandom(900_000),
-        })),
+        (
+            "big.docx",
+            samples.zip_bytes(
+                {
+                    "[Content_Types].xml": samples.CONTENT_TYPES_XML,
+                    "word/document.xml": "<w:document/>",
+                    "word/media/big.bin": os.urandom(900_000),
+                }
+            ),
+        ),
         ("big.pdf", samples.big_pdf_bytes(os.urandom(900_000))),
     ],
     ids=["text", "zip", "pdf"],
@@ -196,8 +210,19 @@ def test_name_of_exactly_the_maximum_length_is_accepted():
 def test_extension_not_allowed_lists_what_is(extension):
     reason = rejected(f"evidence.{extension}", b"hello")
     assert f"Files ending .{extension} cannot be uploaded" in reason
-    for allowed in (".pdf", ".docx", ".xlsx", ".pptx", ".odt", ".ods", ".png", ".jpg",
-                    ".jpeg", ".txt", ".csv"):
+    for allowed in (
+        ".pdf",
+        ".docx",
+        ".xlsx",
+        ".pptx",
+        ".odt",
+        ".ods",
+        ".png",
+        ".jpg",
+        ".jpeg",
+        ".txt",
+        ".csv",
+    ):
         assert allowed in reason
 
 
@@ -238,8 +263,11 @@ def test_executable_with_pdf_header_later_is_still_a_program():
         ("report.docx", samples.pdf_bytes(), "it is a PDF document, not a Word document"),
         ("report.odt", samples.ods_bytes(), "OpenDocument spreadsheet, not an OpenDocument text"),
         ("sheet.ods", samples.odt_bytes(), "OpenDocument text document, not an OpenDocument spr"),
-        ("sheet.ods", samples.odf_bytes("application/vnd.oasis.opendocument.presentation"),
-         "it is a zip archive, not an OpenDocument spreadsheet"),
+        (
+            "sheet.ods",
+            samples.odf_bytes("application/vnd.oasis.opendocument.presentation"),
+            "it is a zip archive, not an OpenDocument spreadsheet",
+        ),
         ("report.docx", samples.zip_bytes({"readme.txt": "hello"}), "it is a zip archive"),
         ("report.docx", b"PK\x03\x04 truncated zip", "not a Word document"),
         ("report.odt", samples.docx_bytes(), "it is a Word document, not an OpenDocument text"),

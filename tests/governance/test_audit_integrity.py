@@ -19,8 +19,9 @@ pytestmark = pytest.mark.django_db
 def test_verify_audit_passes_after_erasure_and_retention(client, framework, capsys):
     lead = submitted_application().created_by
     old_email = lead.email
-    record_event(actor=None, action="auth.sign_in_failed", ip_address="203.0.113.5",
-                 typed_email=lead.email)
+    record_event(
+        actor=None, action="auth.sign_in_failed", ip_address="203.0.113.5", typed_email=lead.email
+    )
     staff = staff_user()
     client.force_login(staff)
     response = client.post(

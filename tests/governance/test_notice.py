@@ -51,10 +51,15 @@ def test_staff_change_a_period_and_the_notice_and_the_job_follow(client):
     rule = RetentionRule.objects.get(key="unused-accounts")
     url = reverse("staff:retention_rule_edit", args=[rule.key])
     assert client.get(url).status_code == 200
-    response = client.post(url, {
-        "records": rule.records, "starts_from": rule.starts_from, "period_months": 18,
-        "why": rule.why,
-    })
+    response = client.post(
+        url,
+        {
+            "records": rule.records,
+            "starts_from": rule.starts_from,
+            "period_months": 18,
+            "why": rule.why,
+        },
+    )
     assert response.status_code == 302
     rule.refresh_from_db()
     assert rule.period_months == 18
@@ -67,9 +72,10 @@ def test_staff_change_a_period_and_the_notice_and_the_job_follow(client):
 def test_the_staff_retention_page_is_for_staff_only(client):
     client.force_login(MembershipFactory(role="lead").user)
     assert client.get(reverse("staff:retention")).status_code == 404
-    assert client.get(
-        reverse("staff:retention_rule_edit", args=["unused-accounts"])
-    ).status_code == 404
+    assert (
+        client.get(reverse("staff:retention_rule_edit", args=["unused-accounts"])).status_code
+        == 404
+    )
 
 
 def test_the_notice_names_the_files_that_are_never_searched_as_the_code_decides(client):

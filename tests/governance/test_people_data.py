@@ -40,11 +40,16 @@ def lead(framework):
     from tests.factories import enrol_totp
 
     enrol_totp(lead)
-    record_event(actor=None, action="auth.sign_in_failed", typed_email=lead.email,
-                 ip_address="198.51.100.9")
+    record_event(
+        actor=None, action="auth.sign_in_failed", typed_email=lead.email, ip_address="198.51.100.9"
+    )
     Invitation.objects.create(
-        email=lead.email, role="moderator", token_hash=token_hash(),
-        created_at=T0, sent_at=T0, expires_at=after(T0, 0, days=14),
+        email=lead.email,
+        role="moderator",
+        token_hash=token_hash(),
+        created_at=T0,
+        sent_at=T0,
+        expires_at=after(T0, 0, days=14),
     )
     notify(template="review_ready", to=[lead.email], context={}, dedupe_key="lead-mail")
     about = application.answers.exclude(data={}).first()
@@ -75,8 +80,10 @@ def test_subject_access_summary_and_json_cover_every_record_and_are_audited(staf
         "198.51.100.9"
     )
     assert any(r["template"] == "review_ready" for r in sections["E-mails sent to this person"])
-    assert any(r["action"] == "application.submitted" or r["action"].startswith("application")
-               for r in sections["Audit trail: what this person did"])
+    assert any(
+        r["action"] == "application.submitted" or r["action"].startswith("application")
+        for r in sections["Audit trail: what this person did"]
+    )
     assert "password" not in json.dumps(sections["Account"])
 
     exports = AuditEvent.objects.filter(action="person.subject_access", target_id=str(lead.pk))
@@ -131,9 +138,10 @@ def test_erasure_says_what_stays_then_replaces_the_person_and_keeps_the_trail(st
     assert old_email not in answers_text and old_name not in answers_text
     assert lead.email in answers_text and lead.full_name in answers_text
     # Every event written before is exactly as it was: the chain is untouched.
-    assert list(
-        AuditEvent.objects.filter(pk__lte=events_before[-1]["id"]).order_by("pk").values()
-    ) == events_before
+    assert (
+        list(AuditEvent.objects.filter(pk__lte=events_before[-1]["id"]).order_by("pk").values())
+        == events_before
+    )
     erased = AuditEvent.objects.get(action="person.erased")
     assert erased.target_id == str(lead.pk) and old_email not in json.dumps(erased.changes)
     assert old_name not in erased.target_repr

@@ -87,15 +87,11 @@ def award_ends_at(day):
 def test_withdrawn_applications_lose_their_content_after_a_year(framework):
     with at(T0):
         early = submitted_application()
-        withdraw_application(
-            actor=early.created_by, application=early, reason="Not ready"
-        )
+        withdraw_application(actor=early.created_by, application=early, reason="Not ready")
         early_file = stored_evidence(early, by=early.created_by)
     with at(after(T0, 2)):
         late = submitted_application()
-        withdraw_application(
-            actor=late.created_by, application=late, reason="Not ready"
-        )
+        withdraw_application(actor=late.created_by, application=late, reason="Not ready")
     still_open = submitted_application()
 
     outcome = run_rule("withdrawn-applications", after(T0, 12, days=1))
@@ -110,8 +106,10 @@ def test_abandoned_drafts_are_deleted_a_year_after_their_last_change(framework):
     with at(T0):
         abandoned_lead = MembershipFactory(role="lead").user
         abandoned = start_application(
-            actor=abandoned_lead, agency=abandoned_lead.memberships.get().agency,
-            level_sought="full", kind="new",
+            actor=abandoned_lead,
+            agency=abandoned_lead.memberships.get().agency,
+            level_sought="full",
+            kind="new",
         )
         abandoned_file = stored_evidence(abandoned, by=abandoned_lead)
         lead = MembershipFactory(role="lead").user
@@ -120,8 +118,12 @@ def test_abandoned_drafts_are_deleted_a_year_after_their_last_change(framework):
         )
     with at(after(T0, 3)):
         save_section(
-            actor=lead, application=worked_on, key="q1",
-            data={"narrative": "Our tracking meeting."}, state="in_progress", expected_version=0,
+            actor=lead,
+            application=worked_on,
+            key="q1",
+            data={"narrative": "Our tracking meeting."},
+            state="in_progress",
+            expected_version=0,
         )
     submitted = submitted_application()
 
@@ -158,7 +160,9 @@ def test_accounts_unused_for_two_years_are_closed(db):
 def test_internet_addresses_and_typed_emails_are_removed_after_a_year_events_unchanged(db):
     with at(T0):
         old = record_event(
-            actor=None, action="auth.sign_in_failed", ip_address="203.0.113.5",
+            actor=None,
+            action="auth.sign_in_failed",
+            ip_address="203.0.113.5",
             typed_email="someone@example.org",
         )
     with at(after(T0, 1)):
@@ -193,7 +197,9 @@ def test_sent_email_recipients_are_removed_after_a_year(db):
 def test_invitations_are_deleted_two_years_after_they_stopped_working(db):
     def invitation(email):
         return Invitation.objects.create(
-            email=email, role="moderator", token_hash=token_hash(),
+            email=email,
+            role="moderator",
+            token_hash=token_hash(),
             expires_at=after(T0, 0, days=14),
         )
 
@@ -201,7 +207,9 @@ def test_invitations_are_deleted_two_years_after_they_stopped_working(db):
         old = invitation("old@example.org")
     with at(after(T0, 1)):
         recent = Invitation.objects.create(
-            email="recent@example.org", role="panel_chair", token_hash=token_hash(),
+            email="recent@example.org",
+            role="panel_chair",
+            token_hash=token_hash(),
             expires_at=after(T0, 1, days=14),
         )
 

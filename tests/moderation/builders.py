@@ -44,9 +44,7 @@ def submitted_application(*, agency=None, level="full") -> Application:
     ensure_working_framework()
     agency = agency or AgencyFactory()
     lead = MembershipFactory(agency=agency, role="lead").user
-    application = start_application(
-        actor=lead, agency=agency, level_sought=level, kind="new"
-    )
+    application = start_application(actor=lead, agency=agency, level_sought=level, kind="new")
     return complete_and_submit(application, lead=lead)
 
 
@@ -83,9 +81,7 @@ def screen(application, *, staff=None, moderators=None) -> tuple[Application, li
     ]
     application = accept_for_moderation(actor=staff, application=application)
     for assignment in assignments:
-        declare_conflict(
-            actor=assignment.moderator.user, assignment=assignment, has_conflict=False
-        )
+        declare_conflict(actor=assignment.moderator.user, assignment=assignment, has_conflict=False)
     return application, assignments
 
 

@@ -205,9 +205,7 @@ def build_world() -> World:
     # Agency A, now: in review. The assigned moderator declared, asked a
     # question the agency answered, and submitted; the second has not declared.
     in_review = submitted_application(agency=agencies["a"])
-    record_fee_paid(
-        actor=staff, application=in_review, paid_on=today, invoice_number="INV-R"
-    )
+    record_fee_paid(actor=staff, application=in_review, paid_on=today, invoice_number="INV-R")
     record_eligibility(actor=staff, application=in_review, eligible=True)
     assigned = assign_moderator(
         actor=staff,
@@ -224,9 +222,7 @@ def build_world() -> World:
         due_on=today + timedelta(days=21),
     )
     in_review = accept_for_moderation(actor=staff, application=in_review)
-    declare_conflict(
-        actor=profiles["assigned"].user, assignment=assigned, has_conflict=False
-    )
+    declare_conflict(actor=profiles["assigned"].user, assignment=assigned, has_conflict=False)
     information_request = request_information(
         actor=profiles["assigned"].user,
         application=in_review,
@@ -271,9 +267,7 @@ def build_world() -> World:
     # Agency A3: submitted and screened (fee paid, eligible, two moderators),
     # ready for Coram staff to accept or return.
     submitted = submitted_application(agency=agencies["a3"])
-    record_fee_paid(
-        actor=staff, application=submitted, paid_on=today, invoice_number="INV-S"
-    )
+    record_fee_paid(actor=staff, application=submitted, paid_on=today, invoice_number="INV-S")
     record_eligibility(actor=staff, application=submitted, eligible=True)
     submitted_lead = assign_moderator(
         actor=staff,

@@ -328,9 +328,7 @@ def test_a_file_sent_by_mistake_can_be_removed_before_the_answers_go(client, ask
     assert sent.removed_at is None
 
 
-def test_answers_can_be_saved_and_sent_later_and_moderators_see_only_what_was_sent(
-    client, asked
-):
+def test_answers_can_be_saved_and_sent_later_and_moderators_see_only_what_was_sent(client, asked):
     application, assignments, request, member = asked
     login(client, member)
     first, second = request.questions.all()

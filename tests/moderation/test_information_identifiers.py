@@ -23,6 +23,7 @@ def _fixed_people_names():
 
     factory.random.reseed_random("identifier-check")
 
+
 IDENTIFYING = "Baby Amelia Jones was placed with her carers at four days old."
 
 

@@ -139,9 +139,7 @@ def test_every_section_done_but_no_declaration_says_what_is_left():
     ensure_working_framework()
     agency = AgencyFactory()
     lead = MembershipFactory(agency=agency, role="lead").user
-    application = start_application(
-        actor=lead, agency=agency, level_sought="full", kind="new"
-    )
+    application = start_application(actor=lead, agency=agency, level_sought="full", kind="new")
     rows = application_overview(application).rows
     for row in rows:
         form = row.section.form_class(

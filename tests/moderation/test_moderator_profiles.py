@@ -230,9 +230,10 @@ def test_staff_give_chair_rights_and_deactivate_through_the_pages(staff_client):
     profile.refresh_from_db()
     assert profile.is_chair
 
-    assert "Remove Ada Legal" in staff_client.get(
-        f"/staff/moderators/{profile.pk}/chair/"
-    ).content.decode()
+    assert (
+        "Remove Ada Legal"
+        in staff_client.get(f"/staff/moderators/{profile.pk}/chair/").content.decode()
+    )
 
     staff_client.post(f"/staff/moderators/{profile.pk}/deactivate/")
     profile.refresh_from_db()

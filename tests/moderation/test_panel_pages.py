@@ -76,9 +76,7 @@ def meeting_for(application, *, panel_chair, members=None, staff=None):
     meeting = create_meeting(
         actor=staff, held_on=timezone.localdate(), chair=panel_chair, title="Spring panel"
     )
-    set_meeting_details(
-        actor=staff, meeting=meeting, members_present=members, agenda=[application]
-    )
+    set_meeting_details(actor=staff, meeting=meeting, members_present=members, agenda=[application])
     return meeting
 
 

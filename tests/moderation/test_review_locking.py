@@ -37,27 +37,36 @@ def test_two_tabs_of_one_review_lose_nothing():
     version = form_values(first_tab.get(url))["version"]
     assert form_values(second_tab.get(url))["version"] == version
 
-    saved = first_tab.post(url, review_post(application, summary="From the first tab.",
-                                            version=version))
+    saved = first_tab.post(
+        url, review_post(application, summary="From the first tab.", version=version)
+    )
     assert saved.status_code == 302
 
-    clash = second_tab.post(url, review_post(application, summary="From the second tab.",
-                                             version=version))
+    clash = second_tab.post(
+        url, review_post(application, summary="From the second tab.", version=version)
+    )
     assert clash.status_code == 200
     page = clash.content.decode()
     assert "Your review was saved in another tab or window" in page
     conflict = lxml_html.fromstring(clash.content).get_element_by_id("edit-conflict")
     cells = [" ".join(cell.text_content().split()) for cell in conflict.xpath(".//tr/*")]
-    assert cells == ["Part of the review", "Saved version", "Your version",
-                     "Summary", "From the first tab.", "From the second tab."]
+    assert cells == [
+        "Part of the review",
+        "Saved version",
+        "Your version",
+        "Summary",
+        "From the first tab.",
+        "From the second tab.",
+    ]
     values = form_values(clash)
     assert values["summary"] == "From the second tab."  # still in the form
     review = Review.objects.get(assignment=assignments[0])
     assert review.summary == "From the first tab."  # not overwritten
     assert values["version"] == str(review.version)
 
-    again = second_tab.post(url, review_post(application, summary=values["summary"],
-                                             version=values["version"]))
+    again = second_tab.post(
+        url, review_post(application, summary=values["summary"], version=values["version"])
+    )
     assert again.status_code == 302
     assert Review.objects.get(assignment=assignments[0]).summary == "From the second tab."
 
@@ -70,9 +79,17 @@ def test_a_stale_tab_cannot_submit_over_a_newer_draft():
     version = form_values(first_tab.get(url))["version"]
     first_tab.post(url, review_post(application, summary="Newer.", version=version))
     ratings = dict.fromkeys(range(1, 8), 2)
-    stale = second_tab.post(url, review_post(application, action="submit", ratings=ratings,
-                                             recommendation="full", summary="Older.",
-                                             version=version))
+    stale = second_tab.post(
+        url,
+        review_post(
+            application,
+            action="submit",
+            ratings=ratings,
+            recommendation="full",
+            summary="Older.",
+            version=version,
+        ),
+    )
     assert stale.status_code == 200
     review = Review.objects.get(assignment=assignments[0])
     assert not review.is_submitted and review.summary == "Newer."
@@ -88,8 +105,9 @@ def test_a_review_posted_after_the_session_ended_comes_back_after_signing_in():
     Session.objects.filter(session_key=client.session.session_key).delete()  # timed out
 
     typed = "Strong tracking of every baby.\nThe panel should see the audit."
-    posted = client.post(url, review_post(application, summary=typed, version=version,
-                                          layout="reading"))
+    posted = client.post(
+        url, review_post(application, summary=typed, version=version, layout="reading")
+    )
     assert posted.status_code == 302
     login = urlsplit(posted["Location"])
     assert login.path == reverse("account_login")

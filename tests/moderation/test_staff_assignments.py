@@ -75,9 +75,7 @@ def test_the_assign_page_defaults_the_due_date_and_the_role(staff_client, applic
     assert tree.xpath("//input[@name='role'][@checked]/@value") == ["lead"]
     assert tree.xpath("//input[@name='moderator'][@checked]/@value") == [str(candidate.pk)]
 
-    assign_moderator(
-        actor=staff, application=application, moderator=candidate, role="lead"
-    )
+    assign_moderator(actor=staff, application=application, moderator=candidate, role="lead")
     tree = lxml_html.fromstring(staff_client.get(url("assign", application)).content)
     assert tree.xpath("//input[@name='role'][@checked]/@value") == ["second"]
 

@@ -150,9 +150,7 @@ def test_next_panel_meetings_with_their_agenda():
     panel_chair = chair()
     today = timezone.localdate()
     with time_machine.travel(morning(today - timedelta(days=20)), tick=False):
-        create_meeting(
-            actor=staff, held_on=today - timedelta(days=10), chair=panel_chair
-        )
+        create_meeting(actor=staff, held_on=today - timedelta(days=10), chair=panel_chair)
     create_meeting(
         actor=staff, held_on=today + timedelta(days=10), chair=panel_chair, title="Spring panel"
     )

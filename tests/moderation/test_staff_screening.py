@@ -107,9 +107,7 @@ def test_the_screening_queue_lists_submitted_applications_oldest_first(staff_cli
     older = submitted_application()
     newer = submitted_application()
     screened, _ = screened_application(staff=staff)
-    record_fee_paid(
-        actor=staff, application=newer, paid_on=TODAY(), invoice_number="INV-77"
-    )
+    record_fee_paid(actor=staff, application=newer, paid_on=TODAY(), invoice_number="INV-77")
     assign_moderator(actor=staff, application=newer, moderator=moderator(), role="lead")
 
     response = staff_client.get(reverse("staff:screening"))
@@ -329,9 +327,7 @@ def test_accept_lists_what_is_missing_and_refuses(staff_client, application):
 def test_staff_accept_a_screened_application(
     staff_client, application, staff, django_capture_on_commit_callbacks
 ):
-    record_fee_paid(
-        actor=staff, application=application, paid_on=TODAY(), invoice_number="INV-3"
-    )
+    record_fee_paid(actor=staff, application=application, paid_on=TODAY(), invoice_number="INV-3")
     record_eligibility(actor=staff, application=application, eligible=True)
     lead, second = moderator(), moderator()
     assign_moderator(actor=staff, application=application, moderator=lead, role="lead")

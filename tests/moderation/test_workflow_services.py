@@ -91,9 +91,7 @@ def test_full_workflow_to_decision():
     staff = staff_user()
     members = [panel_chair, moderator(), moderator()]
     meeting = create_meeting(actor=staff, held_on=timezone.localdate(), chair=panel_chair)
-    set_meeting_details(
-        actor=staff, meeting=meeting, members_present=members, agenda=[application]
-    )
+    set_meeting_details(actor=staff, meeting=meeting, members_present=members, agenda=[application])
     with pytest.raises(ValidationError):
         record_decision(
             actor=panel_chair.user,
@@ -215,9 +213,7 @@ def test_a_removed_moderator_is_not_suggested_as_their_own_replacement():
     application, assignments = screened_application()
     staff = staff_user()
     moderator()  # someone free to replace them
-    removed = remove_assignment(
-        actor=staff, assignment=assignments[1], reason="On leave."
-    )
+    removed = remove_assignment(actor=staff, assignment=assignments[1], reason="On leave.")
     suggested = [candidate.moderator for candidate in suggested_pair(application)]
     assert removed.moderator not in suggested
 

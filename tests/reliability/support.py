@@ -50,8 +50,17 @@ class RedisServer:
     def start(self) -> RedisServer:
         binary = shutil.which("redis-server") or "/usr/bin/redis-server"
         self.process = subprocess.Popen(  # noqa: S603 - our own server
-            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no"],
+            [
+                binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -146,8 +155,15 @@ def database_url() -> str:
 class Worker:
     """``celery worker`` on a queue of its own against the test database."""
 
-    def __init__(self, *, redis_url: str, queue: str, email_url: str, pool: str = "prefork",
-                 media_root: str = ""):
+    def __init__(
+        self,
+        *,
+        redis_url: str,
+        queue: str,
+        email_url: str,
+        pool: str = "prefork",
+        media_root: str = "",
+    ):
         self.redis_url, self.queue, self.email_url = redis_url, queue, email_url
         self.pool, self.media_root = pool, media_root
         self.process: subprocess.Popen | None = None
@@ -165,13 +181,29 @@ class Worker:
         if self.media_root:
             env["PRIVATE_MEDIA_ROOT"] = self.media_root
         env.pop("CELERY_TASK_ALWAYS_EAGER", None)
-        args = [sys.executable, "-m", "celery", "-A", "qualitymark", "worker",
-                f"--pool={self.pool}", "--loglevel=INFO", "-Q", self.queue,
-                "--without-heartbeat", "--without-gossip", "--without-mingle"]
+        args = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "qualitymark",
+            "worker",
+            f"--pool={self.pool}",
+            "--loglevel=INFO",
+            "-Q",
+            self.queue,
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+        ]
         if self.pool == "prefork":
             args.append("--concurrency=1")
         self.process = subprocess.Popen(  # noqa: S603 - our own interpreter
-            args, cwd=ROOT, env=env, stdout=self.log.open("a"), stderr=subprocess.STDOUT,
+            args,
+            cwd=ROOT,
+            env=env,
+            stdout=self.log.open("a"),
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         return self
@@ -242,10 +274,12 @@ def ready_to_submit(lead):
         )
         assert form.is_valid(), form.errors
         save_section(
-            actor=lead, application=application, key=row.key, data=form.answer_data(),
-            state=SectionAnswer.State.COMPLETED, expected_version=0,
+            actor=lead,
+            application=application,
+            key=row.key,
+            data=form.answer_data(),
+            state=SectionAnswer.State.COMPLETED,
+            expected_version=0,
         )
-    sign_declaration(
-        actor=lead, application=application, name="Pat Lead", role="Head of Service"
-    )
+    sign_declaration(actor=lead, application=application, name="Pat Lead", role="Head of Service")
     return application

@@ -53,13 +53,13 @@ def test_backup_then_restore_into_an_empty_database(tmp_path, empty_database, se
     call_command("backup", str(tmp_path / "backup"))
     name, url = empty_database
     restored_files = tmp_path / "restored-files"
-    call_command("restore", str(tmp_path / "backup"), database_url=url,
-                 files_to=str(restored_files))  # raises if a count or a file differs
+    call_command(
+        "restore", str(tmp_path / "backup"), database_url=url, files_to=str(restored_files)
+    )  # raises if a count or a file differs
 
     live = connection.settings_dict["NAME"]
     for query in (
-        "SELECT number, verification_token, status, is_published FROM moderation_award "
-        "ORDER BY id",
+        "SELECT number, verification_token, status, is_published FROM moderation_award ORDER BY id",
         "SELECT * FROM audit_auditevent ORDER BY id",
         "SELECT id, status, body, message_id FROM notifications_sentemail ORDER BY id",
     ):

@@ -124,9 +124,7 @@ def test_staff_see_the_delivery_status_and_resend_from_the_admin(smtp, client):
     assert "panel_opened" in page and "Failed" in page
 
     smtp.refusing = False
-    response = client.post(
-        changelist, {"action": "resend", "_selected_action": [record.pk]}
-    )
+    response = client.post(changelist, {"action": "resend", "_selected_action": [record.pk]})
     assert response.status_code == 302
     record.refresh_from_db()
     assert record.status == EmailStatus.SENT

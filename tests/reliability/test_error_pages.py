@@ -93,8 +93,9 @@ result = {
 def test_with_the_database_down_pages_say_503_and_a_posted_form_keeps_its_text():
     result = run_django(
         DATABASE_DOWN,
-        env=clean_env(DATABASE_URL=CLOSED_PORT_POSTGRES, DJANGO_DEBUG="false",
-                      DATABASE_CONNECT_TIMEOUT="2"),
+        env=clean_env(
+            DATABASE_URL=CLOSED_PORT_POSTGRES, DJANGO_DEBUG="false", DATABASE_CONNECT_TIMEOUT="2"
+        ),
     )
     status, retry_after, content = result["page"]
     assert (status, retry_after) == (503, "30")

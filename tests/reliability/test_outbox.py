@@ -103,10 +103,13 @@ def test_a_failing_job_is_kept_with_its_error_and_retried_with_back_off(settings
     assert job.attempts == 2
     assert job.next_attempt_at - timezone.now() > timedelta(seconds=50)  # backed off
 
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(tmp_path / "media"), "base_url": None},
-    }}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media"), "base_url": None},
+        },
+    }
     overdue()
     sweep(inline=True)
     job.refresh_from_db()

@@ -42,9 +42,7 @@ def screenable_application(staff):
     )
     record_eligibility(actor=staff, application=application, eligible=True)
     for profile, role in ((moderator(), "lead"), (moderator(), "second")):
-        assign_moderator(
-            actor=staff, application=application, moderator=profile, role=role
-        )
+        assign_moderator(actor=staff, application=application, moderator=profile, role=role)
     return application
 
 
@@ -93,16 +91,24 @@ def build_world() -> World:
     panel_chair = chair()
     lead = MembershipFactory(role="lead").user
     return World(
-        panel=panel, award=panel.award(), shown=panel.published_award(), lead=lead,
-        draft=ready_to_submit(lead), to_accept=screenable_application(panel.staff),
-        at_panel=at_panel_application, chair=panel_chair,
+        panel=panel,
+        award=panel.award(),
+        shown=panel.published_award(),
+        lead=lead,
+        draft=ready_to_submit(lead),
+        to_accept=screenable_application(panel.staff),
+        at_panel=at_panel_application,
+        chair=panel_chair,
         meeting=meeting_for(at_panel_application, panel_chair=panel_chair),
     )
 
 
 def public_urls(shown) -> list[str]:
     return [
-        "/register/", "/register.csv", "/register.json", reverse("public:feed"),
+        "/register/",
+        "/register.csv",
+        "/register.json",
+        reverse("public:feed"),
         reverse("public:verify", args=[shown.verification_token]),
         reverse("public:badge", args=[shown.agency.slug]),
         reverse("public:agency", args=[shown.agency.slug]),
@@ -155,8 +161,9 @@ FILE_BACKEND_SEPARATOR = b"-" * 79 + b"\n"
 
 def deliver_when_redis_is_back(redis, queue, media, mail, during) -> None:
     redis.start()
-    worker = Worker(redis_url=redis.url, queue=queue, email_url=f"filemail:///{mail}",
-                    media_root=media).start()
+    worker = Worker(
+        redis_url=redis.url, queue=queue, email_url=f"filemail:///{mail}", media_root=media
+    ).start()
     try:
         time.sleep(6)  # the fail-over cache tries Redis again after a few seconds
         past = timezone.now() - timezone.timedelta(seconds=1)
@@ -164,12 +171,12 @@ def deliver_when_redis_is_back(redis, queue, media, mail, during) -> None:
         SentEmail.objects.exclude(status=EmailStatus.SENT).update(next_attempt_at=past)
         use_broker(redis.url, queue)
         sweep()
-        assert wait_for(
-            lambda: not during.exclude(status=EmailStatus.SENT).exists(), 60
-        ), worker.log.read_text()
-        assert wait_for(
-            lambda: not OutboxJob.objects.filter(done_at__isnull=True).exists(), 60
-        ), list(OutboxJob.objects.filter(done_at__isnull=True).values())
+        assert wait_for(lambda: not during.exclude(status=EmailStatus.SENT).exists(), 60), (
+            worker.log.read_text()
+        )
+        assert wait_for(lambda: not OutboxJob.objects.filter(done_at__isnull=True).exists(), 60), (
+            list(OutboxJob.objects.filter(done_at__isnull=True).values())
+        )
     finally:
         worker.stop()
 

@@ -91,9 +91,7 @@ def test_a_second_accept_shows_the_application(client):
     )
     record_eligibility(actor=staff, application=application, eligible=True)
     for profile, role in ((moderator(), "lead"), (moderator(), "second")):
-        assign_moderator(
-            actor=staff, application=application, moderator=profile, role=role
-        )
+        assign_moderator(actor=staff, application=application, moderator=profile, role=role)
     client.force_login(staff)
     url = reverse("staff:accept", args=[application.pk])
     first, second = client.post(url), client.post(url)

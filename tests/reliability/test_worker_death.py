@@ -48,8 +48,12 @@ class AwardLock:
 
     def __init__(self, award_id: int):
         settings_dict = connection.settings_dict
-        params = {"dbname": settings_dict["NAME"], "user": settings_dict["USER"],
-                  "host": settings_dict["HOST"], "port": settings_dict["PORT"]}
+        params = {
+            "dbname": settings_dict["NAME"],
+            "user": settings_dict["USER"],
+            "host": settings_dict["HOST"],
+            "port": settings_dict["PORT"],
+        }
         self.holder = psycopg2.connect(**{key: value for key, value in params.items() if value})
         with self.holder.cursor() as cursor:
             cursor.execute("SELECT id FROM moderation_award WHERE id = %s FOR UPDATE", [award_id])
@@ -73,8 +77,12 @@ def test_killed_workers_lose_no_certificate(redis_server, restore_broker, tmp_pa
     queue = new_queue()
     use_broker(redis_server.url, queue)
     media = settings.STORAGES["default"]["OPTIONS"]["location"]
-    worker = Worker(redis_url=redis_server.url, queue=queue, media_root=media,
-                    email_url=f"filemail:///{tmp_path}/mail").start()
+    worker = Worker(
+        redis_url=redis_server.url,
+        queue=queue,
+        media_root=media,
+        email_url=f"filemail:///{tmp_path}/mail",
+    ).start()
     locks = []
     try:
         OutboxJob.objects.update(next_attempt_at="2000-01-01T00:00Z")
@@ -128,8 +136,9 @@ def test_a_worker_killed_while_the_mail_server_holds_a_message_loses_no_email(
 ):
     queue = new_queue()
     use_broker(redis_server.url, queue)
-    worker = Worker(redis_url=redis_server.url, queue=queue,
-                    email_url=f"smtp://127.0.0.1:{smtp_server.port}").start()
+    worker = Worker(
+        redis_url=redis_server.url, queue=queue, email_url=f"smtp://127.0.0.1:{smtp_server.port}"
+    ).start()
     try:
         smtp_server.release.clear()  # the server takes the message and says nothing yet
         with transaction.atomic():

@@ -43,9 +43,12 @@ def test_coram_staff_rights_are_granted_and_revoked_with_audit():
     services.revoke_coram_staff(actor=staff, user=person)
     person.refresh_from_db()
     assert not person.is_coram_staff
-    assert AuditEvent.objects.filter(
-        action__in=["user.coram_staff_granted", "user.coram_staff_revoked"]
-    ).count() == 2
+    assert (
+        AuditEvent.objects.filter(
+            action__in=["user.coram_staff_granted", "user.coram_staff_revoked"]
+        ).count()
+        == 2
+    )
 
 
 def test_staff_cannot_remove_their_own_staff_rights():
@@ -107,9 +110,10 @@ def test_a_person_page_shows_agencies_and_invitations(staff_client):
 
 def test_staff_remove_another_persons_staff_rights(staff_client):
     colleague = make_staff(full_name="Colleague")
-    assert "Remove Coram staff rights" in staff_client.get(
-        f"/staff/people/{colleague.pk}/"
-    ).content.decode()
+    assert (
+        "Remove Coram staff rights"
+        in staff_client.get(f"/staff/people/{colleague.pk}/").content.decode()
+    )
 
     response = staff_client.post(f"/staff/people/{colleague.pk}/remove-staff-rights/")
 

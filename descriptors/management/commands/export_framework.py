@@ -29,16 +29,15 @@ class Command(BaseCommand):
         )
         parser.add_argument("--output", help="File to write instead of standard output.")
 
-    def handle(self, *args, name=None, framework_version=None, file_format=None, output=None,
-               **options):
+    def handle(
+        self, *args, name=None, framework_version=None, file_format=None, output=None, **options
+    ):
         framework = self._chosen_framework(name, framework_version)
         file_format = file_format or self._format_for(output)
         text = dump_framework(framework, file_format)
         if output:
             Path(output).write_text(text, encoding="utf-8")
-            self.stderr.write(
-                f"Wrote '{framework.name}' version {framework.version} to {output}."
-            )
+            self.stderr.write(f"Wrote '{framework.name}' version {framework.version} to {output}.")
         else:
             self.stdout.write(text, ending="")
 

@@ -100,3 +100,14 @@ def date(value, arg=None):
             names = names or _names(get_language())
             written.append(_name(names, code, value))
     return "".join(written)
+
+
+@register.filter(expects_localtime=True, is_safe=False)
+def govuk_time(value):
+    """A time as GOV.UK writes it: 9:05am, 4:46pm, midday, midnight (Django's
+    "g:ia" writes "4:46p.m.", which ends a sentence with two full stops)."""
+    if not isinstance(value, datetime.datetime | datetime.time):
+        return ""
+    if value.minute == 0 and value.hour in (0, 12):
+        return "midday" if value.hour else "midnight"
+    return f"{value.hour % 12 or 12}:{value.minute:02d}{'pm' if value.hour > 11 else 'am'}"

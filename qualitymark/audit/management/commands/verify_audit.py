@@ -15,10 +15,7 @@ class Command(BaseCommand):
             self.stderr.write(problem)
         if result.problems:
             raise CommandError(
-                f"The audit trail has {len(result.problems)} problem(s) "
-                f"in {result.checked} events."
+                f"The audit trail has {len(result.problems)} problem(s) in {result.checked} events."
             )
         head = result.head_hash or "none"
-        self.stdout.write(
-            f"The audit trail is intact: {result.checked} events, last hash {head}."
-        )
+        self.stdout.write(f"The audit trail is intact: {result.checked} events, last hash {head}.")

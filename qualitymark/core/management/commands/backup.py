@@ -15,7 +15,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("output", type=Path, help="Folder to write the backup into")
         parser.add_argument(
-            "--no-files", action="store_true",
+            "--no-files",
+            action="store_true",
             help="Only the database (files are in an S3 bucket: copy it with aws s3 sync)",
         )
 
@@ -29,8 +30,10 @@ class Command(BaseCommand):
         if not no_files:
             location = settings.STORAGES["default"].get("OPTIONS", {}).get("location")
             if not location:
-                raise CommandError("Files are not on disk here: use --no-files and copy the "
-                                   "bucket with aws s3 sync.")
+                raise CommandError(
+                    "Files are not on disk here: use --no-files and copy the "
+                    "bucket with aws s3 sync."
+                )
             media = Path(location)
         manifest = backup(output=output, media_root=media)
         self.stdout.write(

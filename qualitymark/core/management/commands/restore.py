@@ -15,7 +15,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("source", type=Path, help="The backup folder")
         parser.add_argument(
-            "--database-url", required=True,
+            "--database-url",
+            required=True,
             help="The empty database to restore into, e.g. postgres://user@host:5432/restored",
         )
         parser.add_argument("--files-to", type=Path, help="An empty folder for the files")
