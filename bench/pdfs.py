@@ -109,13 +109,13 @@ def run(print_line=print):
     medians = _medians({"blank": blank_page, **{label: render for label, _, render in items}})
     blank = medians["blank"]
     print_line(f"{'PDF':<40} {'median':>10} {'x blank':>8} {'target':>7} {'pages':>6}")
-    print_line(f"{'Blank one-page document':<40} {blank:8.1f} ms {1:8.1f}")
+    print_line(f"{'Blank one-page document':<40} {blank:8.1f} ms {1:8.2f}")
     for label, target, render in items:
         pages = len(PdfReader(io.BytesIO(render())).pages)
         ratio = medians[label] / blank
         verdict = "met" if ratio <= target else "NOT met"
         print_line(
-            f"{label:<40} {medians[label]:8.1f} ms {ratio:8.1f} {target:6d}x {pages:6d}  {verdict}"
+            f"{label:<40} {medians[label]:8.1f} ms {ratio:8.2f} {target:6d}x {pages:6d}  {verdict}"
         )
 
 
