@@ -21,9 +21,9 @@ from .reviewer import GET_AND_POST
 
 # --- The queue ------------------------------------------------------------------------------
 
-# A person's own queue is short; a longer one says "More than 250" rather
+# A person's own queue is short; a longer one says "More than 100" rather
 # than counting on through a thousand rows on every look.
-QUEUE_COUNT_LIMIT = 250
+QUEUE_COUNT_LIMIT = 100
 
 QUEUE_COLUMNS = {
     # column: (the sort a click chooses, the sort a second click chooses)
