@@ -1,6 +1,10 @@
 """How far a moderator's review has got, and how each stage is shown."""
 
+from datetime import date
+
 from django.db import models
+
+from applications.lifecycle import state_of
 
 
 class ReviewProgress(models.TextChoices):
@@ -41,3 +45,14 @@ def progress_of(review, *, application=None) -> ReviewProgress:
     if review is not None and review.version > 0:
         return ReviewProgress.IN_PROGRESS
     return ReviewProgress.NOT_STARTED
+
+
+def review_clock_is_paused(progress: ReviewProgress, application_status: str) -> bool:
+    """The agency is answering questions: the review clock has stopped."""
+    return not progress.is_finished and state_of(application_status).review_clock_paused
+
+
+def review_is_overdue(
+    progress: ReviewProgress, *, paused: bool, conflicted: bool, due_on: date, today: date
+) -> bool:
+    return not conflicted and not paused and not progress.is_finished and due_on < today

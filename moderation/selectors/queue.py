@@ -16,12 +16,12 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from applications.lifecycle import state_of, statuses_that
+from applications.lifecycle import statuses_that
 
 from ..access import moderator_profile_of
 from ..conflicts import conflict_condition
 from ..models.workflow import Assignment, Review
-from ..review_progress import ReviewProgress
+from ..review_progress import ReviewProgress, review_clock_is_paused, review_is_overdue
 
 QUEUE_SORTS = {
     "due": ("due_on", "id"),
@@ -131,9 +131,7 @@ def queue_rows(page, today: date | None = None) -> list[QueueRow]:
     rows = []
     for values in page:
         progress = ReviewProgress(values["queue_state"])
-        paused = (
-            not progress.is_finished and state_of(values["application__status"]).review_clock_paused
-        )
+        paused = review_clock_is_paused(progress, values["application__status"])
         rows.append(
             QueueRow(
                 application_id=values["application_id"],
@@ -147,11 +145,12 @@ def queue_rows(page, today: date | None = None) -> list[QueueRow]:
                 conflicted=values["conflicted"],
                 status=progress,
                 is_paused=paused,
-                is_overdue=(
-                    not values["conflicted"]
-                    and not paused
-                    and not progress.is_finished
-                    and values["due_on"] < today
+                is_overdue=review_is_overdue(
+                    progress,
+                    paused=paused,
+                    conflicted=values["conflicted"],
+                    due_on=values["due_on"],
+                    today=today,
                 ),
             )
         )

@@ -23,7 +23,7 @@ from qualitymark.users.roles import roles_of
 
 from ..access import active_assignment_for, is_conflicted_on
 from ..models.workflow import Assignment, DescriptorRating, InformationRequest, Review
-from ..review_progress import ReviewProgress
+from ..review_progress import ReviewProgress, review_clock_is_paused, review_is_overdue
 
 # --- Coram staff ---------------------------------------------------------------------------
 
@@ -92,16 +92,16 @@ class QueueItem:
 
     @property
     def is_paused(self) -> bool:
-        """The agency is answering questions: the review clock has stopped."""
-        return not self.status.is_finished and self.assignment.application.state.review_clock_paused
+        return review_clock_is_paused(self.status, self.assignment.application.status)
 
     @property
     def is_overdue(self) -> bool:
-        return (
-            not self.conflicted
-            and not self.is_paused
-            and not self.status.is_finished
-            and self.assignment.due_on < timezone.localdate()
+        return review_is_overdue(
+            self.status,
+            paused=self.is_paused,
+            conflicted=self.conflicted,
+            due_on=self.assignment.due_on,
+            today=timezone.localdate(),
         )
 
     @property

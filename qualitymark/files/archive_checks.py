@@ -37,7 +37,7 @@ _ACTIVE_CONTENT_MARKERS = (
 # OpenDocument keeps Basic macros and scripts in these folders.
 _ODF_SCRIPT_FOLDERS = ("basic/", "scripts/")
 
-_BAD_ZIP = (
+BAD_ZIP_ERRORS = (  # what reading a damaged or hostile zip can raise
     zipfile.BadZipFile,
     zipfile.LargeZipFile,
     OSError,
@@ -64,7 +64,7 @@ def check_archive(uploaded_file, extension: str) -> None:
             _check_active_content(archive, extension)
     except UploadRejected:
         raise
-    except _BAD_ZIP:
+    except BAD_ZIP_ERRORS:
         raise UploadRejected(
             f"The .{extension} file is damaged and cannot be opened. "
             "Open it, save it again and try again."

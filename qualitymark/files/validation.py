@@ -26,7 +26,7 @@ import zipfile
 
 import filetype
 
-from .archive_checks import check_archive
+from .archive_checks import BAD_ZIP_ERRORS, check_archive
 from .file_types import (
     ALLOWED_TYPES,
     BINARY_BYTES,
@@ -130,15 +130,7 @@ def _zip_kind(uploaded_file) -> str | None:
                 for file_type in ALLOWED_TYPES.values():
                     if file_type.odf_mimetype and file_type.odf_mimetype == mimetype:
                         return file_type.kind
-    except (
-        zipfile.BadZipFile,
-        zipfile.LargeZipFile,
-        OSError,
-        EOFError,
-        RuntimeError,
-        ValueError,
-        NotImplementedError,
-    ):
+    except BAD_ZIP_ERRORS:
         return None
     return None
 
