@@ -25,11 +25,15 @@ NARRATIVE_FIELDS = (
 SCANNED_FILE_KINDS = text_extraction.TEXT_KINDS | text_extraction.PICTURE_KINDS
 
 
-def own_application(user, pk: int) -> Application:
-    """An application of one of the person's agencies, or 404."""
+OWN_APPLICATION_RELATED = ("agency", "framework", "declaration_signed_by")
+
+
+def own_application(user, pk: int, *, related=OWN_APPLICATION_RELATED) -> Application:
+    """An application of one of the person's agencies, or 404; read with the
+    `related` objects its page shows."""
     roles = roles_of(user)
     return get_object_or_404(
-        Application.objects.select_related("agency", "framework", "declaration_signed_by"),
+        Application.objects.select_related(*related),
         pk=pk,
         agency_id__in=roles.agency_ids,
         agency__is_active=True,

@@ -4,17 +4,15 @@ disagreements and the suggested outcome (rule in moderation/consolidation.py).""
 from dataclasses import dataclass
 
 import rules
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import OuterRef, QuerySet
 from django.http import Http404
 
 from applications.models.submissions import Application
 from qualitymark.core.pagination import correlated_count
 from qualitymark.users.roles import roles_of
 
-from ..access import moderator_profile_of
-from ..conflicts import conflict_condition
 from ..consolidation import DescriptorLine, suggest_outcome
-from ..models.workflow import Assignment, Decision, DescriptorRating, PanelMeeting, Review
+from ..models.workflow import Assignment, DescriptorRating, PanelMeeting, Review
 
 
 @dataclass
@@ -66,50 +64,6 @@ def consolidation_for(application: Application) -> Consolidation:
     }
     lines = descriptor_lines(application)
     return Consolidation(application, assignments, reviews, lines)
-
-
-def panel_applications_for(user) -> QuerySet[Application]:
-    """Applications at panel: all for staff; for a chair, those they are not
-    conflicted on."""
-    applications = (
-        Application.objects.that("panel_may_decide")
-        .select_related("agency")
-        .only("agency__name", "level_sought", "reference", "status", "submitted_at")
-    )
-    roles = roles_of(user)
-    if roles.coram_staff:
-        return applications
-    if not roles.panel_chair:
-        return applications.none()
-    profile = moderator_profile_of(user)
-    if profile is None:
-        return applications
-    return applications.exclude(conflict_condition(profile))
-
-
-def recent_decisions_for(user) -> QuerySet[Decision]:
-    """Current decisions, newest first, leaving out those a chair is
-    conflicted on (staff see all). "Not superseded" is a NOT EXISTS: the
-    planner walks the newest decisions and stops at the page (as a LEFT JOIN
-    it read every decision)."""
-    decisions = (
-        Decision.objects.filter(~Exists(Decision.objects.filter(supersedes=OuterRef("pk"))))
-        .select_related("application__agency", "recorded_by")
-        .only(
-            "application__agency__name",
-            "application__reference",
-            "outcome",
-            "recorded_at",
-            "recorded_by__email",
-            "recorded_by__full_name",
-            "supersedes_id",
-        )
-        .order_by("-recorded_at")
-    )
-    profile = None if roles_of(user).coram_staff else moderator_profile_of(user)
-    if profile is None:
-        return decisions
-    return decisions.exclude(conflict_condition(profile, "application__"))
 
 
 def application_for_chair(user, pk: int) -> Application:

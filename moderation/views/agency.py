@@ -207,7 +207,7 @@ def respond_to_information_request(request, pk, request_pk):
 
 
 def _decision_context(request, pk) -> dict:
-    application = own_application(request.user, pk)
+    application = own_application(request.user, pk, related=("agency",))
     if not application.state.has_decision:
         raise Http404
     first, decision = first_and_current_decision(application)

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 import rules
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,12 +26,8 @@ from ..forms.panel import DecisionForm
 from ..models.workflow import PanelMeeting, Recommendation
 from ..ratings import rating_label
 from ..selectors.feedback import decision_feedback_rows
-from ..selectors.panel import (
-    application_for_chair,
-    consolidation_for,
-    panel_applications_for,
-    recent_decisions_for,
-)
+from ..selectors.panel import application_for_chair, consolidation_for
+from ..selectors.panel_list import at_panel_rows, panel_applications_for, recent_decisions_for
 from ..selectors.workflow import information_exchange, reviews_visible_to, reviews_with_ratings
 from ..services import panel as panel_services
 from ..services.panel import current_decision, quorum_members
@@ -60,23 +55,14 @@ def _may_correct(user, application) -> bool:
 
 @chair_or_staff_required
 def panel_list(request):
-    applications = (
-        panel_applications_for(request.user)
-        .prefetch_related(
-            Prefetch(
-                "panel_meetings",
-                PanelMeeting.objects.only("held_on").order_by("-held_on"),
-                to_attr="meetings",
-            )
-        )
-        .order_by("submitted_at", "pk")
-    )
+    page = bounded_page(request, panel_applications_for(request.user))
     return render(
         request,
         "moderation/panel/panel_list.html",
         {
-            "page": bounded_page(request, applications),
-            "decisions": recent_decisions_for(request.user)[:RECENT_DECISIONS],
+            "page": page,
+            "at_panel": at_panel_rows(page.object_list),
+            "decisions": recent_decisions_for(request.user, RECENT_DECISIONS),
         },
     )
 

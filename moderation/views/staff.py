@@ -20,11 +20,12 @@ from qualitymark.core.pagination import BoundedPaginator, bounded_page
 from qualitymark.core.permissions import staff_required
 
 from ..forms.staff import ApplicationFilterForm
-from ..models.choices import FeeStatus, fee_of
+from ..models.choices import fee_of
 from ..models.workflow import Assignment, Screening
 from ..review_progress import ReviewProgress, progress_of
 from ..selectors import workflow as workflow_selectors
 from ..selectors.dashboard import APPLICATION_FLAGS, application_flag, status_counts
+from ..selectors.staff_lists import as_rows, staff_application_rows
 from ..selectors.workflow import (
     QueueItem,
     active_assignments,
@@ -101,40 +102,14 @@ def _page(request, application, template: str, **context):
 # --- The screening queue and the list of applications ---------------------------------------
 
 
-@dataclass(frozen=True)
-class ApplicationRow:
-    application: Application
-    screening: Screening | None
-
-    @property
-    def fee(self) -> FeeStatus:
-        return fee_of(self.screening)
-
-    @property
-    def eligibility_confirmed(self) -> bool:
-        return bool(self.screening and self.screening.eligibility_confirmed)
-
-    @property
-    def eligibility_checked(self) -> bool:
-        """Staff have recorded an answer (yes or no) about eligibility."""
-        return bool(
-            self.screening
-            and (self.screening.eligibility_confirmed or self.screening.eligibility_notes)
-        )
-
-
-def _rows(applications) -> list[ApplicationRow]:
-    return [ApplicationRow(application, _screening(application)) for application in applications]
-
-
 @staff_required
 @require_GET
 def screening_queue(request):
-    page = bounded_page(request, workflow_selectors.screening_queue())
+    page = bounded_page(request, as_rows(workflow_selectors.screening_queue()))
     return render(
         request,
         "moderation/staff/screening_queue.html",
-        {"page": page, "rows": _rows(page.object_list)},
+        {"page": page, "rows": staff_application_rows(page.object_list)},
     )
 
 
@@ -187,7 +162,7 @@ def application_list(request):
     applications = applications_for_staff(status=status).order_by(*APPLICATION_SORTS[sort])
     flag = request.GET.get("flag", "")
     applications = application_flag(applications, flag)
-    paginator = BoundedPaginator(applications, PAGE_SIZE)
+    paginator = BoundedPaginator(as_rows(applications, "submitted_review_count"), PAGE_SIZE)
     if flag not in APPLICATION_FLAGS:  # the status counts already count these rows
         paginator.count = counts.get(status, 0) if status else sum(counts.values())
     page = paginator.get_page(request.GET.get("page"))
@@ -197,7 +172,7 @@ def application_list(request):
         {
             "filter_form": form,
             "page": page,
-            "rows": _rows(page.object_list),
+            "rows": staff_application_rows(page.object_list),
             "headers": [SortHeader(key, label, sort) for key, label in APPLICATION_HEADERS],
             "status": status,
             "flag": APPLICATION_FLAGS.get(flag, ""),
