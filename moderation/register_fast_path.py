@@ -6,6 +6,8 @@ middleware runs. What is stored is the whole response as it left the stack
 the first time (status, every header — the security headers among them — and
 the body), so a cached answer carries exactly the headers a rendered one does.
 Each stored page has an ETag; a request whose If-None-Match names it gets 304.
+The body is stored apart, under its ETag, and each process keeps the bodies
+it has served (_KeptBodies), so a hit reads only the page's headers again.
 
 A stored page carries the register version it was rendered under (see
 moderation/cache.py) and its key today's date; the version and the page are
@@ -20,6 +22,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
+from collections import OrderedDict
 from urllib.parse import parse_qsl
 
 from django.conf import settings
@@ -37,6 +41,42 @@ PREFIXES = ("/register/", "/register.csv", "/register.json", "/verify/", "/badge
 PARAMETERS = frozenset({"q", "region", "type", "level", "status", "sort", "page"})
 MAX_BODY = 8 * 1024 * 1024
 PERSONAL_COOKIES = ("messages",)
+KEPT_BYTES = 32 * 1024 * 1024
+
+
+class _KeptBodies:
+    """Bodies kept in this process by ETag, most recently used last, up to
+    KEPT_BYTES in all. An ETag is a hash of its body, so a kept body is never
+    the wrong one for a page: a hit reads only the page's status and headers
+    from the cache, not its body again."""
+
+    def __init__(self, limit: int = KEPT_BYTES):
+        self.limit = limit
+        self._bodies: OrderedDict[str, bytes] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, etag: str) -> bytes | None:
+        with self._lock:
+            body = self._bodies.get(etag)
+            if body is not None:
+                self._bodies.move_to_end(etag)
+            return body
+
+    def keep(self, etag: str, body: bytes) -> None:
+        if len(body) > self.limit:
+            return
+        with self._lock:
+            if etag in self._bodies:
+                return
+            self._bodies[etag] = body
+            self._size += len(body)
+            while self._size > self.limit:
+                _, dropped = self._bodies.popitem(last=False)
+                self._size -= len(dropped)
+
+
+kept_bodies = _KeptBodies()
 
 
 def _query_key(query_string: str) -> str | None:
@@ -76,9 +116,14 @@ def _key(request) -> str | None:
     return f"register:fast:{timezone.localdate().isoformat()}:{digest}"
 
 
+def _body_key(etag: str) -> str:
+    return "register:fast:body:" + etag.strip('"')
+
+
 def _lookup(key: str) -> tuple[str, tuple | None]:
     """The current register version and the page stored under `key` if it was
-    rendered under that version, in one round trip."""
+    rendered under that version: (status, headers, body), in one round trip
+    when this process has kept the body."""
     found = cache.get_many([VERSION_KEY, key])
     version = found.get(VERSION_KEY)
     if version is None:
@@ -86,7 +131,15 @@ def _lookup(key: str) -> tuple[str, tuple | None]:
     stored = found.get(key)
     if stored is None or stored[0] != str(version):
         return str(version), None
-    return str(version), stored[1:]
+    _, status, headers = stored
+    etag = dict(headers)["ETag"]
+    body = kept_bodies.get(etag)
+    if body is None:
+        body = cache.get(_body_key(etag))
+        if body is None:
+            return str(version), None
+        kept_bodies.keep(etag, body)
+    return str(version), (status, headers, body)
 
 
 def _etag(content: bytes) -> str:
@@ -114,10 +167,12 @@ def _storable(response) -> bool:
 
 
 def _store(key: str, version: str, response, content: bytes) -> None:
+    etag = _etag(content)
     headers = [(h, v) for h, v in response.items() if h not in ("X-Register-Cache", "ETag")]
-    headers.append(("ETag", _etag(content)))
+    headers.append(("ETag", etag))
     try:
-        cache.set(key, (version, response.status_code, headers, content), PAGE_TIMEOUT)
+        cache.set(_body_key(etag), content, PAGE_TIMEOUT)
+        cache.set(key, (version, response.status_code, headers), PAGE_TIMEOUT)
     except Exception as error:  # noqa: BLE001 - the page was served; keeping it is optional
         logger.warning("Register cache unavailable: %s", type(error).__name__)
 

@@ -134,3 +134,52 @@ def test_unknown_tokens_are_not_stored(client):
         missing = client.get("/verify/no-such-token/")
         assert missing.status_code == 404
         assert hasattr(missing.wsgi_request, "user")
+
+
+def test_a_hit_reads_the_body_from_this_process_once_it_has_it(client):
+    """The cache holds a page's status and headers, and its body under its
+    ETag: a process that has served the body keeps it, so a hit reads only
+    the headers again."""
+    from moderation.register_fast_path import _body_key
+
+    make_award(name="Kept Adoption", expires_on=FUTURE)
+    rendered = client.get("/register/")
+    first_hit = client.get("/register/")
+    assert not hasattr(first_hit.wsgi_request, "user")
+    cache.delete(_body_key(first_hit["ETag"]))
+    second_hit = client.get("/register/")
+    assert not hasattr(second_hit.wsgi_request, "user")
+    assert second_hit.content == rendered.content
+    assert second_hit["ETag"] == first_hit["ETag"]
+
+
+def test_a_page_whose_body_is_gone_from_the_cache_and_this_process_is_rendered_again(
+    client, monkeypatch
+):
+    from moderation import register_fast_path
+
+    make_award(name="Dropped Adoption", expires_on=FUTURE)
+    rendered = client.get("/register/")
+    # Another process, which has kept no bodies.
+    monkeypatch.setattr(register_fast_path, "kept_bodies", register_fast_path._KeptBodies())
+    cache.delete(register_fast_path._body_key(rendered["ETag"]))
+    again = client.get("/register/")
+    assert hasattr(again.wsgi_request, "user"), "a page without its body was answered"
+    assert again.content == rendered.content
+    assert not hasattr(client.get("/register/").wsgi_request, "user")  # stored again
+
+
+def test_kept_bodies_stay_within_their_limit_dropping_the_least_recently_used():
+    from moderation.register_fast_path import _KeptBodies
+
+    kept = _KeptBodies(limit=10)
+    kept.keep('"a"', b"aaaa")
+    kept.keep('"b"', b"bbbb")
+    assert kept.get('"a"') == b"aaaa"  # "a" is now the most recently used
+    kept.keep('"c"', b"cccc")
+    assert kept.get('"b"') is None
+    assert kept.get('"a"') == b"aaaa"
+    assert kept.get('"c"') == b"cccc"
+    kept.keep('"big"', b"x" * 11)  # larger than the whole limit: not kept
+    assert kept.get('"big"') is None
+    assert kept.get('"a"') == b"aaaa"
