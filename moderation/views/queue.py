@@ -22,7 +22,8 @@ from .reviewer import GET_AND_POST
 # --- The queue ------------------------------------------------------------------------------
 
 # A person's own queue is short; a longer one says "More than 100" rather
-# than counting on through a thousand rows on every look.
+# than counting on through a thousand rows on every look. The rows up to the
+# limit are read with the page, not counted by a query of their own.
 QUEUE_COUNT_LIMIT = 100
 
 QUEUE_COLUMNS = {
@@ -59,7 +60,7 @@ def queue(request):
     if sort not in QUEUE_SORTS:
         sort = "due"
     rows = moderator_queue(request.user, sort=sort, status=status)
-    page = bounded_page(request, rows, limit=QUEUE_COUNT_LIMIT)
+    page = bounded_page(request, rows, limit=QUEUE_COUNT_LIMIT, read_ahead=True)
     return render(
         request,
         "moderation/queue.html",

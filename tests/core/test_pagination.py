@@ -81,3 +81,39 @@ def test_the_people_list_says_more_than_when_over_the_limit(client, monkeypatch)
     monkeypatch.setattr(pagination, "COUNT_LIMIT", 1000)
     html = client.get("/staff/people/").content.decode()
     assert f"{User.objects.count()} people" in html
+
+
+@pytest.mark.parametrize("asked", [1, 2, 3, 4, 6, 7, 50, "x", None, -1])
+@pytest.mark.parametrize(
+    ("per_page", "limit"), [(1, 1), (2, 4), (3, 5), (5, 10), (5, 50), (12, 12)]
+)
+def test_reading_ahead_shows_what_counting_shows_in_one_query_fewer(
+    people, per_page, limit, asked, django_assert_num_queries
+):
+    """The same page, the same total, the same "More than" whichever way the
+    rows past the page are found. Reading ahead takes one query while the
+    page asked for has rows; past the end, its read finds nothing, and it
+    counts and reads the last page as the counting way does (three)."""
+    counted = BoundedPaginator(people, per_page, limit=limit)
+    counted_page = counted.get_page(asked)
+    read = BoundedPaginator(people, per_page, limit=limit, read_ahead=True)
+    start = (counted_page.number - 1) * per_page
+    past_the_end = isinstance(asked, int) and asked > counted_page.number
+    with django_assert_num_queries(3 if past_the_end else 1):
+        read_page = read.get_page(asked)
+        rows = list(read_page)
+    assert rows == list(counted_page) == list(people)[start : start + per_page]
+    assert read_page.number == counted_page.number
+    assert (read.count, read.count_shown, read.more) == (
+        counted.count,
+        counted.count_shown,
+        counted.more,
+    )
+    assert read_page.has_next() == counted_page.has_next()
+
+
+def test_reading_ahead_an_empty_list_gives_an_empty_first_page(django_assert_num_queries):
+    paginator = BoundedPaginator(User.objects.none(), 5, read_ahead=True)
+    page = paginator.get_page(3)
+    assert page.number == 1 and list(page) == []
+    assert paginator.count == 0 and paginator.count_shown == "0"
