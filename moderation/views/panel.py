@@ -37,7 +37,9 @@ GET_AND_POST = require_http_methods(["GET", "POST"])
 
 RECORDED_SESSION_KEY = "moderation_recorded_decision"
 RECENT_DECISIONS = 20
-PAGE_SIZE = 50
+# The panel has a few dozen applications waiting at most; a longer list says
+# "More than 100", its rows up to that read with the page rather than counted.
+AT_PANEL_COUNT_LIMIT = 100
 
 
 def _may_decide(user, application) -> bool:
@@ -55,7 +57,12 @@ def _may_correct(user, application) -> bool:
 
 @chair_or_staff_required
 def panel_list(request):
-    page = bounded_page(request, panel_applications_for(request.user))
+    page = bounded_page(
+        request,
+        panel_applications_for(request.user),
+        limit=AT_PANEL_COUNT_LIMIT,
+        read_ahead=True,
+    )
     return render(
         request,
         "moderation/panel/panel_list.html",

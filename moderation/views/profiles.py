@@ -17,6 +17,7 @@ from ..models.profiles import ModeratorProfile
 from ..selectors.profiles import (
     moderator_profiles_visible_to,
     own_moderator_profile,
+    with_affiliated_agency_counts,
 )
 from ..services.profiles import (
     deactivate_moderator,
@@ -110,7 +111,13 @@ def staff_moderator_list(request):
     )
     page = bounded_page(request, profiles)
     return render(
-        request, "moderation/staff/moderator_list.html", {"filter_form": form, "page": page}
+        request,
+        "moderation/staff/moderator_list.html",
+        {
+            "filter_form": form,
+            "page": page,
+            "moderators": with_affiliated_agency_counts(page.object_list),
+        },
     )
 
 

@@ -42,8 +42,8 @@ from tests.moderation.test_panel_pages import decided_application
 HOME = "/staff/"
 LIMIT = 1000
 # Added when the README changed (session 8): a moderator's own queue counts at most 250;
-# 100 since session 10.
-OWN_LIMITS = {"moderation queue": 100}
+# 100 since session 10. The panel list counts at most 100 since session 11.
+OWN_LIMITS = {"moderation queue": 100, "moderation panel": 100}
 
 
 # --- reading pages ---------------------------------------------------------------------------

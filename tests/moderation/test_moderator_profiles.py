@@ -220,6 +220,23 @@ def test_staff_list_moderators_with_expertise_and_chair_flag(staff_client):
     assert "Ada Legal" in html and "Ben Academic" not in html
 
 
+def test_staff_list_shows_how_many_agencies_each_moderator_is_linked_to(staff_client):
+    from lxml import html as lxml_html
+
+    make_moderator(user__full_name="Ada Linked").affiliated_agencies.set(
+        [AgencyFactory(), AgencyFactory(), AgencyFactory()]
+    )
+    make_moderator(user__full_name="Ben Linked").affiliated_agencies.set([AgencyFactory()])
+    make_moderator(user__full_name="Cy Unlinked")
+
+    page = lxml_html.fromstring(staff_client.get("/staff/moderators/").content)
+    linked = {
+        row.xpath("string(td[1]/a)").strip(): row.xpath("string(td[3])").strip()
+        for row in page.xpath("//tbody/tr")
+    }
+    assert linked == {"Ada Linked": "3", "Ben Linked": "1", "Cy Unlinked": "0"}
+
+
 def test_staff_give_chair_rights_and_deactivate_through_the_pages(staff_client):
     profile = make_moderator(user__full_name="Ada Legal")
 
