@@ -7,6 +7,12 @@ class EmailStatus(models.TextChoices):
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
 
+    @property
+    def tag(self) -> str:
+        """The GOV.UK tag colour."""
+        tags = {EmailStatus.SENT: "govuk-tag--green", EmailStatus.FAILED: "govuk-tag--red"}
+        return tags.get(self, "govuk-tag--grey")
+
 
 class SentEmail(models.Model):
     """One e-mail the service sends: the record is written in the transaction
@@ -63,6 +69,11 @@ class SentEmail(models.Model):
 
     def __str__(self):
         return f"{self.template} to {', '.join(self.recipients)}"
+
+    @property
+    def status_state(self) -> EmailStatus:
+        """The status with its `label` and GOV.UK `tag` (the govuk_tag filter)."""
+        return EmailStatus(self.status)
 
     @property
     def is_sent(self) -> bool:

@@ -146,3 +146,24 @@ def test_an_invitation_is_logged_without_its_link_and_resent_from_the_invitation
     response = client.post(reverse("staff:email_resend", args=[email.pk]))
     assert response["Location"] == reverse("staff:invitation_list")
     assert SentEmail.objects.filter(template="invitation").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("status", "label", "colour"),
+    [("sent", "Sent", "green"), ("failed", "Failed", "red"), ("queued", "Queued", "grey")],
+)
+def test_each_status_shows_as_its_tag_on_the_log_and_the_email(status, label, colour):
+    from django.utils import timezone
+
+    email = SentEmail.objects.create(
+        template="submitted",
+        recipients=["lead@example.org.uk"],
+        subject=f"A {status} e-mail",
+        status=status,
+        sent_at=timezone.now() if status == "sent" else None,
+    )
+    client = client_for(staff_user())
+    for page in (LOG, reverse("staff:email", args=[email.pk])):
+        [tag] = select(tree_of(client.get(page)), "main strong.govuk-tag")
+        assert text(tag) == label, page
+        assert f"govuk-tag--{colour}" in tag.get("class"), page
