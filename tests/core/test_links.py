@@ -74,42 +74,6 @@ def test_every_url_is_written_as_djangos_tag_writes_it(name, count, numbers):
         assert _both(name, args, prefix="/portal/") == [djangos.replace("/", "/portal/", 1)] * 2
 
 
-SLUGS = st.text(alphabet="abcXYZ019-_", min_size=1, max_size=12)
-ANY_TEXT = st.text(max_size=12)
-
-
-@pytest.mark.parametrize(("name", "count"), [(name, count) for name, count in NAMED if count])
-@settings(max_examples=12, deadline=None)
-@given(
-    args=st.lists(
-        st.one_of(SLUGS, ANY_TEXT, st.integers(min_value=0, max_value=10**6)),
-        min_size=3,
-        max_size=3,
-    )
-)
-def test_every_url_with_slugs_or_text_is_written_as_djangos_tag_writes_it(name, count, args):
-    args = args[:count]
-    ours, djangos = _both(name, args)
-    assert ours == djangos
-    if ours is not NoReverseMatch:
-        assert _both(name, args, prefix="/portal/") == [djangos.replace("/", "/portal/", 1)] * 2
-
-
-def test_an_agencys_link_by_its_slug_takes_the_quick_way(monkeypatch):
-    template = engines["django"].from_string("{% url 'staff:agency_detail' slug %}")
-    assert template.render({"slug": "tyneside-vale_2"}) == reverse(
-        "staff:agency_detail", args=["tyneside-vale_2"]
-    )
-
-    def refuse(*args, **kwargs):
-        raise AssertionError("Django's tag was asked")
-
-    monkeypatch.setattr(links.defaulttags.URLNode, "render", refuse)
-    assert template.render({"slug": "humber-coast"}) == reverse(
-        "staff:agency_detail", args=["humber-coast"]
-    )
-
-
 @pytest.mark.parametrize(
     "args",
     [["not-a-number"], [-4], [True], [1.5], [None], [7364019000], [3, 7364019001]],

@@ -6,16 +6,13 @@ This tag replaces Django's in every template (TEMPLATES "builtins" in the
 settings). For a URL name and a number of arguments it asks reverse() once,
 with stand-in numbers, and then writes each link by putting the row's numbers
 where the stand-ins were. Only whole numbers of zero or more take this way (a
-number is written the same by every path converter that accepts it), and
-slugs where reverse() takes a probe slug in the stand-in's place (the slug,
-str and path converters write one as it is; an agency's link is by its
-slug); keyword arguments, anything else, and a URL the stand-ins do not fit
-go to Django's tag, which also raises its errors. tests/core/test_links.py
-compares the two on every URL of the project.
+number is written the same by every path converter that accepts it); keyword
+arguments, anything else, and a URL the stand-ins do not fit go to Django's
+tag, which also raises its errors. tests/core/test_links.py compares the two
+on every URL of the project.
 """
 
 import functools
-import re
 
 from django import template
 from django.template import defaulttags
@@ -25,9 +22,6 @@ from django.utils.html import conditional_escape
 register = template.Library()
 
 STAND_IN = 7_364_019_000  # the first argument's stand-in; the next is one more
-# A slug (letters, digits, "-" and "_") is written as it is by the converters
-# that accept it (slug, str, path); `slug_places` finds where one is accepted.
-SLUG = re.compile(r"[-a-zA-Z0-9_]+\Z")
 
 
 @functools.lru_cache(maxsize=1024)
@@ -52,28 +46,6 @@ def link_pieces(view_name, count, current_app, urlconf, prefix) -> tuple | None:
     return tuple(pieces)
 
 
-def _written(pieces, args) -> str:
-    return "".join(str(args[piece]) if type(piece) is int else piece for piece in pieces)
-
-
-@functools.lru_cache(maxsize=1024)
-def slug_places(view_name, count, current_app, urlconf, prefix) -> frozenset[int]:
-    """The argument places of `view_name` where a slug may stand: reverse()
-    takes a probe slug there and writes it where the stand-in was."""
-    pieces = link_pieces(view_name, count, current_app, urlconf, prefix)
-    places = set()
-    for index in range(count if pieces else 0):
-        args = [STAND_IN + place for place in range(count)]
-        args[index] = f"Qm-probe_{index}"
-        try:
-            written = reverse(view_name, args=args, current_app=current_app)
-        except NoReverseMatch:
-            continue
-        if written == _written(pieces, args):
-            places.add(index)
-    return frozenset(places)
-
-
 def _current_app(context):
     request = getattr(context, "request", None)
     if hasattr(request, "current_app"):
@@ -86,23 +58,18 @@ class QuickURLNode(defaulttags.URLNode):
         if self.kwargs or self.asvar:
             return super().render(context)
         args = [arg.resolve(context) for arg in self.args]
-        slugs = []
-        for index, arg in enumerate(args):
-            if type(arg) is str and SLUG.match(arg):
-                slugs.append(index)
-            elif not (type(arg) is int and arg >= 0):
-                return super().render(context)
-        key = (
+        if not all(type(arg) is int and arg >= 0 for arg in args):
+            return super().render(context)
+        pieces = link_pieces(
             self.view_name.resolve(context),
             len(args),
             _current_app(context),
             get_urlconf(),
             get_script_prefix(),
         )
-        pieces = link_pieces(*key)
-        if pieces is None or (slugs and not slug_places(*key).issuperset(slugs)):
+        if pieces is None:
             return super().render(context)
-        url = _written(pieces, args)
+        url = "".join(str(args[piece]) if type(piece) is int else piece for piece in pieces)
         return conditional_escape(url) if context.autoescape else url
 
 
