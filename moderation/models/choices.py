@@ -43,4 +43,14 @@ class FeeStatus(models.TextChoices):
 
 def fee_of(screening) -> FeeStatus:
     """The fee's status; awaiting until staff record a screening."""
-    return FeeStatus(screening.fee_status) if screening else FeeStatus.AWAITING
+    return fee_status(screening.fee_status if screening else None)
+
+
+def fee_status(recorded: str | None) -> FeeStatus:
+    """The fee's status from the screening's stored one (None: no screening yet)."""
+    return FeeStatus(recorded) if recorded else FeeStatus.AWAITING
+
+
+def eligibility_answered(confirmed: bool, notes: str) -> bool:
+    """Staff have recorded an answer about eligibility, yes (confirmed) or no (notes why)."""
+    return bool(confirmed or notes)

@@ -12,7 +12,7 @@ from applications.lifecycle import State, state_of
 from applications.models.agencies import AgencyType, Region
 from applications.models.submissions import Application, ApplicationKind, Level
 
-from ..models.choices import FeeStatus
+from ..models.choices import FeeStatus, eligibility_answered, fee_status
 
 ROW_COLUMNS = (
     "pk",
@@ -75,9 +75,11 @@ def staff_application_rows(page) -> list[StaffApplicationRow]:
                 kind=_label(ApplicationKind, values["kind"]),
                 submitted_at=values["submitted_at"],
                 state=state_of(values["status"]),
-                fee=FeeStatus(values["screening__fee_status"] or FeeStatus.AWAITING),
+                fee=fee_status(values["screening__fee_status"]),
                 eligibility_confirmed=confirmed,
-                eligibility_checked=confirmed or bool(values["screening__eligibility_notes"]),
+                eligibility_checked=eligibility_answered(
+                    confirmed, values["screening__eligibility_notes"]
+                ),
                 assignment_count=values["assignment_count"],
                 submitted_review_count=values.get("submitted_review_count"),
             )

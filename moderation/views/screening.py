@@ -8,6 +8,7 @@ from qualitymark.core.forms import ConfirmForm, posted, submit_form
 from qualitymark.core.permissions import staff_required
 
 from ..forms.staff import EligibilityForm, FeeForm, ReasonForm
+from ..models.choices import eligibility_answered
 from ..models.workflow import FeeStatus
 from ..services import screening as screening_services
 from ..services.screening import (
@@ -87,7 +88,9 @@ def record_eligibility(request, pk):
         return _screening_closed(request, application)
     screening = _screening(application)
     initial = {}
-    if screening is not None and (screening.eligibility_confirmed or screening.eligibility_notes):
+    if screening is not None and eligibility_answered(
+        screening.eligibility_confirmed, screening.eligibility_notes
+    ):
         initial = {
             "eligible": "yes" if screening.eligibility_confirmed else "no",
             "notes": screening.eligibility_notes,
