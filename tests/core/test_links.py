@@ -88,10 +88,53 @@ ANY_TEXT = st.text(max_size=12)
     )
 )
 def test_slugs_text_and_numbers_are_written_as_djangos_tag_writes_them(name, count, args):
-    """Kept from an attempt to write slugs the quick way, which this property
-    caught: a regular-expression URL of allauth took a probe slug in a place
-    that does not take "-"."""
+    """An earlier quick way for slugs failed this property: a regular-expression
+    URL of allauth took a probe slug in a place that does not take "-"."""
     args = args[:count]
+    ours, djangos = _both(name, args)
+    assert ours == djangos
+    if ours is not NoReverseMatch:
+        assert _both(name, args, prefix="/portal/") == [djangos.replace("/", "/portal/", 1)] * 2
+
+
+def _without_djangos_tag(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("Django's tag was asked")
+
+    monkeypatch.setattr(links.defaulttags.URLNode, "render", refuse)
+
+
+def test_links_by_slug_and_number_take_the_quick_way(monkeypatch):
+    template = engines["django"].from_string(
+        "{% url 'staff:agency_detail' slug %}|{% url 'agency:award' slug 12 %}"
+    )
+    _without_djangos_tag(monkeypatch)
+    assert template.render({"slug": "tyneside-vale_2"}) == (
+        reverse("staff:agency_detail", args=["tyneside-vale_2"])
+        + "|"
+        + reverse("agency:award", args=["tyneside-vale_2", 12])
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("account_reset_password_from_key", ["-", "0"]),  # a regular expression's places
+        ("account_reset_password_from_key", ["abc", "key"]),
+        ("staff:agency_detail", ["tyne side"]),  # not a slug: Django quotes it
+        ("staff:agency_detail", ["tynesidé"]),
+        ("staff:application", ["12"]),  # an int place: Django decides what text it takes
+    ],
+)
+def test_places_and_values_a_converter_would_change_go_to_djangos_tag(name, args):
+    template = engines["django"].from_string(
+        "{% url name a b %}" if len(args) == 2 else "{% url name a %}"
+    )
+    values = {"name": name, "a": args[0], "b": args[-1]}
+    with pytest.MonkeyPatch.context() as patch:
+        _without_djangos_tag(patch)
+        with pytest.raises(AssertionError, match="Django's tag was asked"):
+            template.render(values)
     ours, djangos = _both(name, args)
     assert ours == djangos
 

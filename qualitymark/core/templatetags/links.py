@@ -5,23 +5,67 @@ page.
 This tag replaces Django's in every template (TEMPLATES "builtins" in the
 settings). For a URL name and a number of arguments it asks reverse() once,
 with stand-in numbers, and then writes each link by putting the row's numbers
-where the stand-ins were. Only whole numbers of zero or more take this way (a
-number is written the same by every path converter that accepts it); keyword
-arguments, anything else, and a URL the stand-ins do not fit go to Django's
-tag, which also raises its errors. tests/core/test_links.py compares the two
-on every URL of the project.
+where the stand-ins were. This way is taken only where the URL's one pattern
+for that many arguments is a path() whose places have Django's own
+converters, and only for what each converter writes as it is: whole numbers
+of zero or more in int, slug, str and path places, slugs (letters, digits,
+"-" and "_") in slug, str and path places. Keyword arguments, anything else,
+and a URL these rules do not fit go to Django's tag, which also raises its
+errors. tests/core/test_links.py compares the two on every URL of the
+project, with numbers, slugs and any text.
 """
 
 import functools
+import re
 
 from django import template
 from django.template import defaulttags
-from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.urls import NoReverseMatch, get_resolver, get_script_prefix, get_urlconf, reverse
+from django.urls.converters import IntConverter, PathConverter, SlugConverter, StringConverter
 from django.utils.html import conditional_escape
 
 register = template.Library()
 
 STAND_IN = 7_364_019_000  # the first argument's stand-in; the next is one more
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+NUMBER_PLACES = (IntConverter, SlugConverter, StringConverter, PathConverter)
+SLUG_PLACES = (SlugConverter, StringConverter, PathConverter)
+
+
+@functools.lru_cache(maxsize=1024)
+def place_converters(view_name, count, urlconf) -> tuple | None:
+    """The converter class of each argument place of the one pattern that
+    `view_name` has for `count` arguments, or None: no such single pattern, a
+    place without a converter (a regular expression's group), or an
+    application namespace with several instances (the request's decides)."""
+    resolver = get_resolver(urlconf)
+    *spaces, name = view_name.split(":")
+    for space in spaces:
+        if resolver.app_dict.get(space, [space]) != [space]:
+            return None
+        try:
+            prefix, resolver = resolver.namespace_dict[space]
+        except KeyError:
+            return None
+        if re.compile(prefix).groups:
+            return None
+    found = [
+        (params, converters)
+        for possibility, _pattern, _defaults, converters in resolver.reverse_dict.getlist(name)
+        for _text, params in possibility
+        if len(params) == count
+    ]
+    if len(found) != 1:
+        return None
+    params, converters = found[0]
+    places = tuple(type(converters.get(param)) for param in params)
+    return places if all(place in NUMBER_PLACES for place in places) else None
+
+
+def _takes(place, arg) -> bool:
+    if type(arg) is int:
+        return arg >= 0 and place in NUMBER_PLACES
+    return isinstance(arg, str) and place in SLUG_PLACES and SLUG.fullmatch(arg) is not None
 
 
 @functools.lru_cache(maxsize=1024)
@@ -58,14 +102,14 @@ class QuickURLNode(defaulttags.URLNode):
         if self.kwargs or self.asvar:
             return super().render(context)
         args = [arg.resolve(context) for arg in self.args]
-        if not all(type(arg) is int and arg >= 0 for arg in args):
+        view_name, urlconf = self.view_name.resolve(context), get_urlconf()
+        places = (
+            place_converters(view_name, len(args), urlconf) if isinstance(view_name, str) else None
+        )
+        if places is None or not all(map(_takes, places, args)):
             return super().render(context)
         pieces = link_pieces(
-            self.view_name.resolve(context),
-            len(args),
-            _current_app(context),
-            get_urlconf(),
-            get_script_prefix(),
+            view_name, len(args), _current_app(context), urlconf, get_script_prefix()
         )
         if pieces is None:
             return super().render(context)
