@@ -8,6 +8,7 @@ from datetime import date, datetime
 from django.db.models import Exists, OuterRef, QuerySet
 
 from applications.models.submissions import Application, Level
+from qualitymark.core.rows import TemplateRow
 from qualitymark.users.roles import roles_of
 
 from ..access import moderator_profile_of
@@ -29,7 +30,7 @@ DECISION_COLUMNS = (
 
 
 @dataclass(frozen=True)
-class AtPanelRow:
+class AtPanelRow(TemplateRow):
     application_id: int
     reference: str
     agency: str
@@ -38,7 +39,7 @@ class AtPanelRow:
 
 
 @dataclass(frozen=True)
-class DecisionRow:
+class DecisionRow(TemplateRow):
     application_id: int
     reference: str
     agency: str

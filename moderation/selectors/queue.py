@@ -17,6 +17,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from applications.lifecycle import statuses_that
+from qualitymark.core.rows import TemplateRow
 
 from ..access import moderator_profile_of
 from ..conflicts import conflict_condition
@@ -48,7 +49,7 @@ ROW_COLUMNS = (
 
 
 @dataclass(frozen=True)
-class QueueRow:
+class QueueRow(TemplateRow):
     """One assignment as moderation/queue.html shows it."""
 
     application_id: int

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from applications.lifecycle import State, state_of
 from applications.models.agencies import AgencyType, Region
 from applications.models.submissions import Application, ApplicationKind, Level
+from qualitymark.core.rows import TemplateRow
 
 from ..models.choices import FeeStatus, eligibility_answered, fee_status
 
@@ -32,7 +33,7 @@ ROW_COLUMNS = (
 
 
 @dataclass(frozen=True)
-class StaffApplicationRow:
+class StaffApplicationRow(TemplateRow):
     application_id: int
     reference: str
     agency: str
