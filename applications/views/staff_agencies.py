@@ -31,9 +31,6 @@ from .agencies import (
     membership_role_page,
 )
 
-PAGE_SIZE = 50
-
-
 # --- Coram staff: agencies (/staff/agencies/) ---------------------------------------
 
 

@@ -30,7 +30,6 @@ from ..services import awards as award_services
 from ..services import certificates as certificate_services
 
 GET_AND_POST = require_http_methods(["GET", "POST"])
-PAGE_SIZE = 50
 
 HISTORY_LABELS = {
     "award.created": "Award made",

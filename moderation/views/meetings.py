@@ -18,8 +18,6 @@ from ..services.meetings import cancel_meeting
 from ..services.panel import create_meeting, quorum_members, set_meeting_details
 from .panel import GET_AND_POST
 
-PAGE_SIZE = 50
-
 # --- Panel meetings (Coram staff) ------------------------------------------------------------
 
 

@@ -17,8 +17,6 @@ from qualitymark.notifications.services import resend_email
 from ..email_previews import render_preview, template_names
 from ..selectors.notification_log import about_url, notification_log
 
-PAGE_SIZE = 50
-
 
 class LogFilterForm(forms.Form):
     query = forms.CharField(label="Recipient, subject or application", required=False)

@@ -41,7 +41,6 @@ from ..services.assignments import (
 from ..services.screening import acceptance_problems
 
 GET_AND_POST = require_http_methods(["GET", "POST"])
-PAGE_SIZE = 50
 
 
 # --- Helpers ---------------------------------------------------------------------------------
@@ -162,7 +161,7 @@ def application_list(request):
     applications = applications_for_staff(status=status).order_by(*APPLICATION_SORTS[sort])
     flag = request.GET.get("flag", "")
     applications = application_flag(applications, flag)
-    paginator = BoundedPaginator(as_rows(applications, "submitted_review_count"), PAGE_SIZE)
+    paginator = BoundedPaginator(as_rows(applications, "submitted_review_count"))
     if flag not in APPLICATION_FLAGS:  # the status counts already count these rows
         paginator.count = counts.get(status, 0) if status else sum(counts.values())
     page = paginator.get_page(request.GET.get("page"))

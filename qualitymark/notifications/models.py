@@ -10,8 +10,10 @@ class EmailStatus(models.TextChoices):
     @property
     def tag(self) -> str:
         """The GOV.UK tag colour."""
-        tags = {EmailStatus.SENT: "govuk-tag--green", EmailStatus.FAILED: "govuk-tag--red"}
-        return tags.get(self, "govuk-tag--grey")
+        return _EMAIL_TAGS.get(self, "govuk-tag--grey")
+
+
+_EMAIL_TAGS = {EmailStatus.SENT: "govuk-tag--green", EmailStatus.FAILED: "govuk-tag--red"}
 
 
 class SentEmail(models.Model):
