@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 
 from .kinds import ADDRESS, CASE_REFERENCE, PERSON_NAME, SCHOOL, Finding, finditer_near
-from .lexicon import FAMILY_ROLES, FIRST_NAMES, phrases, trie_pattern, words
+from .lexicon import DICTIONARY_WORDS, FAMILY_ROLES, FIRST_NAMES, phrases, trie_pattern, words
 from .names_lexicon import person_after
 from .places import CHILD_CUE, ORGANISATION_CONTEXT, STREET_TYPES
 from .record_numbers import _is_ofsted_urn
@@ -103,6 +103,15 @@ def _cued_numbers(text: str) -> Iterator[Finding]:
             continue
         start = match.start("code")
         yield Finding(CASE_REFERENCE, start, start + len(code), code)
+
+
+# A vehicle registration in the current format, "BD68 TWU", is a person's wherever it is.
+CURRENT_REGISTRATION = re.compile(r"(?<![\w-])[A-Z]{2}\d{2}[ ][A-Z]{3}(?![\w-])")
+
+
+def _vehicle_registrations(text: str) -> Iterator[Finding]:
+    for match in finditer_near(CURRENT_REGISTRATION, text):
+        yield Finding(CASE_REFERENCE, match.start(), match.end(), match.group())
 
 
 # --------------------------------------------------------------------------------------------
@@ -210,7 +219,8 @@ def _houses_and_nurseries(text: str) -> Iterator[Finding]:
 # --------------------------------------------------------------------------------------------
 
 UPPER_TITLED = re.compile(
-    r"(?:MR|MRS|MS|MISS)(?:[ ]+(?:AND|&)[ ]+(?:MR|MRS|MS))?[ ]+(?P<name>[A-Z][A-Z'’-]{2,})\b"
+    r"(?:MR|MRS|MS|MISS)(?:[ ]+(?:AND|&)[ ]+(?:MR|MRS|MS))?[ ]+(?:[A-Z]\.[ ]*)?"
+    r"(?P<name>[A-Z][A-Z'’-]{2,})\b"
 )
 _ROLES = trie_pattern(sorted(FAMILY_ROLES))
 ROLE_BRACKETED = re.compile(
@@ -219,6 +229,8 @@ ROLE_BRACKETED = re.compile(
 BRACKETED_LOWER = re.compile(r"\([ ]*[a-z]")
 LITTLE_NAME = re.compile(r"(?:Little|little|lil|Lil)[ ]+(?P<name>[A-Z][a-z]{1,12})\b")
 NOT_LITTLE = words("thing_nouns") | words("not_names") | words("function_words")
+# "Grandmother (maternal)": a word of the language in brackets says which one, not who.
+NOT_BRACKETED = NOT_LITTLE | ((DICTIONARY_WORDS | FAMILY_ROLES) - FIRST_NAMES)
 
 
 def _inside_word(text: str, start: int) -> bool:
@@ -234,7 +246,7 @@ def _names(text: str) -> Iterator[Finding]:
         if match.group("name").lower() not in ORGANISATION_ACRONYMS:
             yield Finding(PERSON_NAME, *match.span("name"), match.group("name"))
     for match in finditer_near(ROLE_BRACKETED, text, BRACKETED_LOWER, 40):
-        if not set(match.group("name").split()) & NOT_LITTLE:
+        if not set(match.group("name").split()) & NOT_BRACKETED:
             yield Finding(PERSON_NAME, *match.span("name"), match.group("name"))
     for match in LITTLE_NAME.finditer(text):
         if _inside_word(text, match.start()):
@@ -249,6 +261,7 @@ def _names(text: str) -> Iterator[Finding]:
 def find_cued_identifiers(text: str) -> Iterator[Finding]:
     yield from _initials_with_dates(text)
     yield from _cued_numbers(text)
+    yield from _vehicle_registrations(text)
     for match in finditer_near(NHS_NUMBER_CUED, text):
         yield Finding("nhs_number", *match.span("code"), match.group("code"))
     yield from _social_media(text)

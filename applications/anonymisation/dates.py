@@ -33,7 +33,7 @@ FESTIVAL_DATE = re.compile(
     re.IGNORECASE,
 )
 BIRTH_CUE = re.compile(
-    r"\b(?:born|birthday|date[ ]+of[ ]+birth|birth[ ]?date|D\.?O\.?B\b\.?"
+    r"\b(?:born(?![ ]+out[ ]+of\b)|birthday|date[ ]+of[ ]+birth|birth[ ]?date|D\.?O\.?B\b\.?"
     r"|(?:gave|given|giving)[ ]+birth|birth[ ]+(?:was|is)"
     r"|turned[ ]+(?:one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})"
     r"|(?<![\w.])b\.|arrived[ ]+\(?(?:prematurely|early|late)\)?"
@@ -86,8 +86,8 @@ def _introduced_as_birth_date(text: str, date_start: int) -> bool:
         return False
     cue = cues[-1]
     between = text[cue.end() : date_start]
-    if RANGE_BEFORE_DATE.search(between):
-        return False
+    if RANGE_BEFORE_DATE.search(between) and re.search(r"\w", between):
+        return False  # a range's second date; a dash straight after the cue is a label's
     if cue.group().lower() == "birthday":
         return BIRTHDAY_GAP.fullmatch(between) is not None
     return CLAUSE_BREAK.search(between) is None

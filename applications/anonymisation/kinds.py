@@ -27,7 +27,7 @@ KINDS: dict[str, str] = {
     POSTCODE: "postcode",
     PHONE: "phone number",
     EMAIL: "e-mail address",
-    CASE_REFERENCE: "case or court reference",
+    CASE_REFERENCE: "case, court or other reference number",
     ADDRESS: "street address",
     SCHOOL: "school or nursery",
 }

@@ -16,12 +16,12 @@ ROLE_AFTER = re.compile(
     rf"(?i:{_ROLE})\b"
 )
 ROLE_BEFORE = re.compile(
-    rf"(?:\b(?i:{_ROLE})(?:[ ]+(?:to|of|for)[ ]+(?:the[ ]+)?[a-z]+)?"
+    rf"(?:\b(?i:{_ROLE})(?:[ ]+(?:to|of|for|with|in)[ ]+(?:the[ ]+)?[a-z]+(?:[ ]+[a-z]+)?)?"
     r"|\b(?i:delivered|provided|led|chaired|facilitated|run|supervised"
     r"|written|authored|presented|signed|approved)[ ]+by)[ ]*(?:\([^)]{0,40}\))?"
     r"[ ]*(?:,|:|–|—|-|\()?[ ]*"
     r"(?:(?:Dr|Mr|Mrs|Ms|Miss|Mx|Prof|Professor)\.?[ ]+)?(?:[A-Z]\.?[ ]*)?"
-    r"(?:[A-Z][a-z'’-]+[ ]+)?$"
+    r"(?:[A-Z][^\W\d_]*(?:['’-][^\W\d_]+)*[ ]+)?$"
 )
 # Words of the same name the finding may have missed ("Andrew Nkemelu" from "Andrew").
 NAME_AFTER = re.compile(r"(?:[ ]+[A-Z][\w'’-]+){0,2}")
@@ -30,8 +30,9 @@ PROFESSIONAL_TITLE = re.compile(
     r"|Rev|Revd|Recorder)\.?[ ]+(?:[A-Z]\.[ ]*)*(?:[A-Z][a-z'’-]+[ ]+)?$"
 )
 TITLE_IN_NAME = re.compile(r"(?:Justice|Judge|Lord|Lady|Sir|Dame|Professor|Prof)\b")
+_AUTHOR_INITIALS = r"(?:[ ]*,?[ ]*(?:[A-Z]\.[ ]?){1,3})?"  # "Patel, R. (2020)"
 CITATION_AFTER = re.compile(
-    r"(?:[ ]*(?:,|and|&)[ ]*[A-Z][\w'’-]+)*(?:[ ]+et[ ]+al\.?"
+    rf"{_AUTHOR_INITIALS}(?:[ ]*(?:,|and|&)[ ]*[A-Z][\w'’-]+{_AUTHOR_INITIALS})*(?:[ ]+et[ ]+al\.?"
     r"|[ ]+(?:and|&)[ ]+(?:colleagues|others|co-workers|co-authors))?[ ]*,?[ ]*\(?[ ]*"
     r"(?:19|20)\d{2}[a-z]?\b"
 )

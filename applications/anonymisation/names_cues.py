@@ -8,13 +8,16 @@ from collections.abc import Iterator
 
 from .kinds import PERSON_NAME, Finding
 from .lexicon import (
+    DICTIONARY_WORDS,
     FUNCTION_WORDS,
     MONTH_NAMES,
     NOT_NAME_WORDS,
+    ORDINARY_WORDS,
     ORGANISATION_WORDS,
     PLACE_NAMES,
     PLACE_PREPOSITIONS,
     SEASONS,
+    SURNAMES,
     THING_NOUNS,
     trie_pattern,
     words,
@@ -157,10 +160,15 @@ def _accept_name(text: str, start: int, end: int, *, weak_cue: bool) -> tuple[in
         if _is_not_a_name(text, word, weak_cue=weak_cue):
             if word.group().lower() in ORGANISATION_WORDS:
                 return None  # "Baby Sensory Club" names a programme, not a baby
+            if kept and kept[0].group().lower() in PLACE_NAMES:
+                return None  # "partner, Yorkshire Family Futures" names a body
             break
         kept.append(word)
     if not kept:
         return None
+    last = kept[-1].group().lower()
+    if last in ORDINARY_WORDS and FOLLOWED_BY_NUMBER.match(text, kept[-1].end()):
+        return None  # "carers (Couple 2)" numbers them instead of naming them
     # Keep a leading initial that belongs to the name: "Ms T. Jones".
     name_start = start if start < kept[0].start() and not weak_cue else kept[0].start()
     name_end = kept[-1].end()
@@ -226,12 +234,26 @@ def _names_after_called(text: str) -> Iterator[Finding]:
         yield from _name_findings(text, match, weak_cue=True)
 
 
+# A family by its surname: "the Mitchells' capacity", "our carers, the Abdullahs".
+FAMILY_BY_SURNAME = re.compile(r"\b[Tt]he[ ]+(?P<name>[A-Z][a-z'’-]+s)(?=['’]|[^\w'’-]|$)")
+
+
+def _families_by_surname(text: str) -> Iterator[Finding]:
+    for match in FAMILY_BY_SURNAME.finditer(text):
+        surname = match.group("name")[:-1].lower()
+        if surname in SURNAMES and not (
+            surname in DICTIONARY_WORDS or surname in PLACE_NAMES or surname in NOT_NAME_WORDS
+        ):
+            yield Finding(PERSON_NAME, *match.span("name"), match.group("name"))
+
+
 def find_cued_names(text: str) -> Iterator[Finding]:
     yield from _names_after_titles(text)
     yield from _baby_names(text)
     yield from _names_after_roles(text)
     yield from _names_with_weak_cues(text)
     yield from _names_after_called(text)
+    yield from _families_by_surname(text)
 
 
 # --------------------------------------------------------------------------------------------

@@ -34,7 +34,8 @@ from .lexicon import (
 )
 from .names_allowed import ROLE_WORDS
 
-TOKEN = re.compile(r"(?<![\w'’])[^\W\d_]+(?:['’-][^\W\d_]+)*")
+# A hashtag ("#EarlyPermanenceWeek") is a campaign, not a name.
+TOKEN = re.compile(r"(?<![\w'’#])[^\W\d_]+(?:['’-][^\W\d_]+)*")
 POSSESSIVE_ENDINGS = frozenset({"'s", "’s", "'S", "’S"})
 _AUXILIARY = (
     r"(?:was|is|has|had|have|been|being|now|still|then|later|also|quickly|soon|really|first"
@@ -53,7 +54,7 @@ BEFORE_PERSON = re.compile(
     re.IGNORECASE,
 )
 BEFORE_PERSON_CHARS = 20  # the longest cue, "known as", and its spaces
-SENTENCE_OPENERS = frozenset(".!?:;\n|•*(")
+SENTENCE_OPENERS = frozenset(".!?:;\n\t|•*(")  # a table's cell starts like a sentence
 LOOKAROUND = 60
 LONG_NAME = 4  # a lower-case first name this long that is no English word: "natasha"
 SHORT_NAME = 2  # "Al", "Jo": a name alone only in context ("Ab 12 34 56 c" is an NI number)
@@ -187,7 +188,7 @@ def person_context(text: str, start: int, end: int) -> bool:
 
 
 def _at_sentence_start(text: str, start: int) -> bool:
-    before = text[max(0, start - LOOKAROUND) : start].rstrip(" \t'‘\"“")
+    before = text[max(0, start - LOOKAROUND) : start].rstrip(" '‘\"“")
     return not before or before[-1] in SENTENCE_OPENERS
 
 
@@ -198,6 +199,8 @@ def _names_a_thing(text: str, run: list[_Word]) -> bool:
     following = _next_word(text, run[-1].end)
     if following in THING_NOUNS or following in ORGANISATION_WORDS:
         return True
+    if _names_a_body(text, run):
+        return True
     if following in STREET_TYPES or following in SCHOOL_WORDS:
         return True
     previous = _previous_word(text, run[0].start)
@@ -206,6 +209,30 @@ def _names_a_thing(text: str, run: list[_Word]) -> bool:
     if _ends_a_proper_noun(text, run[0].start, previous):
         return True  # "our Early Permanence Buddy", "Grandparents Plus"
     return previous in PLACE_PREPOSITIONS and all(w.lower in PLACE_NAMES for w in run)
+
+
+# A title or a family role before "Church" or "Temple" says it is a surname.
+NOT_A_BODY_BEFORE = FAMILY_ROLES | {"mr", "mrs", "ms", "miss", "mx", "dr", "baby", "little"}
+# The capitalised words after a name word, up to two: "Heath Children's Centre".
+CAPITALISED_AFTER = re.compile(r"(?:[ ]+([A-Z][\w'’-]*)){1,2}")
+
+
+def _names_a_body(text: str, run: list[_Word]) -> bool:
+    """Part of an institution's or a place's name: "Northgate Press", "Kings Heath Children's
+    Centre", "West Yorkshire"."""
+    last = run[-1]
+    if len(run) == 1 and last.lower in ORGANISATION_WORDS:
+        previous = PREVIOUS_CAPITALISED.search(text, max(0, last.start - LOOKAROUND), last.start)
+        if previous and previous.group().strip().lower() not in NOT_A_BODY_BEFORE:
+            return True
+    after = CAPITALISED_AFTER.match(text, last.end, min(len(text), last.end + LOOKAROUND))
+    if after is None:
+        return False
+    following = re.findall(r"[A-Z][\w'’-]*", after.group())
+    if any(word.lower() in ORGANISATION_WORDS for word in following):
+        return True
+    first = following[0].lower()
+    return len(run) == 1 and first in PLACE_NAMES and first not in NAME_WORDS
 
 
 def _ends_a_proper_noun(text: str, start: int, previous: str) -> bool:

@@ -38,6 +38,7 @@ CHILD_CUE = re.compile(
     re.IGNORECASE,
 )
 SENTENCE = re.compile(r"[^.!?\n]*[.!?\n]?")
+VIRTUAL_SCHOOL = re.compile(r"\bVirtual[ ]+School\b", re.IGNORECASE)
 ORGANISATION_CONTEXT = re.compile(r"\b(?:training|trained|staff|delivered|partnership)\b", re.I)
 
 
@@ -66,6 +67,8 @@ def _sentence_around(text: str, start: int, end: int) -> str:
 
 def find_schools(text: str) -> Iterator[Finding]:
     for match in SCHOOL_NAME.finditer(text):
+        if VIRTUAL_SCHOOL.search(match.group()):
+            continue  # every council's Virtual School, for children in care: not one child's
         sentence = _sentence_around(text, match.start(), match.end())
         if CHILD_CUE.search(sentence) and not ORGANISATION_CONTEXT.search(sentence):
             yield Finding(SCHOOL, match.start(), match.end(), match.group())

@@ -65,10 +65,11 @@ def ni_prefix_is_valid(prefix: str) -> bool:
     )
 
 
-# "NI number QQ 12 34 56 C": introduced as a number, any prefix is meant as one.
+# "NI number QQ 12 34 56 C", "NINO: QQ 65 43 21 A": introduced as a number, any prefix is
+# meant as one.
 NI_NAMED_BEFORE = re.compile(
-    r"\b(?:(?:NI|NINO)[ ]+(?:number|no\.?)|national[ ]+insurance(?:[ ]+(?:number|no\.?))?)"
-    r"(?:[ ]+(?:is|was))?[ :]*$",
+    r"\b(?:NINO|NI[ ]+(?:number|no\.?)|national[ ]+insurance(?:[ ]+(?:number|no\.?))?)"
+    r"(?:[ ]+(?:is|was|as|of|given|recorded|written|noted|being)){0,3}[ :]*$",
     re.IGNORECASE,
 )
 
