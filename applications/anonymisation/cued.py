@@ -14,6 +14,7 @@ from .places import CHILD_CUE, ORGANISATION_CONTEXT, STREET_TYPES
 from .record_numbers import _is_ofsted_urn
 
 ORGANISATION_ACRONYMS = words("organisation_acronyms")
+THING_NOUNS = words("thing_nouns")
 
 # --------------------------------------------------------------------------------------------
 # Initials with any date: "J.K., placed 14 March 2023", "RB-S was matched on 9 January 2024"
@@ -35,13 +36,22 @@ INITIALS_LABEL = re.compile(r"\b[Ii]nitials?[ ]*:[ ]*(?P<initials>[A-Z]{1,3}(?:\
 SENTENCE_BREAK = re.compile(r"[.!?;][ ]+[A-Z]|\n")
 
 
+NEXT_WORD = re.compile(r"[ ]+([a-z]+)")
+
+
+def _names_a_paper(text: str, end: int) -> bool:
+    """ "LPM minutes", "PLO meeting": letters before a thing's noun abbreviate the thing."""
+    after = NEXT_WORD.match(text, end)
+    return after is not None and after.group(1) in THING_NOUNS
+
+
 def _initials_with_dates(text: str) -> Iterator[Finding]:
     """Dates are found first (they need a digit), then initials just before them."""
     for date in finditer_near(ANY_DATE, text):
         low = max(0, date.start() - DATE_REACH)
         for match in INITIALS.finditer(text, low, date.start()):
             letters = re.sub(r"[^A-Z]", "", match.group("initials"))
-            if letters.lower() in ORGANISATION_ACRONYMS:
+            if letters.lower() in ORGANISATION_ACRONYMS or _names_a_paper(text, match.end()):
                 continue
             if not SENTENCE_BREAK.search(text, match.end(), date.start()):
                 found = match.group("initials").rstrip(" ")
@@ -57,10 +67,11 @@ def _initials_with_dates(text: str) -> Iterator[Finding]:
 _CUE = trie_pattern(phrases("reference_cues"))
 CUED_NUMBER = re.compile(
     rf"\b(?i:{_CUE})(?:[ ]+(?i:number|no\.?|num|ref(?:erence)?\.?|id|identifier|code|crn))*"
-    r"[ ]*(?:(?:is|was)[ ]+)?[:#]?[ ]*"
-    r"(?P<code>(?=[A-Z0-9/ -]*\d)[A-Z0-9]+(?:[ /-][A-Z0-9]+){0,2})(?![\w])"
+    r"[ ]*(?:(?:is|was)[ ]+)?[:#(]?[ ]*"
+    r"(?P<code>(?=[A-Z0-9/ -]*\d)[A-Z0-9]+(?:[ /-][A-Z0-9]+){0,3})(?![\w])"
 )
 YEAR = re.compile(r"(?:19|20)\d{2}(?:[-/]\d{2,4})?")
+DATE_CODE = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}")
 MINIMUM_CODE = 5
 VEHICLE_REGISTRATION = re.compile(r"[A-Z]{2}\d{2}[ ]?[A-Z]{3}|[A-Z]\d{1,3}[ ]?[A-Z]{3}")
 NHS_NUMBER_CUED = re.compile(
@@ -96,6 +107,8 @@ def _cued_numbers(text: str) -> Iterator[Finding]:
             code = code.rsplit(" ", 1)[0]
         if sum(c.isalnum() for c in code) < MINIMUM_CODE or YEAR.fullmatch(code):
             continue
+        if DATE_CODE.fullmatch(code):
+            continue  # "Date of referral: 04/09/2022" is when, not which
         cue = match.group().lower()
         if cue.startswith("reg") and not VEHICLE_REGISTRATION.fullmatch(code):
             continue  # "Charity Commission registration 1093417" is the agency's
@@ -227,6 +240,11 @@ ROLE_BRACKETED = re.compile(
     rf"\b(?i:{_ROLES})[ ]*\([ ]*(?P<name>[a-z][a-z'’-]{{2,}}(?:[ ][a-z][a-z'’-]{{2,}})?)[ ]*\)"
 )
 BRACKETED_LOWER = re.compile(r"\([ ]*[a-z]")
+# "K.T. (birth mother)": initials with the family role they stand for.
+INITIALS_WITH_ROLE = re.compile(
+    rf"(?<![\w.'’/-])(?P<name>(?:[A-Z]\.[ ]?){{2,3}}|[A-Z]{{2,3}})[ ]*\([ ]*(?:the[ ]+)?"
+    rf"(?i:(?:maternal|paternal|birth|foster|adoptive)[ ]+)?(?i:{_ROLES})[ ]*\)"
+)
 LITTLE_NAME = re.compile(r"(?:Little|little|lil|Lil)[ ]+(?P<name>[A-Z][a-z]{1,12})\b")
 NOT_LITTLE = words("thing_nouns") | words("not_names") | words("function_words")
 # "Grandmother (maternal)": a word of the language in brackets says which one, not who.
@@ -248,6 +266,10 @@ def _names(text: str) -> Iterator[Finding]:
     for match in finditer_near(ROLE_BRACKETED, text, BRACKETED_LOWER, 40):
         if not set(match.group("name").split()) & NOT_BRACKETED:
             yield Finding(PERSON_NAME, *match.span("name"), match.group("name"))
+    for match in INITIALS_WITH_ROLE.finditer(text):
+        if re.sub(r"[^A-Z]", "", match.group("name")).lower() not in ORGANISATION_ACRONYMS:
+            found = match.group("name").rstrip(" ")
+            yield Finding(PERSON_NAME, match.start(), match.start() + len(found), found)
     for match in LITTLE_NAME.finditer(text):
         if _inside_word(text, match.start()):
             continue

@@ -33,10 +33,10 @@ FESTIVAL_DATE = re.compile(
     re.IGNORECASE,
 )
 BIRTH_CUE = re.compile(
-    r"\b(?:born(?![ ]+out[ ]+of\b)|birthday|date[ ]+of[ ]+birth|birth[ ]?date|D\.?O\.?B\b\.?"
+    r"\b(?:born(?![ ]+out[ ]+of\b)|birthday|date[ _]+of[ _]+birth|birth[ _]?date|D\.?O\.?B\b\.?"
     r"|(?:gave|given|giving)[ ]+birth|birth[ ]+(?:was|is)"
     r"|turned[ ]+(?:one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})"
-    r"|(?<![\w.])b\.|arrived[ ]+\(?(?:prematurely|early|late)\)?"
+    r"|(?<![\w.])b\.|arrived[ ]+\(?(?:prematurely|early|late)\)?|arrived[ ]+at[ ]+\d{2}[ ]+weeks"
     r"|(?:she|he|baby|they|twins)[ ]+(?:was|were)[ ]+delivered|came[ ]+into[ ]+the[ ]+world"
     r"|date[ ]+of[ ]+delivery)",
     re.IGNORECASE,
@@ -127,7 +127,8 @@ DATE_OR_BIRTH_NEAR = re.compile(
 )
 # "born 07/1996": a month and year introduced as a birth.
 BIRTH_MONTH_YEAR = re.compile(
-    r"\b(?:born|dob|d\.o\.b\.?|b\.)[ ]*:?[ ]*(?P<date>(?:0?[1-9]|1[0-2])/(?:19|20)\d{2})\b",
+    r"\b(?:born|dob|d\.o\.b\.?|b\.)[ ]*:?[ ]*(?P<date>(?:(?:0?[1-9]|1[0-2])/"
+    r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?[ ]+)(?:19|20)\d{2})\b",
     re.IGNORECASE,
 )
 

@@ -61,7 +61,8 @@ SURNAMES = words("surnames")
 # around them says a person is meant.
 ORDINARY_WORDS = words("ordinary_words") | words("name_words") | FUNCTION_WORDS | NOT_NAME_WORDS
 # Month names stay possible names ("April settled quickly"): the reader asks for a person cue.
-NEVER_NAMES = (FUNCTION_WORDS | NOT_NAME_WORDS | words("never_names") | words("peoples")) - words(
+PEOPLES = words("peoples")  # nationalities, ethnic groups, faiths, languages
+NEVER_NAMES = (FUNCTION_WORDS | NOT_NAME_WORDS | words("never_names") | PEOPLES) - words(
     "name_words"
 )
 NAME_WORDS = (FIRST_NAMES | SURNAMES) - NEVER_NAMES

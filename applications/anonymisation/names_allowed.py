@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from .kinds import Finding
-from .lexicon import STAFF_ROLES, trie_pattern
+from .lexicon import FAMILY_ROLES, STAFF_ROLES, trie_pattern
 
 _ROLE = trie_pattern(STAFF_ROLES)
 LOOKAROUND = 80
@@ -38,6 +38,9 @@ CITATION_AFTER = re.compile(
 )
 CASE_LAW_BEFORE = re.compile(r"(?:\bRe|\bv\.?|\bIn[ ]+re)[ ]+$")
 CASE_LAW_AFTER = re.compile(r"[ ]+v\.?[ ]+|[ ]*\([ ]*(?:A[ ]+)?(?:Child|Children)\b", re.IGNORECASE)
+FAMILY_CUE_BEFORE = re.compile(
+    rf"\b(?i:baby|little|{trie_pattern(sorted(FAMILY_ROLES))})[ ]*[,:(]?[ ]*$"
+)
 TITLES = re.compile(r"^(?:(?:Mrs|Mr|Ms|Miss|Mx|Dr)\.?[ ]+)?(?:[A-Z]\.[ ]*)*")
 
 
@@ -45,13 +48,15 @@ def _normalise(name: str) -> str:
     return " ".join(re.sub(r"['’]s$", "", name).lower().split())
 
 
-def _is_allowed_person(name: str, allowed_names: set[str]) -> bool:
-    """A listed person, by full name or one of its words."""
+def _is_allowed_person(name: str, allowed_names: set[str], *, partly: bool = True) -> bool:
+    """A listed person, by full name or (``partly``) one of its words."""
     name = _normalise(TITLES.sub("", name))
     if not name:
         return False
     if name in allowed_names:
         return True
+    if not partly:
+        return False
     if " " in name:
         return any(name in allowed for allowed in allowed_names)
     # One word: the first name or surname of a listed person ("Joanne", "Ms Okafor").
@@ -74,9 +79,11 @@ def is_allowed_name(text: str, finding: Finding, allowed_names: set[str]) -> boo
         return True  # an initial alone is how applications anonymise: "Child A", "Baby D"
     if TITLE_IN_NAME.match(finding.text):
         return True  # "Mr Justice Cobb", "Lady Hale"
-    if _is_allowed_person(finding.text, allowed_names):
-        return True
     start, end = finding.start, finding.end
+    # "baby Rhys" is not Rhys Penhallow of the adoption team, though he is allowed.
+    family_cue = FAMILY_CUE_BEFORE.search(text, max(0, start - LOOKAROUND), start) is not None
+    if _is_allowed_person(finding.text, allowed_names, partly=not family_cue):
+        return True
     end = NAME_AFTER.match(text, end, min(len(text), end + LOOKAROUND)).end()
     stop = min(len(text), end + LOOKAROUND)
     before = text[max(0, start - LOOKAROUND) : start]

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 
 from .kinds import PERSON_NAME, Finding
 from .lexicon import (
-    DICTIONARY_WORDS,
     FUNCTION_WORDS,
     MONTH_NAMES,
     NOT_NAME_WORDS,
@@ -17,7 +16,6 @@ from .lexicon import (
     PLACE_NAMES,
     PLACE_PREPOSITIONS,
     SEASONS,
-    SURNAMES,
     THING_NOUNS,
     trie_pattern,
     words,
@@ -68,7 +66,9 @@ NAME_POSSESSIVE_ROLE = re.compile(
 PLACED_WITH_NAME = re.compile(rf"\bplaced[ ]+(?:[a-z]+[ ]+){{0,3}}?with[ ]+(?P<names>{_NAME_LIST})")
 CALLED_THEN_NAME = re.compile(
     r"\b(?:"
-    r"(?:named|called|(?:first[ ]+|middle[ ]+|full[ ]+|real[ ]+)?name(?:[ ]+(?:is|was)|[ ]*,))[ ]+"
+    r"(?:named|called|(?:first[ ]+|middle[ ]+|full[ ]+|real[ ]+|sur)?name"
+    r"(?:[ ]+(?:is|was)|[ ]*,))[ ]+"
+    r"|(?:real[ ]+|sur|maiden[ ]+|birth[ ]+)name[ ]+(?=[A-Z])"
     rf"|[Nn]ame{_LABEL_COLON}"
     rf")(?P<names>{_NAME_LIST})"
 )
@@ -234,26 +234,12 @@ def _names_after_called(text: str) -> Iterator[Finding]:
         yield from _name_findings(text, match, weak_cue=True)
 
 
-# A family by its surname: "the Mitchells' capacity", "our carers, the Abdullahs".
-FAMILY_BY_SURNAME = re.compile(r"\b[Tt]he[ ]+(?P<name>[A-Z][a-z'’-]+s)(?=['’]|[^\w'’-]|$)")
-
-
-def _families_by_surname(text: str) -> Iterator[Finding]:
-    for match in FAMILY_BY_SURNAME.finditer(text):
-        surname = match.group("name")[:-1].lower()
-        if surname in SURNAMES and not (
-            surname in DICTIONARY_WORDS or surname in PLACE_NAMES or surname in NOT_NAME_WORDS
-        ):
-            yield Finding(PERSON_NAME, *match.span("name"), match.group("name"))
-
-
 def find_cued_names(text: str) -> Iterator[Finding]:
     yield from _names_after_titles(text)
     yield from _baby_names(text)
     yield from _names_after_roles(text)
     yield from _names_with_weak_cues(text)
     yield from _names_after_called(text)
-    yield from _families_by_surname(text)
 
 
 # --------------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from .lexicon import (
     NOT_NAME_WORDS,
     ORDINARY_WORDS,
     ORGANISATION_WORDS,
+    PEOPLES,
     PERSON_VERBS,
     PLACE_NAMES,
     PLACE_PREPOSITIONS,
@@ -214,12 +215,14 @@ def _names_a_thing(text: str, run: list[_Word]) -> bool:
 # A title or a family role before "Church" or "Temple" says it is a surname.
 NOT_A_BODY_BEFORE = FAMILY_ROLES | {"mr", "mrs", "ms", "miss", "mx", "dr", "baby", "little"}
 # The capitalised words after a name word, up to two: "Heath Children's Centre".
-CAPITALISED_AFTER = re.compile(r"(?:[ ]+([A-Z][\w'’-]*)){1,2}")
+CAPITALISED_AFTER = re.compile(r"(?:[ ]+(?:&[ ]+)?([A-Z][\w'’-]*)){1,3}")
+# Words that end an agency's or a firm's name, after capitalised words only.
+BODY_WORDS = ORGANISATION_WORDS | {"adoption", "fostering", "law"}
 
 
 def _names_a_body(text: str, run: list[_Word]) -> bool:
-    """Part of an institution's or a place's name: "Northgate Press", "Kings Heath Children's
-    Centre", "West Yorkshire"."""
+    """Part of an institution's or a place's name, or of a description: "Northgate Press",
+    "Kings Heath Children's Centre", "West Yorkshire", "Black African"."""
     last = run[-1]
     if len(run) == 1 and last.lower in ORGANISATION_WORDS:
         previous = PREVIOUS_CAPITALISED.search(text, max(0, last.start - LOOKAROUND), last.start)
@@ -228,11 +231,10 @@ def _names_a_body(text: str, run: list[_Word]) -> bool:
     after = CAPITALISED_AFTER.match(text, last.end, min(len(text), last.end + LOOKAROUND))
     if after is None:
         return False
-    following = re.findall(r"[A-Z][\w'’-]*", after.group())
-    if any(word.lower() in ORGANISATION_WORDS for word in following):
-        return True
-    first = following[0].lower()
-    return len(run) == 1 and first in PLACE_NAMES and first not in NAME_WORDS
+    following = [word.lower() for word in re.findall(r"[A-Z][\w'’-]*", after.group())]
+    if any(word in BODY_WORDS for word in following) or following[0] in PEOPLES:
+        return True  # "Lawrence & Pike LLP", "Black Caribbean"
+    return len(run) == 1 and following[0] in PLACE_NAMES and following[0] not in NAME_WORDS
 
 
 def _ends_a_proper_noun(text: str, start: int, previous: str) -> bool:
@@ -275,7 +277,7 @@ def _is_name(text: str, run: list[_Word]) -> bool:
         return strong and (
             len(run) >= 2 or end - start > LONG_NAME or person_context(text, start, end)
         )
-    if _names_a_thing(text, run):
+    if _names_a_thing(text, run) or (len(run) == 1 and _listed_with_peoples(text, start, end)):
         return False
     if all(w.lower in PLACE_NAMES for w in run):
         return not run[-1].possessive and person_after(text, end)  # "Bristol's carers"
@@ -312,6 +314,14 @@ def _listed_with(text: str, start: int, end: int) -> Iterator[Finding]:
             or lower in ROLE_WORDS
         ):
             yield Finding(PERSON_NAME, *match.span("name"), match.group("name"))
+
+
+def _listed_with_peoples(text: str, start: int, end: int) -> bool:
+    """ "Muslim, Sikh, Christian and non-religious carers": a word in a list of faiths or
+    nationalities is one of them."""
+    after = LISTED_AFTER.match(text, end, min(len(text), end + LOOKAROUND))
+    before = LISTED_BEFORE.search(text, max(0, start - LOOKAROUND), start)
+    return any(m is not None and m.group("name").lower() in PEOPLES for m in (after, before))
 
 
 def find_lexicon_names(text: str) -> Iterator[Finding]:

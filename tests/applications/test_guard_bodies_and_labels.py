@@ -1,10 +1,12 @@
-"""The identifier guard's rules added after the fourth outsider corpus: each one on
-sentences other than the corpus's, with the cases just past its edge.
+"""The identifier guard's rules added after the fourth and fifth outsider corpora: each
+one on sentences other than the corpora's, with the cases just past its edge.
 
-Communities, institutions and places are not people; a family named by its surname is;
-a National Insurance number introduced as one is one whatever its prefix; a date of birth
-after a label's dash is one; a vehicle registration in the current format identifies its
-keeper; references to authors with their initials are citations.
+Communities, institutions, firms and places are not people; a family named by its surname
+is; a National Insurance number introduced as one is one whatever its prefix; a date of
+birth after a label's dash, in a data export's field or as a month and year is one; a
+vehicle registration in the current format identifies its keeper; references to authors
+with their initials are citations; a staff member's first name after a family role is the
+family member's, not the staff member's.
 """
 
 from __future__ import annotations
@@ -48,6 +50,16 @@ CLEAN = [
     "The Greens, the Lords and the Samaritans were consulted.",
     # the NI number's name, with no number
     "The NINO is two letters, six digits and a letter.",
+    # firms, agencies, descriptions and papers
+    "The carers' solicitor, Ms Ada Obi of Marsh & Fowler LLP, sent the form.",
+    "Kestrel Vale Adoption, Wharf Chambers, Bristol, is our partner agency.",
+    "White British and Mixed White and Black Caribbean children are counted apart.",
+    "Jewish, Hindu, Christian and non-religious carers joined the panel.",
+    "Decisions are recorded in ADM minutes dated 02/03/2024.",
+    "Date of referral: 04/09/2022.",
+    "Babies born in March 2023 were counted in the return.",
+    "Our carers visited Florence and Vienna on respite breaks.",
+    "Cafcass guardian Ms Eleni Pappas visited the carers.",
 ]
 
 # (sentence, identifier, kind or None for a name)
@@ -64,7 +76,33 @@ IDENTIFYING = [
     ("DOB — 03/05/2023", "03/05/2023", DATE_OF_BIRTH),
     ("The grandfather's car, KM21 XTP, was seen outside the carers' home.", "KM21 XTP", None),
     ("Dad drives a blue van (SN70 FGB).", "SN70 FGB", CASE_REFERENCE),
+    ("The Ashworth twins were placed together at four days old.", "Ashworth", None),
+    ("Panel met the Obi-Martins household on Tuesday.", "Obi-Martins", None),
+    ("THE MCCANNS asked for letterbox contact.", "MCCANNS", None),
+    ("The adopters' surname, Fletcher, was left on page 2.", "Fletcher", None),
+    ("Child B (real name Tayla) was placed in June.", "Tayla", None),
+    ("R.M. (birth father) did not attend the hearing.", "R.M.", None),
+    ("Dad is 31 (born June 1993) and works nights.", "June 1993", DATE_OF_BIRTH),
+    ("child_ref: [redacted], date_of_birth: 2024-01-07, plan: FfA", "2024-01-07", DATE_OF_BIRTH),
+    ("He arrived at 30 weeks on 4 May 2024 and went home in June.", "4 May 2024", DATE_OF_BIRTH),
+    ("Her Home Office reference (K4410923) is on the file.", "K4410923", CASE_REFERENCE),
+    ("MARAC referral number MR-BS-2023-0091 was shared.", "MR-BS-2023-0091", CASE_REFERENCE),
 ]
+
+STAFF = {"allowed_names": ["Owen Tregarthen", "Rhiannon Pugh"]}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        ("Baby Owen was born at 31 weeks.", True),
+        ("Birth mother Rhiannon asked for photos.", True),
+        ("Owen chaired the tracking meeting.", False),
+        ("Our team manager, Rhiannon Pugh, signed the plan.", False),
+    ],
+)
+def test_a_staff_first_name_after_a_family_role_is_the_family_member(sentence, found):
+    assert bool(find_identifiers(sentence, **STAFF)) is found
 
 
 @pytest.mark.parametrize("sentence", CLEAN)

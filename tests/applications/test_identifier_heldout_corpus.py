@@ -1,13 +1,16 @@
 """The identifier guard on more corpora by outsiders who never saw the guard or the
-other corpora, each committed unchanged.
+other corpora, each committed unchanged (recall, precision).
 
 identifier_corpus_heldout.yaml: the engineers who built the guard never read its lines;
-they were told only which kinds it missed. Recall 0.74, precision 0.92 when it arrived.
-identifier_corpus_final.yaml: arrived after the guard was finished and was never used to
-change it: recall 0.93, precision 0.93 on arrival.
-identifier_corpus_fourth.yaml: written in session 13 by a helper told only what the
-identifiers page promises, after the guard was otherwise finished: recall 0.93 (200/216),
-precision 0.94 on arrival.
+they were told only which kinds it missed. 0.74, 0.92 when it arrived.
+identifier_corpus_final.yaml: arrived after the guard was finished: 0.93, 0.93 on arrival.
+In session 13 its false alarms were read beside the fourth's and fifth's (citations with
+initials, "Northgate Press", faiths): 0.93, 0.99 since.
+identifier_corpus_fourth.yaml: written in session 13 from the identifiers page's promise
+alone: 0.93 (200/216), 0.94 on arrival; the guard was then changed from its misses and
+false alarms: 0.96, 0.99.
+identifier_corpus_fifth.yaml: written the same way after those changes: 0.87 (169/194),
+0.92 on arrival, under this test's 0.90; changed from it: 0.95, 0.97.
 """
 
 import pytest
@@ -22,6 +25,7 @@ from .test_identifier_blind_corpus import CORPUS_PATH, MINIMUM, measure
         "identifier_corpus_heldout.yaml",
         "identifier_corpus_final.yaml",
         "identifier_corpus_fourth.yaml",
+        "identifier_corpus_fifth.yaml",
     ],
 )
 def test_outsider_corpus_sentence_recall_and_precision(name):

@@ -1,0 +1,69 @@
+"""Families named by their surname: "the Mitchells' capacity", "THE O'HALLORANS", "the
+Dobson twins", "the Lewis-Okoro household"."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from .kinds import PERSON_NAME, Finding
+from .lexicon import (
+    DICTIONARY_WORDS,
+    FAMILY_ROLES,
+    MONTH_NAMES,
+    NEVER_NAMES,
+    NOT_NAME_WORDS,
+    ORGANISATION_WORDS,
+    PLACE_NAMES,
+    SEASONS,
+    SURNAMES,
+    THING_NOUNS,
+)
+
+_PREFIX = r"(?:Mc|Mac|O['’]|MC|MAC)?"
+_SURNAME = rf"{_PREFIX}[A-Z][A-Za-z'’]+(?:-{_PREFIX}[A-Z][A-Za-z'’]+)?"
+# "the Mitchells", "the Hussain-Whitakers'": a surname made plural.
+PLURAL = re.compile(rf"\b(?:[Tt]he|THE)[ ]+(?P<name>{_SURNAME}[sS])(?=['’]|[^\w'’-]|$)")
+# "the Dobson twins": a capitalised word between "the" and what a family is.
+FAMILY_NOUNS = (
+    "family|families|twins|triplets|household|siblings|children|boys|girls|brothers|sisters"
+    "|case|couple"
+)
+BEFORE_FAMILY_NOUN = re.compile(
+    rf"\b(?:[Tt]he|THE)[ ]+(?P<name>{_SURNAME})[ ]+(?:{FAMILY_NOUNS})\b(?![ ]+[A-Z])"
+)
+NOT_SURNAMES = (
+    NEVER_NAMES
+    | NOT_NAME_WORDS
+    | PLACE_NAMES
+    | ORGANISATION_WORDS
+    | THING_NOUNS
+    | FAMILY_ROLES
+    | MONTH_NAMES
+    | SEASONS
+)
+
+
+def _parts(name: str) -> list[str]:
+    return [re.sub(r"^(?:mc|mac|o['’])", "", part) or part for part in name.lower().split("-")]
+
+
+def _plural_families(text: str) -> Iterator[Finding]:
+    for match in PLURAL.finditer(text):
+        name = match.group("name")
+        parts = [*name.lower()[:-1].split("-")]
+        if all(part in SURNAMES for part in parts) and not any(
+            part in NOT_SURNAMES or (len(parts) == 1 and part in DICTIONARY_WORDS) for part in parts
+        ):
+            yield Finding(PERSON_NAME, *match.span("name"), name)
+
+
+def _families_before_nouns(text: str) -> Iterator[Finding]:
+    for match in BEFORE_FAMILY_NOUN.finditer(text):
+        if not any(part in NOT_SURNAMES for part in _parts(match.group("name"))):
+            yield Finding(PERSON_NAME, *match.span("name"), match.group("name"))
+
+
+def find_family_names(text: str) -> Iterator[Finding]:
+    yield from _plural_families(text)
+    yield from _families_before_nouns(text)
