@@ -10,6 +10,7 @@ from .kinds import PERSON_NAME, Finding
 from .lexicon import (
     DICTIONARY_WORDS,
     FAMILY_ROLES,
+    FIRST_NAMES,
     MONTH_NAMES,
     NEVER_NAMES,
     NOT_NAME_WORDS,
@@ -59,8 +60,12 @@ def _plural_families(text: str) -> Iterator[Finding]:
 
 
 def _families_before_nouns(text: str) -> Iterator[Finding]:
+    """A hyphenated name, or one the names data set holds ("the Pilot families", "the Test
+    case" are not families)."""
     for match in BEFORE_FAMILY_NOUN.finditer(text):
-        if not any(part in NOT_SURNAMES for part in _parts(match.group("name"))):
+        parts = _parts(match.group("name"))
+        known = len(parts) > 1 or parts[0] in SURNAMES or parts[0] in FIRST_NAMES
+        if known and not any(part in NOT_SURNAMES for part in parts):
             yield Finding(PERSON_NAME, *match.span("name"), match.group("name"))
 
 
