@@ -8,13 +8,20 @@ import re
 from collections.abc import Iterator
 
 from .kinds import ADDRESS, CASE_REFERENCE, PERSON_NAME, SCHOOL, Finding, finditer_near
-from .lexicon import DICTIONARY_WORDS, FAMILY_ROLES, FIRST_NAMES, phrases, trie_pattern, words
+from .lexicon import (
+    DICTIONARY_WORDS,
+    FAMILY_ROLES,
+    FIRST_NAMES,
+    THING_NOUNS,
+    phrases,
+    trie_pattern,
+    words,
+)
 from .names_lexicon import person_after
 from .places import CHILD_CUE, ORGANISATION_CONTEXT, STREET_TYPES
 from .record_numbers import _is_ofsted_urn
 
 ORGANISATION_ACRONYMS = words("organisation_acronyms")
-THING_NOUNS = words("thing_nouns")
 
 # --------------------------------------------------------------------------------------------
 # Initials with any date: "J.K., placed 14 March 2023", "RB-S was matched on 9 January 2024"
@@ -246,7 +253,7 @@ INITIALS_WITH_ROLE = re.compile(
     rf"(?i:(?:maternal|paternal|birth|foster|adoptive)[ ]+)?(?i:{_ROLES})[ ]*\)"
 )
 LITTLE_NAME = re.compile(r"(?:Little|little|lil|Lil)[ ]+(?P<name>[A-Z][a-z]{1,12})\b")
-NOT_LITTLE = words("thing_nouns") | words("not_names") | words("function_words")
+NOT_LITTLE = THING_NOUNS | words("not_names") | words("function_words")
 # "Grandmother (maternal)": a word of the language in brackets says which one, not who.
 NOT_BRACKETED = NOT_LITTLE | ((DICTIONARY_WORDS | FAMILY_ROLES) - FIRST_NAMES)
 

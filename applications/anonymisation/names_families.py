@@ -46,13 +46,20 @@ NOT_SURNAMES = (
 
 
 def _parts(name: str) -> list[str]:
-    return [re.sub(r"^(?:mc|mac|o['’])", "", part) or part for part in name.lower().split("-")]
+    """The name's words in lower case, each without a Mc/Mac/O' the names data set lacks."""
+    return [_known_form(part) for part in name.lower().split("-")]
+
+
+def _known_form(part: str) -> str:
+    if part in SURNAMES or part in FIRST_NAMES:
+        return part
+    return re.sub(r"^(?:mc|mac|o['’])", "", part) or part
 
 
 def _plural_families(text: str) -> Iterator[Finding]:
     for match in PLURAL.finditer(text):
         name = match.group("name")
-        parts = [*name.lower()[:-1].split("-")]
+        parts = _parts(name[:-1])
         if all(part in SURNAMES for part in parts) and not any(
             part in NOT_SURNAMES or (len(parts) == 1 and part in DICTIONARY_WORDS) for part in parts
         ):

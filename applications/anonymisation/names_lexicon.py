@@ -299,13 +299,16 @@ def _is_name(text: str, run: list[_Word]) -> bool:
     return strong or person_context(text, start, end)
 
 
-def _listed_with(text: str, start: int, end: int) -> Iterator[Finding]:
-    """A capitalised word listed with a name is a name too: "Amelia and Tendai"."""
+def _listed_neighbours(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    """The capitalised words listed just after and just before text[start:end]."""
     after = LISTED_AFTER.match(text, end, min(len(text), end + LOOKAROUND))
     before = LISTED_BEFORE.search(text, max(0, start - LOOKAROUND), start)
-    for match in (after, before):
-        if match is None:
-            continue
+    return (match for match in (after, before) if match is not None)
+
+
+def _listed_with(text: str, start: int, end: int) -> Iterator[Finding]:
+    """A capitalised word listed with a name is a name too: "Amelia and Tendai"."""
+    for match in _listed_neighbours(text, start, end):
         lower = match.group("name").lower()
         if not (
             lower in NEVER_NAMES
@@ -319,9 +322,9 @@ def _listed_with(text: str, start: int, end: int) -> Iterator[Finding]:
 def _listed_with_peoples(text: str, start: int, end: int) -> bool:
     """ "Muslim, Sikh, Christian and non-religious carers": a word in a list of faiths or
     nationalities is one of them."""
-    after = LISTED_AFTER.match(text, end, min(len(text), end + LOOKAROUND))
-    before = LISTED_BEFORE.search(text, max(0, start - LOOKAROUND), start)
-    return any(m is not None and m.group("name").lower() in PEOPLES for m in (after, before))
+    return any(
+        match.group("name").lower() in PEOPLES for match in _listed_neighbours(text, start, end)
+    )
 
 
 def find_lexicon_names(text: str) -> Iterator[Finding]:
