@@ -1,9 +1,10 @@
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+
+from qualitymark.core.forms import RealDateField
 
 from .framework_data import FrameworkFileError
 from .io import decode_file, format_for_filename, parse_framework_file
@@ -49,14 +50,6 @@ class FrameworkUploadForm(forms.Form):
         except FrameworkFileError as error:
             raise ValidationError(error.messages) from error
         return upload
-
-
-class RealDateField(DateInputField):
-    def compress(self, data_list):
-        try:
-            return super().compress(data_list)
-        except ValidationError as error:
-            raise ValidationError("Enter a real date, for example 1 4 2026") from error
 
 
 class FrameworkDetailsForm(forms.Form):

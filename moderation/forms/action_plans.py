@@ -4,8 +4,7 @@ from crispy_forms_gds.layout import Field, Size
 from django import forms
 from django.utils import timezone
 
-from descriptors.forms import RealDateField
-from qualitymark.core.forms import gds_helper
+from qualitymark.core.forms import RealDateField, gds_helper
 
 from ..models.action_plans import ActionProgress
 from ..models.workflow import DescriptorFeedback

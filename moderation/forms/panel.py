@@ -7,7 +7,7 @@ from django import forms
 from django.utils.html import format_html
 
 from applications.models.submissions import Application
-from descriptors.forms import RealDateField
+from qualitymark.core.forms import RealDateField
 
 from ..models.profiles import ModeratorProfile
 from ..models.workflow import PanelMeeting, Recommendation

@@ -10,10 +10,11 @@ in GOV.UK markup, so the review fields can sit beside the agency's evidence.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from crispy_forms_gds.fields import DateInputField
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+
+from qualitymark.core.forms import RealDateField
 
 from ..models.workflow import Recommendation
 from ..ratings import rating_choices
@@ -297,19 +298,15 @@ class AmendReviewForm(ReviewForm):
 # --- Information requests -------------------------------------------------------------------
 
 
-class DueDateField(DateInputField):
+class DueDateField(RealDateField):
+    not_a_date = "Enter a real date, for example 27 3 2026"
+
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.error_messages["required"] = "Enter the date the agency should answer by"
         self.error_messages["incomplete"] = "Enter the date the agency should answer by"
         for subwidget in self.widget.widgets:
             subwidget.attrs["inputmode"] = "numeric"
-
-    def compress(self, data_list):
-        try:
-            return super().compress(data_list)
-        except ValidationError as error:
-            raise ValidationError("Enter a real date, for example 27 3 2026") from error
 
 
 class ReviewerQuestionsForm(GovukFormMixin, forms.Form):

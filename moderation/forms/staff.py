@@ -21,8 +21,7 @@ from django import forms
 from django.utils import timezone
 
 from applications.lifecycle import Status
-from descriptors.forms import RealDateField
-from qualitymark.core.forms import gds_helper
+from qualitymark.core.forms import RealDateField, gds_helper
 
 from ..models.workflow import Assignment, FeeStatus
 

@@ -1,5 +1,8 @@
 """Small helpers shared by every app's views for working with forms."""
 
+from datetime import date
+
+from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Layout
 from django import forms
@@ -75,3 +78,19 @@ def form_page(request, form, action, *, success, then, refusals=(), template=FOR
     default the shared one-form page) with `form` and `context`."""
     done = submit_form(request, form, action, success=success, then=then, refusals=refusals)
     return done or render(request, template, {"form": form, **context})
+
+
+class RealDateField(DateInputField):
+    """The GOV.UK date input. Any day, month and year that make no date, a year too
+    large for a date among them, get the one message."""
+
+    not_a_date = "Enter a real date, for example 1 4 2026"
+
+    def compress(self, data_list):
+        day, month, year = data_list
+        if not (day and month and year):
+            return None
+        try:
+            return date(day=int(day), month=int(month), year=int(year))
+        except (ValueError, OverflowError) as error:
+            raise ValidationError(self.not_a_date) from error
