@@ -48,11 +48,12 @@ class DraftRescueMiddleware:
         while len(drafts) > MAX_DRAFTS:
             drafts.pop(next(iter(drafts)))
         request.session[RESCUE_KEY] = drafts
-        messages.warning(
+        because = getattr(
             request,
-            "You were signed out because you had not done anything for a while. "
-            "Sign in again and we will put back what you typed.",
+            "signed_out_because",
+            "You were signed out because you had not done anything for a while.",
         )
+        messages.warning(request, f"{because} Sign in again and we will put back what you typed.")
         return redirect_to_login(request.path)
 
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from qualitymark.core.forms import form_page, posted, submit_form
 from qualitymark.core.permissions import agency_user_required, permission_required
+from qualitymark.governance.notice import file_checking
 
 from ..forms.submissions import (
     ConfirmIdentifierForm,
@@ -175,6 +176,7 @@ def identifier_check(request, pk):
             "grouped_findings": grouped.items(),
             "unresolved_count": sum(not item.confirmed for item in findings),
             "back_url": _application_url(application),
+            "file_checking": file_checking(),
         },
     )
 

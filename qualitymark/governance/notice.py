@@ -2,12 +2,9 @@
 and data the code runs on, so the pages cannot drift from what the service does."""
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.apps import apps
 from django.conf import settings
-from django.utils import timezone
-from django.utils.timesince import timeuntil
 
 from qualitymark.files import text_extraction
 from qualitymark.files.storage import uses_signed_urls
@@ -24,9 +21,25 @@ class Cookie:
     lifetime: str
 
 
+_UNITS = (
+    ("year", 365 * 86400),
+    ("week", 7 * 86400),
+    ("day", 86400),
+    ("hour", 3600),
+    ("minute", 60),
+)
+
+
 def _duration(seconds: int) -> str:
-    now = timezone.now()
-    return timeuntil(now + timedelta(seconds=seconds), now, depth=1)
+    """'8 hours', '52 weeks': the largest unit the time is a whole number of,
+    else 'about' the nearest whole number of the largest unit it reaches."""
+    for unit, size in _UNITS:
+        if seconds >= size and seconds % size == 0:
+            count = seconds // size
+            return f"{count}\xa0{unit}{'' if count == 1 else 's'}"
+    unit, size = next(((u, s) for u, s in _UNITS if seconds >= s), _UNITS[-1])
+    count = max(1, round(seconds / size))
+    return f"about {count}\xa0{unit}{'' if count == 1 else 's'}"
 
 
 def cookies_in_use() -> list[Cookie]:

@@ -204,3 +204,30 @@ def test_an_anonymous_session_keeps_only_a_few_drafts(client, draft):
     drafts = client.session[RESCUE_KEY]
     assert len(drafts) == MAX_DRAFTS
     assert drafts[section_url(draft)] == {"narrative": TYPED}
+
+
+def test_answers_posted_after_the_sign_in_time_limit_come_back_too(client, member, draft):
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        sign_in(client, member.email)
+        clock.move_to(start + timedelta(hours=7, minutes=50))
+        form = Page(client.get(section_url(draft)))
+        session = client.session
+        session["busy"] = True  # a write, as a saved draft or a message makes
+        session.save()
+        clock.move_to(start + timedelta(hours=8, minutes=5))
+        posted = client.post(
+            section_url(draft),
+            {"version": form.value("version"), "narrative": TYPED, "save": "Save and continue"},
+        )
+        assert urlsplit(posted["Location"]).path == reverse("account_login")
+        login_page = client.get(posted["Location"]).content.decode()
+        assert "because you had been signed in for 8 hours" in login_page
+        assert "put back what you typed" in login_page
+        sign_in_again(client, posted, member)
+        assert Page(client.get(section_url(draft))).value("narrative") == TYPED

@@ -1,7 +1,11 @@
 """Every page that says "contact the Quality Mark team" gives the team's
 address (QUALITYMARK_CONTACT_EMAIL) as a mailto link, and the phone when set."""
 
+import re
+from pathlib import Path
+
 import pytest
+from django.conf import settings as settings_module
 from django.urls import reverse
 
 from moderation.cache import invalidate_register
@@ -57,3 +61,28 @@ def test_e_mails_can_give_the_teams_address():
     award = make_award()
     _, body = render_email("award_withdrawn", {"award": award, "reason": "Closed."})
     assert f"contact the Quality Mark team at {ADDRESS}" in body
+
+
+TEMPLATES = Path(settings_module.BASE_DIR) / "templates"
+CONTACT_SENTENCE = re.compile(
+    r"(contact|e-mail)[^.<]{0,60}Quality Mark team[^.]*\.", re.IGNORECASE | re.DOTALL
+)
+
+
+def test_every_page_that_sends_people_to_the_team_gives_the_teams_address():
+    """Pages only: e-mails give it as {{ contact_email }} (test above)."""
+    missing = []
+    for path in TEMPLATES.rglob("*.html"):
+        source = path.read_text(encoding="utf-8")
+        for match in CONTACT_SENTENCE.finditer(source):
+            around = source[match.start() : match.end() + 200]
+            if "quality_mark_contact" not in around:
+                missing.append(f"{path.relative_to(TEMPLATES)}: {match.group(0)[:80]}")
+    assert not missing, missing
+
+
+@pytest.mark.parametrize("url_name", ["account_login", "account_signup", "account_reset_password"])
+def test_the_sign_in_pages_give_the_teams_address_not_the_staff_inbox(client, url_name):
+    page = _page(client, url_name)
+    assert LINK in page
+    assert settings_module.CORAM_STAFF_INBOX not in page

@@ -104,7 +104,7 @@ def test_the_notice_does_not_claim_encryption_or_signed_links_for_the_local_fold
 def test_every_cookie_a_signed_in_journey_receives_is_on_the_cookie_page(client, settings):
     settings.SESSION_COOKIE_AGE = 3600
     lead = MembershipFactory(role="lead").user
-    received = set()
+    received, max_ages = set(), {}
     for response in (
         client.get(reverse("core:home")),
         client.get(reverse("account_login")),
@@ -114,6 +114,11 @@ def test_every_cookie_a_signed_in_journey_receives_is_on_the_cookie_page(client,
         client.post(reverse("account_logout")),
     ):
         received |= set(response.cookies)
+        max_ages |= {
+            name: int(morsel["max-age"])
+            for name, morsel in response.cookies.items()
+            if morsel["max-age"] and int(morsel["max-age"]) > 0
+        }
     assert {settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME} <= received
 
     page = client.get(reverse("core:cookies"))
@@ -124,6 +129,37 @@ def test_every_cookie_a_signed_in_journey_receives_is_on_the_cookie_page(client,
     }
     assert received <= set(rows)
     assert rows[settings.SESSION_COOKIE_NAME] == "1\xa0hour"
+    assert max_ages[settings.CSRF_COOKIE_NAME] == settings.CSRF_COOKIE_AGE
+    for name, max_age in max_ages.items():
+        assert _seconds(rows[name]) == max_age, (name, rows[name], max_age)
+
+
+UNIT_SECONDS = {"minute": 60, "hour": 3600, "day": 86400, "week": 7 * 86400, "year": 365 * 86400}
+
+
+def _seconds(lifetime: str) -> int:
+    """'52 weeks' -> 31449600, as a reader would take the cookie page's words."""
+    count, unit = lifetime.replace("\xa0", " ").split()
+    return int(count) * UNIT_SECONDS[unit.rstrip("s")]
+
+
+@pytest.mark.parametrize(
+    ("seconds", "written"),
+    [
+        (3600, "1 hour"),
+        (8 * 3600, "8 hours"),
+        (31449600, "52 weeks"),
+        (365 * 86400, "1 year"),
+        (14 * 86400, "2 weeks"),
+        (90 * 60, "90 minutes"),
+        (5000, "about 1 hour"),
+        (59, "about 1 minute"),
+    ],
+)
+def test_a_cookies_lifetime_is_written_exactly_or_said_to_be_about(seconds, written):
+    from qualitymark.governance.notice import _duration
+
+    assert _duration(seconds).replace("\xa0", " ") == written
 
 
 def test_the_register_and_verification_pages_set_no_cookies(client, framework):

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.utils.safestring import mark_safe
 
 from qualitymark.core.middleware import needs_second_factor, wanted_path
+from qualitymark.core.sign_in_limit import session_length_words
 from qualitymark.users.roles import roles_of
 
 register = template.Library()
@@ -237,11 +238,6 @@ def spaced(value, size=4) -> str:
     return " ".join(text[i : i + size] for i in range(0, len(text), size))
 
 
-@register.simple_tag
-def coram_inbox() -> str:
-    return settings.CORAM_STAFF_INBOX
-
-
 @register.inclusion_tag("includes/contact_address.html")
 def quality_mark_contact() -> dict:
     """The Quality Mark team's published address (and phone, if set), as links."""
@@ -253,8 +249,7 @@ def quality_mark_contact() -> dict:
 
 @register.simple_tag
 def session_lifetime() -> str:
-    hours = max(1, round(settings.SESSION_COOKIE_AGE / 3600))
-    return f"{hours} hour{'' if hours == 1 else 's'}"
+    return session_length_words()
 
 
 @register.simple_tag
