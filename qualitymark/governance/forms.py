@@ -1,6 +1,7 @@
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fluid, Layout
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 
 from .models import RetentionRule
 
@@ -26,6 +27,12 @@ class RetentionRuleForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        months = self.fields["period_months"]
+        months.validators = [
+            MinValueValidator(1, "The period must be at least 1 month"),
+            MaxValueValidator(240, "The period must be 240 months (20 years) or less"),
+        ]
+        months.error_messages["invalid"] = "Enter the period as a whole number of months"
         self.helper = _helper(
             Field.textarea("records"),
             Field.text("starts_from", field_width=Fluid.FULL),

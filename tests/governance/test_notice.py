@@ -101,6 +101,28 @@ def test_the_notice_does_not_claim_encryption_or_signed_links_for_the_local_fold
     assert "encrypts" not in text and "stops working after" not in text
 
 
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("0", "The period must be at least 1 month"),
+        ("-3", "The period must be at least 1 month"),
+        ("241", "The period must be 240 months (20 years) or less"),
+        ("abc", "Enter the period as a whole number of months"),
+        ("9" * 30, "The period must be 240 months (20 years) or less"),
+    ],
+)
+def test_a_period_that_is_not_a_number_of_months_gets_one_clear_message(client, typed, message):
+    client.force_login(staff_user())
+    rule = RetentionRule.objects.get(key="unused-accounts")
+    url = reverse("staff:retention_rule_edit", args=[rule.key])
+    data = {"records": rule.records, "starts_from": rule.starts_from, "why": rule.why}
+    response = client.post(url, {**data, "period_months": typed})
+    assert response.status_code == 200
+    page = _text(response)
+    assert "There is a problem" in page and page.count(message) == 2  # summary and field
+    assert RetentionRule.objects.get(key="unused-accounts").period_months == rule.period_months
+
+
 def test_every_cookie_a_signed_in_journey_receives_is_on_the_cookie_page(client, settings):
     settings.SESSION_COOKIE_AGE = 3600
     lead = MembershipFactory(role="lead").user
