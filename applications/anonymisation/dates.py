@@ -58,7 +58,7 @@ RANGE_BEFORE_DATE = re.compile(r"(?:-|–|—|\bto|\buntil)[ ]*$", re.IGNORECASE
 BIRTH_CUE_LOOKBACK = 60
 # "her first birthday on 3 March" is a birth date, "our birthday picnic on 21 June" is not:
 # after "birthday" the date must follow at once.
-BIRTHDAY_GAP = re.compile(r"[ :-]*(?:(?:is|was|on|falls|fell)[ :]+)*", re.IGNORECASE)
+BIRTHDAY_GAP = re.compile(r"[ :(–-]*(?:(?:is|was|on|falls|fell)[ :]+)*", re.IGNORECASE)
 
 
 def _dates(text: str) -> Iterator[re.Match[str]]:

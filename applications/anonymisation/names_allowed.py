@@ -12,7 +12,8 @@ _ROLE = trie_pattern(STAFF_ROLES)
 LOOKAROUND = 80
 ROLE_AFTER = re.compile(
     r"[ ]*(?:,|\(|–|—|-|:)?[ ]*(?:(?i:the|our|an?|their)[ ]+)?"
-    r"(?:(?:(?i:agency|panel|independent|senior|deputy|interim|acting)|[A-Z][\w'’&-]*)[ ]+){0,3}"
+    r"(?:(?:(?i:agency|panel|independent|senior|deputy|interim|acting)|[A-Z][\w'’&-]*"
+    r"|[a-z]+(?:ic|al|ive|ist))[ ]+){0,3}"
     rf"(?i:{_ROLE})\b"
 )
 ROLE_BEFORE = re.compile(
@@ -24,7 +25,7 @@ ROLE_BEFORE = re.compile(
     r"(?:[A-Z][^\W\d_]*(?:['’-][^\W\d_]+)*[ ]+)?$"
 )
 # Words of the same name the finding may have missed ("Andrew Nkemelu" from "Andrew").
-NAME_AFTER = re.compile(r"(?:[ ]+[A-Z][\w'’-]+){0,2}")
+NAME_AFTER = re.compile(r"(?:[ ]+(?!(?:KC|QC)\b)[A-Z][\w'’-]+){0,2}")
 PROFESSIONAL_TITLE = re.compile(
     r"\b(?:Dr|Prof|Professor|Judge|HHJ|Justice|Lord|Lady|Sir|Dame|Cllr|Councillor|Baroness"
     r"|Rev|Revd|Recorder)\.?[ ]+(?:[A-Z]\.[ ]*)*(?:[A-Z][a-z'’-]+[ ]+)?$"

@@ -23,9 +23,7 @@ from .lexicon import (
 
 _UPPER = "A-ZÀ-ÖØ-Þ"
 _LOWER = "a-zß-öø-ÿ"
-_NAME_WORD = (
-    rf"(?<![\w'’-])(?:Mc|Mac|O['’])?[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)*(?![\w])"
-)
+_NAME_WORD = rf"(?<![\w-])(?<!\w['’])(?:Mc|Mac|O['’])?[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)*(?![\w])"
 # A full name is up to three capitalised words: "Priya", "Jean Brooks", "Mary Ann Smith".
 _NAME_SEQUENCE = rf"{_NAME_WORD}(?:[ ]{_NAME_WORD}){{0,2}}"
 _NAME_LIST = rf"{_NAME_SEQUENCE}(?:(?:[ ]*,[ ]*|[ ]+(?:and|&)[ ]+){_NAME_SEQUENCE}){{0,5}}"
@@ -37,7 +35,7 @@ NAME_SEQUENCE = re.compile(_NAME_SEQUENCE)
 _TITLE = r"(?:Mrs|Mr|Ms|Miss|Mx|Master|Dr)"
 _ROLE_MODIFIER = f"(?:{trie_pattern(words('role_modifiers'))})"
 _ROLE_BASE = f"(?:{trie_pattern(words('family_roles'))})"
-_ROLE = rf"(?i:(?:{_ROLE_MODIFIER}[ -]){{0,2}}{_ROLE_BASE}(?:e?s)?)"
+_ROLE = rf"(?i:(?:{_ROLE_MODIFIER}[ -]){{0,2}}{_ROLE_BASE}(?:e?s)?(?:[ ]+for[ ]+adoption)?)"
 
 TITLE_THEN_NAME = re.compile(
     rf"\b{_TITLE}\b\.?(?:[ ]+(?:and|&)[ ]+{_TITLE}\b\.?)?[ ]+"
@@ -52,7 +50,8 @@ BABY_THEN_NAME = re.compile(
 _LABEL_COLON = r"[ ]*:[ ]*(?:\r?\n[ ]*)?"
 ROLE_THEN_NAME = re.compile(
     rf"\b(?P<role>{_ROLE})(?![\w'’])(?:[ ]*,[ ]*|[ ]*\([ ]*|{_LABEL_COLON}|[ ]+)"
-    rf"(?P<names>{_NAME_LIST})"
+    rf"(?:['‘\"“](?=[{_UPPER}][{_LOWER}]+['’\"”]))?"
+    rf"(?P<names>(?:[A-Z]\.[ ]?){{1,3}}[ ]*{_NAME_SEQUENCE}|{_NAME_LIST})"
 )
 NAME_THEN_ROLE = re.compile(
     rf"(?P<names>{_NAME_SEQUENCE}(?:[ ]+(?:and|&)[ ]+{_NAME_SEQUENCE}){{0,3}})[ ]*[,(][ ]*"
@@ -68,6 +67,7 @@ CALLED_THEN_NAME = re.compile(
     r"\b(?:"
     r"(?:named|called|(?:first[ ]+|middle[ ]+|full[ ]+|real[ ]+|sur)?name"
     r"(?:[ ]+(?:is|was)|[ ]*,))[ ]+"
+    r"|known[ ]+(?:to[ ]+(?:[a-z]+[ ]+){1,2})?as[ ]+['‘\"“]"
     r"|(?:real[ ]+|sur|maiden[ ]+|birth[ ]+)name[ ]+(?=[A-Z])"
     rf"|[Nn]ame{_LABEL_COLON}"
     rf")(?P<names>{_NAME_LIST})"

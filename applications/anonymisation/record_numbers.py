@@ -28,11 +28,14 @@ def nhs_checksum_is_valid(digits: str) -> bool:
 
 
 NHS_CUE_BEFORE = re.compile(r"\bNHS\b[^.\n\d]{0,20}$", re.IGNORECASE)
+INTERNATIONAL_DIALLING = re.compile(r"\+[ ]?44[ ]?(?:\(0\)[ ]?)?$")
 
 
 def find_nhs_numbers(text: str) -> Iterator[Finding]:
     """Ten digits that pass the checksum, or any ten digits introduced as an NHS number."""
     for match in finditer_near(NHS_NUMBER_CANDIDATE, text):
+        if INTERNATIONAL_DIALLING.search(text, max(0, match.start() - 8), match.start()):
+            continue  # "+44 191 498 0123" is a phone number
         cued = NHS_CUE_BEFORE.search(text, max(0, match.start() - 30), match.start())
         if cued or nhs_checksum_is_valid(re.sub(r"\D", "", match.group())):
             yield Finding(NHS_NUMBER, match.start(), match.end(), match.group())
@@ -43,7 +46,9 @@ def find_nhs_numbers(text: str) -> Iterator[Finding]:
 # --------------------------------------------------------------------------------------------
 
 NI_NUMBER_CANDIDATE = re.compile(
-    r"\b(?P<prefix>[A-Z]{2}) ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b", re.IGNORECASE
+    r"\b(?P<prefix>[A-Z]{2})"
+    r"(?: ?\d{2} ?\d{2} ?\d{2} ?|(?P<sep>[.-])\d{2}(?:(?P=sep)\d{2}){2}(?P=sep))[A-D]\b",
+    re.IGNORECASE,
 )
 # Lower case is accepted only straight after a cue: "at 12 34 56 a" could be anything.
 NI_CUE_BEFORE = re.compile(
@@ -98,6 +103,7 @@ INTRODUCED_REFERENCE = re.compile(
     r"|court[ ]+(?:case[ ]+)?(?:number|no\.?|ref(?:erence)?\.?)"
     r"|LA[ ]+ref(?:erence)?\.?"
     r"|ref(?:erence)?\.?[ ]+(?:no\.?|number)"
+    r"|(?:appeal|matter|claim)[ ]+(?:ref(?:erence)?\.?|no\.?|number)"
     r")(?![A-Za-z])"
     r"[ ]*(?:is[ ]+|was[ ]+)?[:#]?[ ]*"
     r"(?P<code>[A-Za-z0-9](?:[A-Za-z0-9/-]*[A-Za-z0-9])?)",
@@ -137,7 +143,11 @@ SYSTEM_CUE_BEFORE = re.compile(
 )
 SYSTEM_CUE_CHARS = 45
 YEAR_OR_PERIOD = re.compile(r"(?:19|20)\d{2}(?:[-/]\d{2,4})?")
-SLASHED_REFERENCE = re.compile(r"\b[A-Z]{1,6}(?:/[A-Z0-9]{1,6}){0,2}/\d{3,}(?:/\d+)?\b")
+SLASHED_REFERENCE = re.compile(
+    r"\b(?=[A-Z0-9]{3})[A-Z]{1,6}\d{0,4}(?:/[A-Z0-9]{1,6}){0,2}/(?!(?:19|20)\d{2}\b)\d{3,}(?:/\d+)?\b"
+    r"|\b[A-Z]{1,6}(?:/[A-Z0-9]{1,6}){0,2}/\d{3,}(?:/\d+)?\b"
+)
+REDACTED = re.compile(r"[Xx*/ -]*\d*")
 PREFIXED_NUMBER = re.compile(r"\b(?P<prefix>[A-Z]{2,5})-?\d{5,}\b")
 OFSTED_PREFIXES = frozenset({"SC", "EY", "URN"})
 OFSTED_CUE = re.compile(r"\b(?:URN|Ofsted|unique[ ]+reference[ ]+number)\b[^.\n]{0,30}$", re.I)
@@ -162,6 +172,8 @@ def find_system_references(text: str) -> Iterator[Finding]:
         ):
             yield Finding(CASE_REFERENCE, start, match.end(), code)
     for match in finditer_near(SLASHED_REFERENCE, text):
+        if REDACTED.fullmatch(match.group()):
+            continue
         yield Finding(CASE_REFERENCE, match.start(), match.end(), match.group())
     for match in finditer_near(PREFIXED_NUMBER, text):
         if not _is_ofsted_urn(text, match.start(), match.group()) and not OFSTED_SHAPE.fullmatch(
