@@ -23,7 +23,11 @@ from .lexicon import (
 
 _UPPER = "A-ZÀ-ÖØ-Þ"
 _LOWER = "a-zß-öø-ÿ"
-_NAME_WORD = rf"(?<![\w-])(?<!\w['’])(?:Mc|Mac|O['’])?[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)*(?![\w])"
+# An apostrophe after a letter is inside a name ("O'Brien"); after a space it opens a quote.
+_NAME_WORD = (
+    rf"(?<![\w-])(?<!\w['’])"
+    rf"(?:Mc|Mac|O['’])?[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)*(?![\w])"
+)
 # A full name is up to three capitalised words: "Priya", "Jean Brooks", "Mary Ann Smith".
 _NAME_SEQUENCE = rf"{_NAME_WORD}(?:[ ]{_NAME_WORD}){{0,2}}"
 _NAME_LIST = rf"{_NAME_SEQUENCE}(?:(?:[ ]*,[ ]*|[ ]+(?:and|&)[ ]+){_NAME_SEQUENCE}){{0,5}}"

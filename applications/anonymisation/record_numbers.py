@@ -143,6 +143,8 @@ SYSTEM_CUE_BEFORE = re.compile(
 )
 SYSTEM_CUE_CHARS = 45
 YEAR_OR_PERIOD = re.compile(r"(?:19|20)\d{2}(?:[-/]\d{2,4})?")
+# "CS/2023/004512", and "A23/0419" with digits in its first part, but not a quarter or a key
+# stage with a year ("Q3/2024", "KS2/2023"); a redaction ("XX/XX/2023") is left out.
 SLASHED_REFERENCE = re.compile(
     r"\b(?=[A-Z0-9]{3})[A-Z]{1,6}\d{0,4}(?:/[A-Z0-9]{1,6}){0,2}/(?!(?:19|20)\d{2}\b)\d{3,}(?:/\d+)?\b"
     r"|\b[A-Z]{1,6}(?:/[A-Z0-9]{1,6}){0,2}/\d{3,}(?:/\d+)?\b"

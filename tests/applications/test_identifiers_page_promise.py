@@ -12,7 +12,11 @@ from lxml import html
 from qualitymark.files.text_extraction import PICTURE_KINDS, TEXT_KINDS
 from qualitymark.files.validation import ALLOWED_TYPES
 from qualitymark.governance.notice import file_checking
-from tests.files.samples import image_bytes
+from tests.files.samples import (
+    image_bytes,
+    opendocument_spreadsheet_bytes,
+    opendocument_text_bytes,
+)
 
 from .test_identifier_check import _fixed_people_names, agency, application, page, upload  # noqa: F401
 
@@ -46,26 +50,6 @@ def _pptx():
     return _saved(presentation)
 
 
-def _odf(kind):
-    from odf.opendocument import OpenDocumentSpreadsheet, OpenDocumentText
-    from odf.table import Table, TableCell, TableRow
-    from odf.text import P
-
-    if kind == "odt":
-        document = OpenDocumentText()
-        document.text.addElement(P(text=SENTENCE))
-    else:
-        document = OpenDocumentSpreadsheet()
-        table, row, cell = Table(name="Sheet1"), TableRow(), TableCell()
-        cell.addElement(P(text=SENTENCE))
-        row.addElement(cell)
-        table.addElement(row)
-        document.spreadsheet.addElement(table)
-    buffer = io.BytesIO()
-    document.write(buffer)
-    return buffer.getvalue()
-
-
 def _saved(document):
     buffer = io.BytesIO()
     document.save(buffer)
@@ -83,8 +67,8 @@ DOCUMENTS = {
     "docx": _docx,
     "xlsx": _xlsx,
     "pptx": _pptx,
-    "odt": lambda: _odf("odt"),
-    "ods": lambda: _odf("ods"),
+    "odt": lambda: opendocument_text_bytes(SENTENCE),
+    "ods": lambda: opendocument_spreadsheet_bytes((SENTENCE,)),
     "txt": lambda: SENTENCE.encode(),
     "csv": lambda: f'"Note"\n"{SENTENCE}"\n'.encode(),
 }

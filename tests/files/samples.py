@@ -146,3 +146,35 @@ def recording_upload(name: str, data: bytes):
         recorder, "file", name, "application/octet-stream", len(data), None
     )
     return uploaded, recorder
+
+
+def opendocument_text_bytes(*paragraphs: str) -> bytes:
+    from odf.opendocument import OpenDocumentText
+    from odf.text import P
+
+    document = OpenDocumentText()
+    for text in paragraphs:
+        document.text.addElement(P(text=text))
+    buffer = io.BytesIO()
+    document.write(buffer)
+    return buffer.getvalue()
+
+
+def opendocument_spreadsheet_bytes(*rows: tuple[str, ...]) -> bytes:
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    spreadsheet = OpenDocumentSpreadsheet()
+    table = Table(name="Sheet1")
+    for values in rows:
+        row = TableRow()
+        for value in values:
+            cell = TableCell()
+            cell.addElement(P(text=value))
+            row.addElement(cell)
+        table.addElement(row)
+    spreadsheet.spreadsheet.addElement(table)
+    buffer = io.BytesIO()
+    spreadsheet.write(buffer)
+    return buffer.getvalue()

@@ -13,6 +13,8 @@ from weasyprint import HTML
 from qualitymark.files import text_extraction
 from qualitymark.files.text_extraction import extract_text
 
+from .samples import opendocument_spreadsheet_bytes, opendocument_text_bytes
+
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 WPS_BODY = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:document xmlns:w="{W}"><w:body>
@@ -111,31 +113,11 @@ def test_slides_and_their_notes_are_read():
 
 
 def test_opendocument_text_and_spreadsheets_are_read():
-    from odf.opendocument import OpenDocumentSpreadsheet, OpenDocumentText
-    from odf.table import Table, TableCell, TableRow
-    from odf.text import P
+    document = opendocument_text_bytes("Birth father Marek Kowalczyk attended.")
+    assert "Birth father Marek Kowalczyk attended." in extract_text(io.BytesIO(document), "odt")
 
-    document = OpenDocumentText()
-    document.text.addElement(P(text="Birth father Marek Kowalczyk attended."))
-    buffer = io.BytesIO()
-    document.write(buffer)
-    assert "Birth father Marek Kowalczyk attended." in extract_text(
-        io.BytesIO(buffer.getvalue()), "odt"
-    )
-
-    spreadsheet = OpenDocumentSpreadsheet()
-    table = Table(name="Sheet1")
-    for values in (("Name", "DOB"), ("Leo Abernethy", "22/02/2023")):
-        row = TableRow()
-        for value in values:
-            cell = TableCell()
-            cell.addElement(P(text=value))
-            row.addElement(cell)
-        table.addElement(row)
-    spreadsheet.spreadsheet.addElement(table)
-    buffer = io.BytesIO()
-    spreadsheet.write(buffer)
-    text = extract_text(io.BytesIO(buffer.getvalue()), "ods")
+    spreadsheet = opendocument_spreadsheet_bytes(("Name", "DOB"), ("Leo Abernethy", "22/02/2023"))
+    text = extract_text(io.BytesIO(spreadsheet), "ods")
     assert "Name | DOB\nLeo Abernethy | 22/02/2023" in text
 
 
