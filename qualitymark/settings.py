@@ -88,6 +88,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "qualitymark.audit.middleware.RequestContextMiddleware",
     "qualitymark.core.middleware.SecondFactorRequiredMiddleware",
+    # A double click's second sending is answered with the first's result.
+    "qualitymark.core.repeated_posts.RepeatedPostMiddleware",
     "qualitymark.governance.access_log.ContentViewMiddleware",
     # Security (issue 11): every page for a signed-in person is private, no-store.
     "qualitymark.core.http_hardening.PrivatePagesNotCachedMiddleware",

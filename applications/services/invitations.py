@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from qualitymark.audit.services import record_event
+from qualitymark.core.locks import lock_name_for_transaction
 from qualitymark.core.permissions import require_perm
 from qualitymark.notifications.services import notify
 from qualitymark.users.models import User
@@ -112,6 +113,8 @@ def send_invitation(*, actor, email: str, role: str, agency: Agency | None = Non
         raise ValidationError(
             {"email": "The person with this e-mail address already has this role"}
         )
+    # Two sendings at once (a double click) take turns: the second replaces the first.
+    lock_name_for_transaction(f"invitation:{email}:{role}:{agency.pk if agency else ''}")
     previous = (
         Invitation.objects.open()
         .select_for_update()

@@ -7,4 +7,15 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self):
+        from django.core.validators import MaxLengthValidator
+        from django.utils.translation import ngettext_lazy
+
         from . import sign_in_limit  # noqa: F401  (connects its sign-in receiver)
+
+        # Every form's length limit in the GOV.UK style, in place of Django's "Ensure this
+        # value has at most 500 characters (it has 612)."
+        MaxLengthValidator.message = ngettext_lazy(
+            "This must be %(limit_value)d character or less – you have entered %(show_value)d",
+            "This must be %(limit_value)d characters or less – you have entered %(show_value)d",
+            "limit_value",
+        )

@@ -86,6 +86,12 @@ class RealDateField(DateInputField):
 
     not_a_date = "Enter a real date, for example 1 4 2026"
 
+    def clean(self, value):
+        # Spaces alone are an empty box (the library would say "This field is required.").
+        if isinstance(value, list | tuple):
+            value = [part.strip() if isinstance(part, str) else part for part in value]
+        return super().clean(value)
+
     def compress(self, data_list):
         day, month, year = data_list
         if not (day and month and year):

@@ -32,3 +32,15 @@ class OutboxJob(models.Model):
 
     def __str__(self):
         return f"{self.handler}({self.kwargs})"
+
+
+class RepeatedPost(models.Model):
+    """A form sent by a signed-in person, kept for a few seconds so that the same form
+    sent again (a double click) is done once (qualitymark/core/repeated_posts.py)."""
+
+    key = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(db_index=True)
+    location = models.CharField(max_length=2000, blank=True)
+
+    def __str__(self):
+        return self.key

@@ -33,6 +33,13 @@ class RetentionRuleForm(forms.ModelForm):
             MaxValueValidator(240, "The period must be 240 months (20 years) or less"),
         ]
         months.error_messages["invalid"] = "Enter the period as a whole number of months"
+        for name, message in (
+            ("records", "Enter which records the rule covers"),
+            ("starts_from", "Enter when the period starts"),
+            ("period_months", "Enter the period in months"),
+            ("why", "Enter why the records are kept this long"),
+        ):
+            self.fields[name].error_messages["required"] = message
         self.helper = _helper(
             Field.textarea("records"),
             Field.text("starts_from", field_width=Fluid.FULL),

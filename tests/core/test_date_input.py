@@ -62,3 +62,10 @@ def test_any_text_is_a_date_or_an_error_never_an_exception(day, month, year):
         assert form.cleaned_data[name] is None or isinstance(form.cleaned_data[name], datetime.date)
     else:
         assert form.errors[name]
+
+
+@pytest.mark.parametrize("form_class", [MeetingForm, QuestionsForm])
+def test_spaces_alone_are_an_empty_date(form_class):
+    form, name = _bound(form_class, " ", " ", " ")
+    assert not form.is_valid()
+    assert "This field is required." not in str(form.errors)

@@ -1,9 +1,12 @@
 import json
+from datetime import timedelta
 
 import pytest
+import time_machine
 import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from descriptors.io import parse_framework_file
 from descriptors.models import Framework, Marker
@@ -227,7 +230,11 @@ def test_new_version_page(staff_client, published):
     response = staff_client.post(url)
     draft = Framework.objects.get(version=2)
     assert response["Location"] == reverse("staff:framework_detail", args=[draft.pk])
-    again = staff_client.post(url, follow=True)
+    double_click = staff_client.post(url, follow=True)
+    assert double_click.redirect_chain[0][0] == response["Location"]
+    assert "You sent this twice. We have done it once." in double_click.content.decode()
+    with time_machine.travel(timezone.now() + timedelta(minutes=1), tick=False):
+        again = staff_client.post(url, follow=True)
     assert "already a draft" in again.content.decode()
     assert Framework.objects.count() == 2
 
