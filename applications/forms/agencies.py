@@ -3,13 +3,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from qualitymark.core.forms import gds_helper
+from qualitymark.core.forms import RecordsChoiceField, gds_helper
 
 from ..models.agencies import Agency, AgencyType, Region, validate_email_domain, validate_ofsted_urn
 from ..services.agencies import validate_partnership
 
 
-class AgencyChoiceField(forms.ModelMultipleChoiceField):
+class AgencyChoiceField(RecordsChoiceField):
     def label_from_instance(self, agency):
         return f"{agency.name} ({agency.get_region_display()})"
 

@@ -7,7 +7,7 @@ from django import forms
 from django.utils.html import format_html
 
 from applications.models.submissions import Application
-from qualitymark.core.forms import RealDateField
+from qualitymark.core.forms import RealDateField, RecordsChoiceField
 
 from ..models.profiles import ModeratorProfile
 from ..models.workflow import PanelMeeting, Recommendation
@@ -40,7 +40,7 @@ def _helper(*fields, submit_label: str) -> FormHelper:
 # --- Panel meetings (Coram staff) ------------------------------------------------------------
 
 
-class _ModeratorChoiceField(forms.ModelMultipleChoiceField):
+class _ModeratorChoiceField(RecordsChoiceField):
     def label_from_instance(self, profile):
         label = profile.user.get_full_name() or profile.user.email
         return f"{label} (panel chair)" if profile.is_chair else label
@@ -51,7 +51,7 @@ class _ChairChoiceField(forms.ModelChoiceField):
         return profile.user.get_full_name() or profile.user.email
 
 
-class _ApplicationChoiceField(forms.ModelMultipleChoiceField):
+class _ApplicationChoiceField(RecordsChoiceField):
     def label_from_instance(self, application):
         level = application.get_level_sought_display()
         return f"{application.reference} – {application.agency.name} ({level})"

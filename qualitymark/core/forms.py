@@ -100,3 +100,22 @@ class RealDateField(DateInputField):
             return date(day=int(day), month=int(month), year=int(year))
         except (ValueError, OverflowError) as error:
             raise ValidationError(self.not_a_date) from error
+
+
+BIGGEST_KEY = 2**63 - 1
+
+
+class RecordsChoiceField(forms.ModelMultipleChoiceField):
+    """Ticked records. A sent number too large to be a record's key is not one of the
+    choices (SQLite, under `make run`, cannot even look it up: a 500 before this)."""
+
+    def _check_values(self, value):
+        for key in value:
+            text = str(key).strip()
+            if text.lstrip("-").isdigit() and abs(int(text)) > BIGGEST_KEY:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": text},
+                )
+        return super()._check_values(value)
