@@ -82,8 +82,8 @@ class RepeatedPostMiddleware:
         (it came back with errors) and this one may be done after all."""
         deadline = time.monotonic() + WAIT_SECONDS
         while time.monotonic() < deadline:
-            location = RepeatedPost.objects.filter(key=key).values_list("location", flat=True)
-            location = location.first()
+            first = RepeatedPost.objects.filter(key=key).values_list("location", flat=True)
+            location = first.first()
             if location is None and _claim(key):
                 return None
             if location:

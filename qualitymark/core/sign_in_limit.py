@@ -12,12 +12,13 @@ from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
+from .dates import duration_words
+
 SIGNED_IN_AT = "qualitymark.signed_in_at"
 
 
 def session_length_words() -> str:
-    hours = max(1, round(settings.SESSION_COOKIE_AGE / 3600))
-    return f"{hours} hour{'' if hours == 1 else 's'}"
+    return duration_words(settings.SESSION_COOKIE_AGE, space=" ")
 
 
 @receiver(user_logged_in)

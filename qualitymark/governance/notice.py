@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.conf import settings
 
+from qualitymark.core.dates import duration_words
 from qualitymark.files import text_extraction
 from qualitymark.files.storage import uses_signed_urls
 from qualitymark.files.validation import ALLOWED_TYPES
@@ -21,27 +22,6 @@ class Cookie:
     lifetime: str
 
 
-_UNITS = (
-    ("year", 365 * 86400),
-    ("week", 7 * 86400),
-    ("day", 86400),
-    ("hour", 3600),
-    ("minute", 60),
-)
-
-
-def _duration(seconds: int) -> str:
-    """'8 hours', '52 weeks': the largest unit the time is a whole number of,
-    else 'about' the nearest whole number of the largest unit it reaches."""
-    for unit, size in _UNITS:
-        if seconds >= size and seconds % size == 0:
-            count = seconds // size
-            return f"{count}\xa0{unit}{'' if count == 1 else 's'}"
-    unit, size = next(((u, s) for u, s in _UNITS if seconds >= s), _UNITS[-1])
-    count = max(1, round(seconds / size))
-    return f"about {count}\xa0{unit}{'' if count == 1 else 's'}"
-
-
 def cookies_in_use() -> list[Cookie]:
     """Every cookie the service sets (the cookie page's test checks the list
     against the cookies a signed-in journey actually receives)."""
@@ -49,12 +29,12 @@ def cookies_in_use() -> list[Cookie]:
         Cookie(
             settings.SESSION_COOKIE_NAME,
             "Keeps you signed in",
-            _duration(settings.SESSION_COOKIE_AGE),
+            duration_words(settings.SESSION_COOKIE_AGE),
         ),
         Cookie(
             settings.CSRF_COOKIE_NAME,
             "Protects forms from being submitted by other websites",
-            _duration(settings.CSRF_COOKIE_AGE),
+            duration_words(settings.CSRF_COOKIE_AGE),
         ),
     ]
 
@@ -96,7 +76,7 @@ def files_encrypted_by_store() -> bool:
 def privacy_notice_context() -> dict:
     return {
         "retention_rules": list(RetentionRule.objects.all()),
-        "session_length": _duration(settings.SESSION_COOKIE_AGE),
+        "session_length": duration_words(settings.SESSION_COOKIE_AGE),
         "file_checking": file_checking(),
         "files_encrypted": files_encrypted_by_store(),
         "signed_links": uses_signed_urls(),

@@ -81,3 +81,10 @@ def test_the_limit_follows_the_session_length_setting(client, lead, settings):
 def test_the_sign_in_page_promises_what_is_kept(client, settings):
     settings.SESSION_COOKIE_AGE = HOURS * 3600
     assert "up to 8 hours" in client.get(reverse("account_login")).content.decode()
+
+
+def test_the_sign_in_page_and_the_cookie_page_give_the_same_length(client, settings):
+    settings.SESSION_COOKIE_AGE = 90 * 60
+    assert "up to 90 minutes" in client.get(reverse("account_login")).content.decode()
+    cookies = client.get(reverse("core:cookies")).content.decode().replace("\xa0", " ")
+    assert "90 minutes" in cookies and "2 hours" not in cookies

@@ -179,9 +179,9 @@ def _seconds(lifetime: str) -> int:
     ],
 )
 def test_a_cookies_lifetime_is_written_exactly_or_said_to_be_about(seconds, written):
-    from qualitymark.governance.notice import _duration
+    from qualitymark.core.dates import duration_words
 
-    assert _duration(seconds).replace("\xa0", " ") == written
+    assert duration_words(seconds).replace("\xa0", " ") == written
 
 
 def test_the_register_and_verification_pages_set_no_cookies(client, framework):

@@ -247,9 +247,7 @@ def quality_mark_contact() -> dict:
     }
 
 
-@register.simple_tag
-def session_lifetime() -> str:
-    return session_length_words()
+register.simple_tag(session_length_words, name="session_lifetime")
 
 
 @register.simple_tag
