@@ -5,7 +5,8 @@ sent in the same transaction, only after the server accepted it. A worker that
 dies in between leaves the row queued (its lock goes with its connection) and
 the sweep sends it again with the same Message-ID, which mail systems use to
 drop a duplicate. A refusal is kept as the last error and retried with back-off
-until EMAIL_MAX_ATTEMPTS; then the message stays failed until staff resend it.
+until EMAIL_MAX_ATTEMPTS (status retrying); then the message stays failed until
+staff resend it.
 """
 
 from __future__ import annotations
@@ -48,11 +49,11 @@ def deliver(sent_email_id: int) -> str:
             message.send()
         except Exception as error:  # noqa: BLE001 - every refusal is kept and retried
             logger.warning("E-mail %s not accepted: %r", record.pk, error)
-            record.status = EmailStatus.FAILED
             record.last_error = f"{type(error).__name__}: {error}"[:2000]
             gave_up = isinstance(error, SealBroken) or (
                 record.attempts >= settings.EMAIL_MAX_ATTEMPTS
             )
+            record.status = EmailStatus.FAILED if gave_up else EmailStatus.RETRYING
             record.next_attempt_at = None if gave_up else timezone.now() + backoff(record.attempts)
             record.save()
             return "failed"

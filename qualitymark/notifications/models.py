@@ -4,6 +4,7 @@ from django.db.models import Q
 
 class EmailStatus(models.TextChoices):
     QUEUED = "queued", "Queued"
+    RETRYING = "retrying", "Refused, trying again"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
 
@@ -13,7 +14,11 @@ class EmailStatus(models.TextChoices):
         return _EMAIL_TAGS.get(self, "govuk-tag--grey")
 
 
-_EMAIL_TAGS = {EmailStatus.SENT: "govuk-tag--green", EmailStatus.FAILED: "govuk-tag--red"}
+_EMAIL_TAGS = {
+    EmailStatus.SENT: "govuk-tag--green",
+    EmailStatus.RETRYING: "govuk-tag--yellow",
+    EmailStatus.FAILED: "govuk-tag--red",
+}
 
 
 class SentEmail(models.Model):
@@ -83,4 +88,10 @@ class SentEmail(models.Model):
 
     @property
     def has_failed(self) -> bool:
+        """Refused, and no longer tried: it waits for staff to send it again."""
         return self.status == EmailStatus.FAILED
+
+    @property
+    def was_refused(self) -> bool:
+        """Refused on its last attempt, tried again or not."""
+        return self.status in (EmailStatus.RETRYING, EmailStatus.FAILED)

@@ -65,12 +65,14 @@ def test_a_failed_email_shows_its_error_and_is_sent_again(
             context={"application": application, "url": "http://testserver/"},
         )
     email.refresh_from_db()
-    assert email.status == "failed" and email.last_error
+    assert email.status == "retrying" and email.last_error
     client = client_for(staff_user())
-    failed = logged(client.get(LOG, {"status": "failed"}))
-    assert len(failed) == 1 and "Failed" in failed[0][4]
+    assert logged(client.get(LOG, {"status": "failed"})) == []
+    [retrying] = logged(client.get(LOG, {"status": "retrying"}))
+    assert "Refused, trying again" in retrying[4] and "Next try" in retrying[4]
+    assert "Connection refused" in retrying[4]
     page = client.get(reverse("staff:email", args=[email.pk])).content.decode()
-    assert "Last error" in page and "Send it again" in page
+    assert "Last error" in page and "next try" in page and "Send it again" in page
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     with django_capture_on_commit_callbacks(execute=True):
@@ -79,6 +81,10 @@ def test_a_failed_email_shows_its_error_and_is_sent_again(
     email.refresh_from_db()
     assert email.status == "sent"
     assert [message.to for message in mail.outbox] == [["lead@example.org"]]
+    page = client.get(reverse("staff:email", args=[email.pk])).content.decode()
+    assert "Refused before it was sent" in page and "Last error" not in page
+    [sent] = logged(client.get(LOG, {"status": "sent"}))
+    assert "Next try" not in sent[4] and "Connection refused" not in sent[4]
     assert AuditEvent.objects.filter(action="email.resent").count() == 1
 
 
@@ -150,7 +156,12 @@ def test_an_invitation_is_logged_without_its_link_and_resent_from_the_invitation
 
 @pytest.mark.parametrize(
     ("status", "label", "colour"),
-    [("sent", "Sent", "green"), ("failed", "Failed", "red"), ("queued", "Queued", "grey")],
+    [
+        ("sent", "Sent", "green"),
+        ("retrying", "Refused, trying again", "yellow"),
+        ("failed", "Failed", "red"),
+        ("queued", "Queued", "grey"),
+    ],
 )
 def test_each_status_shows_as_its_tag_on_the_log_and_the_email(status, label, colour):
     from django.utils import timezone

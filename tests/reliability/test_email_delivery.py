@@ -41,7 +41,7 @@ def test_a_refused_message_is_kept_and_delivered_once_when_the_server_accepts(sm
     assert smtp.refused == 3 and smtp.accepted == []
     for record in records:
         record.refresh_from_db()
-        assert record.status == EmailStatus.FAILED
+        assert record.status == EmailStatus.RETRYING
         assert record.sent_at is None
         assert record.attempts == 1
         assert "451" in record.last_error

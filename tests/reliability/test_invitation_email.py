@@ -35,7 +35,7 @@ def test_a_refused_invitation_is_retried_and_its_link_is_never_stored(smtp):
     smtp.refusing = True
     invitation = send_invitation(actor=staff_user(), email="new.mod@example.org", role="moderator")
     record = SentEmail.objects.get(template="invitation")
-    assert record.status == EmailStatus.FAILED and "451" in record.last_error
+    assert record.status == EmailStatus.RETRYING and "451" in record.last_error
     assert record.about_id == str(invitation.pk)
     assert PLACEHOLDER in record.body and record.sealed
 
