@@ -12,6 +12,7 @@ from .lexicon import (
     DICTIONARY_WORDS,
     FAMILY_ROLES,
     FIRST_NAMES,
+    FUNCTION_WORDS,
     THING_NOUNS,
     phrases,
     trie_pattern,
@@ -52,6 +53,17 @@ def _names_a_paper(text: str, end: int) -> bool:
     return after is not None and after.group(1) in THING_NOUNS
 
 
+CAPITALISED_WORD = re.compile(r"[A-Z]{3,}")
+
+
+def _a_word_in_capitals(text: str, start: int, end: int) -> bool:
+    """ "WITNESSED BY CAFCASS OFFICER ON": a short word of a line in capitals, not initials."""
+    if text[start:end].lower() not in FUNCTION_WORDS:
+        return False
+    before, after = text[max(0, start - 30) : start].split(), text[end : end + 30].split()
+    return any(CAPITALISED_WORD.fullmatch(word) for word in before[-1:] + after[:1])
+
+
 def _initials_with_dates(text: str) -> Iterator[Finding]:
     """Dates are found first (they need a digit), then initials just before them."""
     for date in finditer_near(ANY_DATE, text):
@@ -59,6 +71,8 @@ def _initials_with_dates(text: str) -> Iterator[Finding]:
         for match in INITIALS.finditer(text, low, date.start()):
             letters = re.sub(r"[^A-Z]", "", match.group("initials"))
             if letters.lower() in ORGANISATION_ACRONYMS or _names_a_paper(text, match.end()):
+                continue
+            if _a_word_in_capitals(text, *match.span("initials")):
                 continue
             if not SENTENCE_BREAK.search(text, match.end(), date.start()):
                 found = match.group("initials").rstrip(" ")
@@ -239,8 +253,8 @@ def _houses_and_nurseries(text: str) -> Iterator[Finding]:
 # --------------------------------------------------------------------------------------------
 
 UPPER_TITLED = re.compile(
-    r"(?:MR|MRS|MS|MISS)(?:[ ]+(?:AND|&)[ ]+(?:MR|MRS|MS))?[ ]+(?:[A-Z]\.[ ]*)?"
-    r"(?P<name>[A-Z][A-Z'’-]{2,})\b"
+    r"(?:MR|MRS|MS|MISS)(?:[ ]+[A-Z]\b\.?)?(?:[ ]+(?:AND|&)[ ]+(?:MR|MRS|MS)(?:[ ]+[A-Z]\b\.?)?)?"
+    r"[ ]+(?:[A-Z]\.[ ]*)?(?P<name>[A-Z][A-Z'’-]{2,})\b"
 )
 _ROLES = trie_pattern(sorted(FAMILY_ROLES))
 ROLE_BRACKETED = re.compile(

@@ -32,6 +32,12 @@ def _lines(name: str) -> list[str]:
     return [line for line in lines if line]
 
 
+# Letters of names written in the Latin alphabet, as regular expression classes: Latin-1
+# and Latin Extended-A ("Cieślak", "Woźniak", "Łukasz").
+_EXTENDED = [chr(code) for code in range(0x100, 0x180)]
+UPPER_LETTERS = "A-ZÀ-ÖØ-Þ" + "".join(c for c in _EXTENDED if c.isupper())
+LOWER_LETTERS = "a-zß-öø-ÿ" + "".join(c for c in _EXTENDED if c.islower())
+
 FUNCTION_WORDS = words("function_words")
 NOT_NAME_WORDS = words("not_names")
 PLACE_NAMES = words("places")

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from .kinds import PERSON_NAME, Finding
 from .lexicon import (
     FUNCTION_WORDS,
+    LOWER_LETTERS,
     MONTH_NAMES,
     NOT_NAME_WORDS,
     ORDINARY_WORDS,
@@ -17,12 +18,13 @@ from .lexicon import (
     PLACE_PREPOSITIONS,
     SEASONS,
     THING_NOUNS,
+    UPPER_LETTERS,
     trie_pattern,
     words,
 )
 
-_UPPER = "A-ZÀ-ÖØ-Þ"
-_LOWER = "a-zß-öø-ÿ"
+_UPPER = UPPER_LETTERS
+_LOWER = LOWER_LETTERS
 # An apostrophe after a letter is inside a name ("O'Brien"); after a space it opens a quote.
 _NAME_WORD = (
     rf"(?<![\w-])(?<!\w['’])"
@@ -72,6 +74,7 @@ CALLED_THEN_NAME = re.compile(
     r"(?:named|called|(?:first[ ]+|middle[ ]+|full[ ]+|real[ ]+|sur)?name"
     r"(?:[ ]+(?:is|was)|[ ]*,))[ ]+"
     r"|known[ ]+(?:to[ ]+(?:[a-z]+[ ]+){1,2})?as[ ]+['‘\"“]"
+    r"|in[ ]+the[ ]+name[ ]+of[ ]+['‘\"“]?"
     r"|(?:real[ ]+|sur|maiden[ ]+|birth[ ]+)name[ ]+(?=[A-Z])"
     rf"|[Nn]ame{_LABEL_COLON}"
     rf")(?P<names>{_NAME_LIST})"
@@ -233,7 +236,8 @@ def _names_with_weak_cues(text: str) -> Iterator[Finding]:
 def _names_after_called(text: str) -> Iterator[Finding]:
     for match in CALLED_THEN_NAME.finditer(text):
         preceding = WORD.findall(_current_sentence_before(text, match.start()))
-        if any(word.lower() in THING_NOUNS for word in preceding[-4:]):
+        held_by = match.group().startswith("in")  # "an account in the name of Dean Harrop"
+        if not held_by and any(word.lower() in THING_NOUNS for word in preceding[-4:]):
             continue  # "a peer mentoring scheme called Pathways"
         yield from _name_findings(text, match, weak_cue=True)
 

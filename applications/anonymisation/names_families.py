@@ -11,6 +11,7 @@ from .lexicon import (
     DICTIONARY_WORDS,
     FAMILY_ROLES,
     FIRST_NAMES,
+    LOWER_LETTERS,
     MONTH_NAMES,
     NEVER_NAMES,
     NOT_NAME_WORDS,
@@ -19,10 +20,14 @@ from .lexicon import (
     SEASONS,
     SURNAMES,
     THING_NOUNS,
+    UPPER_LETTERS,
 )
 
 _PREFIX = r"(?:Mc|Mac|O['’]|MC|MAC)?"
-_SURNAME = rf"{_PREFIX}[A-Z][A-Za-z'’]+(?:-{_PREFIX}[A-Z][A-Za-z'’]+)?"
+_LETTERS = f"{UPPER_LETTERS}{LOWER_LETTERS}"
+_SURNAME = (
+    rf"{_PREFIX}[{UPPER_LETTERS}][{_LETTERS}'’]+(?:-{_PREFIX}[{UPPER_LETTERS}][{_LETTERS}'’]+)?"
+)
 # "the Mitchells", "the Hussain-Whitakers'": a surname made plural.
 PLURAL = re.compile(rf"\b(?:[Tt]he|THE)[ ]+(?P<name>{_SURNAME}[sS])(?=['’]|[^\w'’-]|$)")
 # "the Dobson twins": a capitalised word between "the" and what a family is.

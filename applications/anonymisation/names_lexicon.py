@@ -75,6 +75,7 @@ STREET_NAME_ENDINGS = frozenset(
     ]
 )
 MINIMUM_UPPER_CASE_LENGTH = 3
+HOLIDAY_EVE = re.compile(r"(?i:christmas|new[ ]year['’]s)[ ]+Eve$")
 PREVIOUS_CAPITALISED = re.compile(r"[A-Z][a-z]+[ ]+$")
 _LISTED_NAME = r"(?P<name>[A-Z][a-zß-öø-ÿ'’]+(?:-[A-Z][a-zß-öø-ÿ]+)?)(?![\w'’-])"
 LISTED_AFTER = re.compile(rf"(?:[ ]*,[ ]*|[ ]+(?:and|&)[ ]+){_LISTED_NAME}")
@@ -207,6 +208,8 @@ def _names_a_thing(text: str, run: list[_Word]) -> bool:
     previous = _previous_word(text, run[0].start)
     if previous in ("st", "saint", "mount", "lake", "port", "fort", "the"):
         return True
+    if run[-1].lower == "eve" and HOLIDAY_EVE.search(text, 0, run[-1].end):
+        return True
     if _ends_a_proper_noun(text, run[0].start, previous):
         return True  # "our Early Permanence Buddy", "Grandparents Plus"
     return previous in PLACE_PREPOSITIONS and all(w.lower in PLACE_NAMES for w in run)
@@ -315,6 +318,7 @@ def _listed_with(text: str, start: int, end: int) -> Iterator[Finding]:
             or lower in ORDINARY_WORDS
             or lower in PLACE_NAMES
             or lower in ROLE_WORDS
+            or HOLIDAY_EVE.search(text, 0, match.end("name"))
         ):
             yield Finding(PERSON_NAME, *match.span("name"), match.group("name"))
 

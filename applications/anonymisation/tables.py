@@ -1,4 +1,5 @@
-"""Rows of a table, as text extraction writes them: cells joined by " | " (or tabs).
+"""Rows of a table, as text extraction writes them: cells joined by " | " (or tabs), or a
+table pasted as comma-separated values under a heading row ("child_id,first_name,dob").
 
 A row labelled as a name ("Child's name | Amelia Jones") gives its value away, and under a
 heading row with a date-of-birth or name column every row's cell in that column does, unless
@@ -14,6 +15,11 @@ from .kinds import DATE_OF_BIRTH, PERSON_NAME, Finding
 from .lexicon import STAFF_ROLES
 
 CELL_SEPARATOR = re.compile(r"[ ]*\|[ ]*|\t")
+COMMA = re.compile(r"[ ]*,[ ]*")
+MINIMUM_CSV_COLUMNS = 3
+# A comma-separated heading row names its columns as a data file does ("first_name", "dob"),
+# not with family words alone, which a sentence has too.
+CSV_HEADING = re.compile(r"name|forename|surname|d\.?o\.?b|birth", re.IGNORECASE)
 NAME_LABEL = re.compile(
     r"(?:(?:child|baby|birth[ ]+mother|birth[ ]+father|mother|father|adopter|carer|foster[ ]+carer"
     r"|sibling|parent)['’]?s?[ ]+)?(?:full[ ]+|first[ ]+|given[ ]+|family[ ]+|last[ ]+)?"
@@ -35,10 +41,10 @@ INITIALLED_NAME = re.compile(r"(?:[A-Z]\.[ ]?){1,3}[ ]?[A-Z][a-z'’-]+")
 ROLE_CELL = re.compile(r"(?i:.*\b(?:" + "|".join(re.escape(r) for r in STAFF_ROLES) + r")\b.*)")
 
 
-def _cells(line: re.Match[str]) -> list[tuple[int, int]]:
+def _cells(line: re.Match[str], separators: re.Pattern[str]) -> list[tuple[int, int]]:
     """(start, end) of each cell of a line, trimmed."""
     spans, position = [], line.start()
-    for separator in [*CELL_SEPARATOR.finditer(line.string, line.start(), line.end()), None]:
+    for separator in [*separators.finditer(line.string, line.start(), line.end()), None]:
         end = separator.start() if separator else line.end()
         spans.append((position, end))
         position = separator.end() if separator else end
@@ -68,7 +74,7 @@ def _value_finding(text: str, kind: str, start: int, end: int) -> Finding | None
 
 
 def _heading_columns(text: str, cells: list[tuple[int, int]]) -> dict[int, str]:
-    labels = [text[start:end] for start, end in cells]
+    labels = [text[start:end].replace("_", " ") for start, end in cells]
     if any(STAFF_COLUMN.fullmatch(label) for label in labels):
         return {}
     columns = {}
@@ -81,26 +87,52 @@ def _heading_columns(text: str, cells: list[tuple[int, int]]) -> dict[int, str]:
 
 
 def find_in_table_rows(text: str) -> Iterator[Finding]:
-    if "|" not in text and "\t" not in text:
-        return
+    if "|" in text or "\t" in text:
+        yield from _rows(text, CELL_SEPARATOR)
+    elif "," in text and "\n" in text:
+        yield from _rows(text, COMMA, headed_only=True)
+
+
+def _csv_heading(text: str, cells: list[tuple[int, int]], heading: dict[int, str]) -> bool:
+    return (
+        bool(heading)
+        and len(cells) >= MINIMUM_CSV_COLUMNS
+        and any(CSV_HEADING.search(text[start:end]) for start, end in cells)
+    )
+
+
+def _rows(
+    text: str, separators: re.Pattern[str], *, headed_only: bool = False
+) -> Iterator[Finding]:
+    """With `headed_only` (commas, which prose has too) only the rows under a heading row
+    that names a name or date-of-birth column, with as many cells, are read."""
     columns: dict[int, str] = {}
+    width = 0
     previous_end = -1
     for line in LINE.finditer(text):
         if text[previous_end + 1 : line.start()].strip() == "" and line.start() > previous_end + 1:
             columns = {}  # a blank line ends a table
         previous_end = line.end()
-        cells = _cells(line)
-        if len(cells) < 2:
+        cells = _cells(line, separators)
+        if len(cells) < 2 or (headed_only and columns and len(cells) != width):
             columns = {}
             continue
         heading = _heading_columns(text, cells)
-        if len(heading) == 1 and len(cells) == 2 and 0 in heading and 1 not in heading:
+        if headed_only and not (columns or _csv_heading(text, cells, heading)):
+            continue
+        if (
+            not headed_only
+            and len(heading) == 1
+            and len(cells) == 2
+            and 0 in heading
+            and 1 not in heading
+        ):
             # A label and its value: "Child's name | Amelia Jones", "DOB | 22/02/2023".
             if found := _value_finding(text, heading[0], *cells[1]):
                 yield found
             continue
         if heading:
-            columns = heading
+            columns, width = heading, len(cells)
             continue
         if not any(ROLE_CELL.fullmatch(text[start:end]) for start, end in cells):
             for start, end in cells:

@@ -19,13 +19,26 @@ identifier_corpus_seventh.yaml: written the same way in session 14 (478 passages
 identifying, a Gloucestershire agency) before any change to the guard that session:
 0.91 (201/221), 0.90 on arrival, and the same after the changes from the sixth (its
 sentences were never read; one narrower form of the quoted-nickname rule was chosen because
-the wider one cost it a sentence).
+the wider one cost it a sentence). 0.91 (202/221), 0.90 after session 15's changes.
+identifier_corpus_eighth.yaml: written the same way in session 15 (513 passages, 223
+identifying, a Cumbria and Lancashire agency), except that its writer was told to count
+"Baby A"-style labels as identifying, as the identifiers page then seemed to say. Seven earlier
+writers, not told, all left them as the anonymised labels they are, and the page now says a
+single letter is not listed; 15 such labels are read here as anonymised (ANONYMISED_LABEL).
+On arrival: 0.87 (193/223), 0.93 as written; 0.91 (193/211), 0.93 with the labels read as
+anonymised. The guard was then changed from its misses and false alarms
+(test_guard_eighth_corpus_rules.py): 0.95 (200/211), 0.95.
 """
+
+import re
 
 import pytest
 import yaml
 
 from .test_identifier_blind_corpus import CORPUS_PATH, MINIMUM, measure
+
+# "Baby A", "Child B": a single letter in place of a name (the identifiers page).
+ANONYMISED_LABEL = re.compile(r"(?:Baby|Child|Sibling)[ ][A-Z]")
 
 
 @pytest.mark.parametrize(
@@ -37,10 +50,15 @@ from .test_identifier_blind_corpus import CORPUS_PATH, MINIMUM, measure
         "identifier_corpus_fifth.yaml",
         "identifier_corpus_sixth.yaml",
         "identifier_corpus_seventh.yaml",
+        "identifier_corpus_eighth.yaml",
     ],
 )
 def test_outsider_corpus_sentence_recall_and_precision(name):
     corpus = yaml.safe_load(CORPUS_PATH.with_name(name).read_text(encoding="utf-8"))
+    for sentence in corpus["sentences"]:
+        sentence["identifiers"] = [
+            found for found in sentence["identifiers"] if not ANONYMISED_LABEL.fullmatch(found)
+        ]
     assert len(corpus["sentences"]) >= 300
     figures = measure(corpus)
     identifying = sum(row["identifying"] for row in figures.values())

@@ -9,6 +9,7 @@ import re
 import pytest
 from lxml import html
 
+from applications.anonymisation import find_identifiers
 from qualitymark.files.text_extraction import PICTURE_KINDS, TEXT_KINDS
 from qualitymark.files.validation import ALLOWED_TYPES
 from qualitymark.governance.notice import file_checking
@@ -125,3 +126,24 @@ def test_a_picture_is_listed_for_a_person_to_check(
     content = page(lead_client, application)
     assert f"Document ‘{name}’" in content
     assert "Open it and check it yourself" in content
+
+
+def _quoted(element) -> list[str]:
+    return re.findall(r"“([^”]+)”", element.text_content())
+
+
+def test_the_pages_examples_are_found_and_its_anonymised_letters_are_not(lead_client, application):
+    """An outside corpus writer took the page's "Baby A" as something the check finds, when
+    a single letter is how applications anonymise and is left alone: the page now gives a
+    name as its example, and says that a letter is not listed."""
+    tree = html.fromstring(page(lead_client, application))
+    [names_item] = [li for li in tree.iter("li") if "family role" in li.text_content()]
+    examples = _quoted(names_item)
+    assert examples == ["birth mother Kerry", "Baby Ezra"]
+    for example in examples:
+        found = find_identifiers(f"In our case study, {example} was placed at four days old.")
+        assert found, example
+    letters = _quoted(tree.get_element_by_id("anonymised"))
+    assert letters == ["Baby A", "Child B"]
+    for example in letters:
+        assert find_identifiers(f"In our case study, {example} was placed at four days old.") == []
