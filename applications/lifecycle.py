@@ -244,7 +244,7 @@ TRANSITIONS: dict[str, Transition] = {
             "applications.withdraw_application",
             needs_reason=True,
             timestamp_field="withdrawn_at",
-            notifications=("application_withdrawn",),
+            notifications=("application_withdrawn", "application_withdrawn_moderators"),
         ),
     ]
 }

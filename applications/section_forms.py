@@ -193,7 +193,7 @@ class DescriptorSection(SectionForm):
         # An empty file is refused by the upload checks, with the answer saved first.
         allow_empty_file=True,
         help_text="PDF, Word, Excel, PowerPoint, OpenDocument, PNG, JPEG, text or CSV, "
-        "smaller than 20 MB. Remove names and other details that identify people first.",
+        "20 MB or smaller. Remove names and other details that identify people first.",
     )
 
     def content_layout(self):

@@ -28,6 +28,19 @@ def application_returned(application, actor, reason):
     )
 
 
+@notifier("application_withdrawn_moderators")
+def application_withdrawn_moderators(application, actor, reason):
+    """The moderators asked to review it, with the agency's reason (the withdrawal page
+    tells the agency they will see it)."""
+    notify(
+        template="application_withdrawn_moderator",
+        to=_moderator_addresses(application),
+        context={"application": application, "reason": reason},
+        dedupe_key=f"application-withdrawn-moderators-{application.pk}-"
+        f"{application.withdrawn_at:%Y%m%d%H%M%S}",
+    )
+
+
 @notifier("application_accepted")
 def application_accepted(application, actor, reason):
     notify(

@@ -123,7 +123,7 @@ class WithdrawForm(forms.Form):
         label="Why are you withdrawing the application?",
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=2000,
-        help_text="Coram staff and any moderators assigned to it will see this.",
+        help_text="Coram staff and any moderators assigned to it are told, with this reason.",
         error_messages={"required": "Enter why you are withdrawing the application"},
     )
 

@@ -145,3 +145,26 @@ def evidence_for(application: Application, pk: int) -> EvidenceFile:
         pk=pk,
         application=application,
     )
+
+
+def last_transition(application: Application, name: str):
+    """The audit event of the latest `name` transition of `application` (its reason is in
+    ``changes["reason"]``), or None."""
+    from qualitymark.audit.models import AuditEvent
+
+    return (
+        AuditEvent.objects.filter(
+            target_type=Application._meta.label_lower,
+            target_id=str(application.pk),
+            action=f"application.{name}",
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def returned_by_coram(application: Application):
+    """For a draft that had been submitted: Coram's latest return of it, with its reason."""
+    if application.submitted_at is None or not application.state.agency_may_edit:
+        return None
+    return last_transition(application, "return_to_agency")

@@ -29,6 +29,7 @@ from ..selectors.submissions import (
     earlier_applications_for_prefill,
     open_application_of,
     own_application,
+    returned_by_coram,
 )
 from ..services.submissions import (
     NotReadyToSubmit,
@@ -128,6 +129,7 @@ def application_detail(request, pk):
             and application.is_declared
             and not unresolved,
             "fee": _fee_or_none(application),
+            "returned": returned_by_coram(application),
         }
     )
     return render(request, "applications/apply/task_list.html", context)
@@ -216,6 +218,7 @@ def declaration(request, pk):
             "form": form,
             "is_lead": is_lead,
             "back_url": _application_url(application),
+            "returned": returned_by_coram(application),
         },
     )
 

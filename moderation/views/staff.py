@@ -15,7 +15,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from applications.lifecycle import may_transition
 from applications.models.submissions import Application
-from applications.selectors.submissions import application_overview
+from applications.selectors.submissions import (
+    application_overview,
+    last_transition,
+)
 from qualitymark.core.pagination import BoundedPaginator, bounded_page
 from qualitymark.core.permissions import staff_required
 
@@ -182,6 +185,11 @@ def application_list(request):
 # --- One application --------------------------------------------------------------------------
 
 
+def _withdrawal(application):
+    """The agency's withdrawal, with its reason, from the audit trail."""
+    return last_transition(application, "withdraw") if application.withdrawn_at else None
+
+
 @staff_required
 @require_GET
 def application_detail(request, pk):
@@ -198,6 +206,7 @@ def application_detail(request, pk):
         "moderation/staff/application_detail.html",
         {
             "application": application,
+            "withdrawal": _withdrawal(application),
             "screening": _screening(application),
             "fee": fee_of(_screening(application)),
             "can_screen": application.state.staff_may_screen,

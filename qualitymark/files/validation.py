@@ -249,7 +249,7 @@ def validate_upload(uploaded_file, *, max_bytes: int) -> ValidatedUpload:
     if not size:
         raise UploadRejected("The selected file is empty.")
     if size > max_bytes:
-        raise UploadRejected(f"The file must be smaller than {describe_size(max_bytes)}")
+        raise UploadRejected(f"The file must be {describe_size(max_bytes)} or smaller")
     try:
         encoding = _check_content(uploaded_file, extension, kind)
     finally:

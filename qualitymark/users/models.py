@@ -30,6 +30,11 @@ class UserManager(BaseUserManager):
         return self.get(email__iexact=email)
 
 
+TITLES = frozenset(
+    ["dr", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "rev", "revd", "sir", "dame"]
+)
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who signs in. E-mail is the login.
 
@@ -78,7 +83,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name or self.email
 
     def get_short_name(self):
-        return self.full_name.split(" ")[0] if self.full_name else self.email
+        """The first name, for greetings: "Dr Helen Marsh" is "Helen", not "Dr"."""
+        words = self.full_name.split()
+        while len(words) > 1 and words[0].lower().rstrip(".") in TITLES:
+            words.pop(0)
+        return words[0] if words else self.email
 
     @property
     def email_domain(self) -> str:

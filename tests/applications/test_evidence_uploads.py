@@ -57,7 +57,7 @@ def test_file_over_the_size_limit_is_refused(lead_client, draft, settings):
     settings.EVIDENCE_MAX_UPLOAD_BYTES = 1024
     data = b"Tracking meeting notes, anonymised.\n" * 40  # 1,480 bytes
     response = upload_on_page(lead_client, draft, "notes.txt", data)
-    text = assert_refused(response, draft, "The file must be smaller than 1 KB")
+    text = assert_refused(response, draft, "The file must be 1 KB or smaller")
     assert text.startswith("notes.txt: ")
 
 

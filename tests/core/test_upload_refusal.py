@@ -31,7 +31,7 @@ def test_a_declared_gigabyte_is_answered_before_a_byte_of_it_is_sent(live_server
     assert response.status == 413
     assert response.getheader("X-Content-Type-Options") == "nosniff"
     assert '<h1 class="govuk-heading-l">The file is too large</h1>' in page
-    assert "smaller than 20 MB" in page
+    assert "must be 20 MB or smaller" in page
     assert 'class="govuk-footer' in page  # the service's own layout
 
 

@@ -155,7 +155,7 @@ def test_empty_file():
 
 def test_over_the_size_limit():
     data = b"x" * (MAX + 1)
-    assert rejected("notes.txt", data) == "The file must be smaller than 20 MB"
+    assert rejected("notes.txt", data) == "The file must be 20 MB or smaller"
 
 
 # --- rejected: names --------------------------------------------------------------------
