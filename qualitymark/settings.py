@@ -249,14 +249,12 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
+# Django's rules, with messages in the service's own words (qualitymark/users/passwords.py).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 12},
-    },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "qualitymark.users.passwords.NotLikeYourDetails"},
+    {"NAME": "qualitymark.users.passwords.MinimumLength", "OPTIONS": {"min_length": 12}},
+    {"NAME": "qualitymark.users.passwords.NotCommon"},
+    {"NAME": "qualitymark.users.passwords.NotOnlyNumbers"},
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "core:dashboard"

@@ -79,7 +79,10 @@ def test_password_errors_show_in_the_summary_and_beside_the_field(client, send):
     response = client.post(
         accept_url(token), {"full_name": "Sam", "password1": "password", "password2": "password"}
     )
-    assert "This password is too short" in response.content.decode()
+    page = response.content.decode()
+    assert "Your password must be 12 characters or more" in page
+    assert "Your password is on a list of common passwords" in page
+    assert "This password" not in page
 
 
 def test_the_same_link_cannot_be_used_twice(client, send):

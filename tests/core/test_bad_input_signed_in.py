@@ -122,7 +122,7 @@ def signed_in(request):
 
 
 # Django's own words, where a GOV.UK form says what to do.
-GENERIC_MESSAGES = ("This field is required.", "Ensure this value has")
+GENERIC_MESSAGES = ("This field is required.", "Ensure this value has", "This password is")
 
 
 def post(client, user, action, data):
