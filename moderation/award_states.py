@@ -251,14 +251,15 @@ TRANSITIONS: dict[str, AwardTransition] = {
             published=False,
             email="award_published",
         ),
+        # A suspended, withdrawn or expired award stays listed, saying so (the register).
         AwardTransition(
             name="unpublish",
-            sources=tuple(STATES),
+            sources=(AwardStatus.PENDING, AwardStatus.CURRENT),
             target=None,
             rule=_STAFF,
             action="award.unpublished",
-            refusal="This award is not on the register.",
-            checks_expiry=False,
+            refusal="A suspended, withdrawn or expired award stays on the register, saying so. "
+            "Only a current award can be taken off it.",
             published=True,
         ),
         AwardTransition(

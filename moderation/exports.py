@@ -13,7 +13,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from applications.models.submissions import Application
 
 from .models.workflow import Assignment, Decision, DescriptorRating, FeeStatus, Screening
-from .ratings import rating_label
+from .ratings import LEVELS, rating_label
 from .selectors.awards import awards_for_staff
 from .selectors.dashboard import application_flag, award_expiry_filter
 from .selectors.workflow import applications_for_staff, reviews_visible_to
@@ -114,7 +114,7 @@ def review_rows(user, params) -> Iterable[list]:
             review.submitted_at,
             review.get_recommendation_display() if review.recommendation else "",
             rating.descriptor.code,
-            rating.rating,
+            LEVELS[rating.rating].order if rating.rating in LEVELS else "",
             rating_label(rating.rating, unrated=""),
             rating.strengths,
             rating.areas_to_develop,

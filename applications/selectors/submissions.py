@@ -150,13 +150,17 @@ def evidence_for(application: Application, pk: int) -> EvidenceFile:
 def last_transition(application: Application, name: str):
     """The audit event of the latest `name` transition of `application` (its reason is in
     ``changes["reason"]``), or None."""
+    return latest_event(application, f"application.{name}")
+
+
+def latest_event(application: Application, action: str):
     from qualitymark.audit.models import AuditEvent
 
     return (
         AuditEvent.objects.filter(
             target_type=Application._meta.label_lower,
             target_id=str(application.pk),
-            action=f"application.{name}",
+            action=action,
         )
         .order_by("-created_at", "-id")
         .first()

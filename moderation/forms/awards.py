@@ -7,6 +7,7 @@ from applications.models.agencies import AgencyType, Region
 from applications.models.submissions import Level
 from qualitymark.core.forms import gds_helper
 
+from ..award_states import register_states
 from ..models.awards import AwardStatus
 from ..selectors.register import DEFAULT_SORT, REGISTER_SORTS, RegisterFilters
 
@@ -29,8 +30,11 @@ class RegisterFilterForm(forms.Form):
     level = forms.ChoiceField(
         label="Level", choices=_any("Any level", Level.choices), required=False
     )
+    # Only the statuses an award on the register can have ("Awaiting publication" never is).
     status = forms.ChoiceField(
-        label="Status", choices=_any("Any status", AwardStatus.choices), required=False
+        label="Status",
+        choices=_any("Any status", [(state.status, state.label) for state in register_states()]),
+        required=False,
     )
     sort = forms.ChoiceField(
         label="Sort by",

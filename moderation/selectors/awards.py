@@ -39,7 +39,12 @@ def awards_for_staff(actor, *, query: str = "", status: str = "", published: str
             | Q(number__iexact=query)
             | Q(application__reference__iexact=query)
         )
-    if status in AwardStatus.values:
+    if status == AwardStatus.PENDING:
+        # Staff mean every award not yet published, a first award (current) among them.
+        awards = awards.filter(
+            Q(status=status) | Q(status=AwardStatus.CURRENT, first_published_at__isnull=True)
+        )
+    elif status in AwardStatus.values:
         awards = awards.filter(status=status)
     if published == "yes":
         awards = awards.filter(is_published=True)

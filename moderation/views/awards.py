@@ -44,7 +44,13 @@ HISTORY_LABELS = {
     "award.correction_not_applied": "The panel corrected its decision (award no longer live)",
     "award.certificate_requested": "New certificate version asked for",
     "award.certificate_generated": "Certificate made",
+    "certificate.downloaded": "Certificate downloaded",
 }
+
+
+def _readable(action: str) -> str:
+    """ "award.certificate_emailed" as "Certificate emailed", for an event without a label."""
+    return action.rsplit(".", 1)[-1].replace("_", " ").capitalize()
 
 
 def _decorate(award):
@@ -88,11 +94,12 @@ def staff_award_detail(request, pk):
             "award": award,
             "certificates": award.certificates.select_related("requested_by").order_by("-version"),
             "history": [
-                (HISTORY_LABELS.get(event.action, event.action), event)
+                (HISTORY_LABELS.get(event.action, _readable(event.action)), event)
                 for event in award_history(award)
             ],
             "replaces": award.replaces.all(),
             "can_publish": award.allows("publish"),
+            "can_unpublish": award.allows("unpublish"),
             "can_suspend": award.allows("suspend"),
             "can_reinstate": award.allows("reinstate"),
             "can_withdraw": award.allows("withdraw"),

@@ -69,9 +69,15 @@ def email_detail(request, pk):
             "email": email,
             "about_url": about_url(email),
             "resend_from": RESEND_FROM.get(email.template, ""),
+            "anonymised": ANONYMISED if not email.recipients else "",
         },
     )
 
+
+ANONYMISED = (
+    "This e-mail's addresses were removed under the data retention schedule, "
+    "so it cannot be sent again."
+)
 
 # Messages holding a secret are not kept whole, so they are sent again from
 # the page that makes a new secret.
@@ -85,6 +91,9 @@ def email_resend(request, pk):
     if email.template in RESEND_FROM:
         messages.error(request, "Send a new invitation link from the invitations page.")
         return redirect(RESEND_FROM[email.template])
+    if not email.recipients:
+        messages.error(request, ANONYMISED)
+        return redirect("staff:email", email.pk)
     resent = resend_email(actor=request.user, email=email)
     if resent.pk == email.pk:
         messages.success(request, "The e-mail is back in the queue and will be sent again.")

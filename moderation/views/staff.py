@@ -18,9 +18,11 @@ from applications.models.submissions import Application
 from applications.selectors.submissions import (
     application_overview,
     last_transition,
+    latest_event,
 )
 from qualitymark.core.pagination import BoundedPaginator, bounded_page
 from qualitymark.core.permissions import staff_required
+from qualitymark.governance.retention import CONTENT_ERASED
 
 from ..forms.staff import ApplicationFilterForm
 from ..models.choices import fee_of
@@ -185,9 +187,15 @@ def application_list(request):
 # --- One application --------------------------------------------------------------------------
 
 
-def _withdrawal(application):
-    """The agency's withdrawal, with its reason, from the audit trail."""
-    return last_transition(application, "withdraw") if application.withdrawn_at else None
+def _what_became_of(application) -> dict:
+    """From the audit trail: the agency's withdrawal with its reason, and when retention
+    deleted the content of a decided application."""
+    return {
+        "withdrawal": (
+            last_transition(application, "withdraw") if application.withdrawn_at else None
+        ),
+        "erased": latest_event(application, CONTENT_ERASED) if application.decided_at else None,
+    }
 
 
 @staff_required
@@ -206,7 +214,7 @@ def application_detail(request, pk):
         "moderation/staff/application_detail.html",
         {
             "application": application,
-            "withdrawal": _withdrawal(application),
+            **_what_became_of(application),
             "screening": _screening(application),
             "fee": fee_of(_screening(application)),
             "can_screen": application.state.staff_may_screen,

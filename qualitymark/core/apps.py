@@ -19,3 +19,17 @@ class CoreConfig(AppConfig):
             "This must be %(limit_value)d characters or less – you have entered %(show_value)d",
             "limit_value",
         )
+        # A value that is not one of a list's options (a changed or old link), in place of
+        # "Select a valid choice. bogus is not one of the available choices."
+        from django import forms
+
+        for field in (
+            forms.ChoiceField,
+            forms.MultipleChoiceField,
+            forms.ModelChoiceField,
+            forms.ModelMultipleChoiceField,
+        ):
+            field.default_error_messages = {
+                **field.default_error_messages,
+                "invalid_choice": "Select one of the options in the list",
+            }

@@ -10,26 +10,25 @@ from django.apps import apps
 from django.db.models import Subquery, Value
 from django.db.models.functions import Coalesce
 
-CONTENT_PAGES = frozenset(
-    {
-        "moderation:application",
-        "moderation:review",
-        "moderation:amend",
-        "moderation:reviews",
-        "moderation:reviews_export",
-        "moderation:evidence_download",
-        "moderation:request_information",
-        "moderation:consolidation",
-        "moderation:decide",
-        "moderation:correct_decision",
-        "staff:application",
-        "staff:reviews",
-        "staff:evidence_download",
-        "staff:request_information",
-        "staff:return",
-        "staff:accept",
-    }
-)
+# Each page, with the words the "Who saw which application" page shows for it.
+CONTENT_PAGES = {
+    "moderation:application": "The application, as moderators see it",
+    "moderation:review": "A moderator's review",
+    "moderation:amend": "Changing a submitted review",
+    "moderation:reviews": "The moderators' reviews (panel)",
+    "moderation:reviews_export": "The moderators' reviews, downloaded (panel)",
+    "moderation:evidence_download": "A document, downloaded (moderation)",
+    "moderation:request_information": "Asking the agency questions (moderator)",
+    "moderation:consolidation": "The consolidated ratings (panel)",
+    "moderation:decide": "Recording the decision",
+    "moderation:correct_decision": "Correcting the decision",
+    "staff:application": "The application, as Coram staff see it",
+    "staff:reviews": "The moderators' reviews (staff)",
+    "staff:evidence_download": "A document, downloaded (staff)",
+    "staff:request_information": "Asking the agency questions (staff)",
+    "staff:return": "Returning the application to the agency",
+    "staff:accept": "Accepting the application for moderation",
+}
 
 
 def record_content_view(*, viewer, application_id: int, page: str, path: str):

@@ -73,3 +73,9 @@ class ContentView(models.Model):
 
     def __str__(self):
         return f"{self.viewer_id} viewed {self.application_reference or self.application_id}"
+
+    @property
+    def page_label(self) -> str:
+        from .access_log import CONTENT_PAGES
+
+        return CONTENT_PAGES.get(self.page, self.page)

@@ -137,9 +137,17 @@ def delete_drafts(queryset: QuerySet, now: datetime) -> list[int]:
 
 
 def erase_content_of(queryset: QuerySet, now: datetime) -> list[int]:
-    ids = list(queryset.values_list("pk", flat=True))
-    erase_application_content(ids)
-    return ids
+    """Each application says on its pages when its content went (CONTENT_ERASED)."""
+    from qualitymark.audit.services import record_event
+
+    applications = list(queryset)
+    erase_application_content([application.pk for application in applications])
+    for application in applications:
+        record_event(actor=None, action=CONTENT_ERASED, target=application)
+    return [application.pk for application in applications]
+
+
+CONTENT_ERASED = "application.content_erased"
 
 
 # --- People, the audit trail, e-mails, invitations, the access record ------------------------

@@ -12,6 +12,7 @@ from datetime import timedelta
 from email.utils import make_msgid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -115,6 +116,8 @@ def resend_email(*, actor, email: SentEmail) -> SentEmail:
     in the queue with its attempts reset; one already sent is sent again as a
     new copy, so the record of the first delivery stays."""
     email = SentEmail.objects.select_for_update().get(pk=email.pk)
+    if not email.recipients:
+        raise ValidationError("Its addresses were removed: there is nobody to send it to.")
     if email.status == EmailStatus.SENT:
         target = SentEmail.objects.create(
             template=email.template,

@@ -28,6 +28,10 @@ single letter is not listed; 15 such labels are read here as anonymised (ANONYMI
 On arrival: 0.87 (193/223), 0.93 as written; 0.91 (193/211), 0.93 with the labels read as
 anonymised. The guard was then changed from its misses and false alarms
 (test_guard_eighth_corpus_rules.py): 0.95 (200/211), 0.95.
+identifier_corpus_ninth.yaml: written the same way in session 15 after those changes (520
+passages, 232 identifying, an East of England agency; told that single letters are not
+listed), held out and read only as these totals: 0.92 (214/232), 0.91; the guard as it was
+before session 15 scores 0.91 (211/232), 0.91 on it.
 """
 
 import re
@@ -51,6 +55,7 @@ ANONYMISED_LABEL = re.compile(r"(?:Baby|Child|Sibling)[ ][A-Z]")
         "identifier_corpus_sixth.yaml",
         "identifier_corpus_seventh.yaml",
         "identifier_corpus_eighth.yaml",
+        "identifier_corpus_ninth.yaml",
     ],
 )
 def test_outsider_corpus_sentence_recall_and_precision(name):

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from moderation.models.awards import AwardStatus, Certificate
 from moderation.models.workflow import Recommendation
+from moderation.services.awards import publish_award
 from moderation.services.certificates import generate_certificate
 from qualitymark.audit.models import AuditEvent
 from tests.factories import MembershipFactory
@@ -118,9 +119,12 @@ def test_staff_publish_suspend_reinstate_and_withdraw_through_the_pages(client, 
         assert response.status_code == 302, action
         award.refresh_from_db()
         assert award.status == status
+    # A withdrawn award stays on the register, marked as withdrawn (an outside audit took
+    # one off, and then it could not be put back).
     response = client.post(reverse("staff:award_unpublish", args=[award.pk]), {"reason": "Gone."})
+    assert "stays on the register" in response.content.decode()
     award.refresh_from_db()
-    assert not award.is_published
+    assert award.is_published
     actions = set(
         AuditEvent.objects.filter(
             target_type="moderation.award", target_id=str(award.pk)
@@ -131,8 +135,8 @@ def test_staff_publish_suspend_reinstate_and_withdraw_through_the_pages(client, 
         "award.suspended",
         "award.reinstated",
         "award.withdrawn",
-        "award.unpublished",
     } <= actions
+    assert "award.unpublished" not in actions
 
 
 def test_staff_regenerate_the_certificate(
@@ -172,3 +176,17 @@ def test_the_agency_dashboard_shows_its_awards(client, panel):
     page = client.get(reverse("agency:dashboard")).content.decode()
     assert "Quality Mark awards" in page
     assert reverse("agency:award", args=[award.agency.slug, award.pk]) in page
+
+
+def test_awaiting_publication_finds_an_award_not_yet_published(client, panel):
+    """An outside audit found "Awaiting publication" empty while an award said "Not
+    published"; the public register offered the same option, which no listed award has."""
+    waiting = panel.award()
+    published = panel.award()
+    publish_award(actor=panel.staff, award=published)
+    client.force_login(panel.staff)
+    page = client.get(reverse("staff:award_list"), {"status": "pending"}).content.decode()
+    assert waiting.number in page and published.number not in page
+    client.logout()
+    register = client.get(reverse("public:register")).content.decode()
+    assert 'value="pending"' not in register

@@ -122,7 +122,12 @@ def signed_in(request):
 
 
 # Django's own words, where a GOV.UK form says what to do.
-GENERIC_MESSAGES = ("This field is required.", "Ensure this value has", "This password is")
+GENERIC_MESSAGES = (
+    "This field is required.",
+    "Ensure this value has",
+    "This password is",
+    "Select a valid choice",
+)
 
 
 def post(client, user, action, data):

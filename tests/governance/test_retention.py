@@ -4,6 +4,7 @@ and one just inside it."""
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from applications.models.agencies import Invitation
 from applications.models.evidence import EvidenceFile
@@ -353,3 +354,18 @@ def test_beat_runs_the_registered_retention_task_every_day(settings, framework):
     with at(after(T0, 72, days=1)), _commits(execute=True):
         counts = apply_retention.delay().get()
     assert counts["abandoned-drafts"] == 1 and counts["decided-applications"] == 1
+
+
+def test_the_staff_page_says_the_content_was_deleted_not_unanswered(framework, client):
+    """An outside audit found a decided application's deleted answers shown as "Not
+    answered", as though the agency had never answered."""
+    with at(T0):
+        panel = Panel()
+        refused = panel.decide(outcome=Recommendation.NOT_AWARDED).application
+    client.force_login(panel.staff)
+    before = client.get(reverse("staff:application", args=[refused.pk])).content.decode()
+    assert "were deleted on" not in before
+    run_rule("decided-applications", after(T0, 72, days=1))
+    page = client.get(reverse("staff:application", args=[refused.pk])).content.decode()
+    assert "were deleted on" in page and "under the data retention schedule" in page
+    assert "Not answered" not in page and "Deleted" in page

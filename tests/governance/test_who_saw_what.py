@@ -74,6 +74,10 @@ def test_staff_filter_the_record_by_application_and_by_person(client, framework)
     assert "1 record" in by_person and second.reference in by_person
     everything = client.get(page).content.decode()
     assert "2 records" in everything
+    # The page in words, not its URL name (an outside audit found "staff:application").
+    assert "The application, as moderators see it" in everything
+    assert "The application, as Coram staff see it" in everything
+    assert "staff:application" not in everything and "moderation:application" not in everything
 
 
 def test_only_staff_see_the_record(client, framework):

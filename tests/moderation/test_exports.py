@@ -64,6 +64,8 @@ def test_every_export_downloads_as_csv_and_xlsx_and_is_audited(scheme):
     reviews = csv_rows(download(client, "reviews"))
     assert len(reviews) == 1 + reviewed.framework.descriptors.count()
     assert {row[8] for row in reviews[1:]} == {"Exceeds"}
+    assert reviews[0][7] == "Rating (0 = lowest)"
+    assert {row[7] for row in reviews[1:]} == {"3"}  # an outside audit found "exceeds" here
     events = AuditEvent.objects.filter(action="export.downloaded", actor=staff)
     assert events.count() == 2 * len(EXPORTS) + 2
     assert {(event.changes["export"], event.changes["format"]) for event in events} >= {
@@ -132,3 +134,31 @@ def test_downloads_are_for_coram_staff_only(scheme):
     assert download(staff, "applications", "pdf").status_code == 404
     page = staff.get(reverse("staff:exports"), {"status": "submitted"}).content.decode()
     assert reverse("staff:export", args=["fees", "xlsx"]) + "?status=submitted" in page
+
+
+def test_only_the_downloads_of_the_list_you_came_from_are_filtered(scheme):
+    """An outside audit followed "Download these awards" from a filtered awards list and got
+    every application, decision, fee and review under "Filtered as on the list you came
+    from: query Downs"."""
+    staff, reviewed, assignments, waiting = scheme
+    client = client_for(staff)
+    page = client.get(reverse("staff:exports"), {"status": "submitted", "list": "applications"})
+    text = page.content.decode()
+    assert "filtered as on the applications list" in text
+    assert "<strong>Status</strong>: Submitted" in text
+    rows = [row for row in text.split("<tr") if "As filtered" in row]
+    assert len(rows) == 4 and not any("Awards" in row for row in rows)
+
+    everything = csv_rows(download(client, "applications"))
+    from_awards = csv_rows(download(client, "applications", query="Nobody", list="awards"))
+    assert from_awards == everything
+    awards_page = client.get(reverse("staff:exports"), {"query": "Nobody"}).content.decode()
+    assert "filtered as on the awards list" in awards_page
+    assert "Agency, certificate number or application reference</strong>: Nobody" in awards_page
+
+
+def test_a_filter_the_list_would_refuse_is_ignored_as_the_list_ignores_it(scheme):
+    staff, reviewed, assignments, waiting = scheme
+    client = client_for(staff)
+    rows = csv_rows(download(client, "applications", status="bogus"))
+    assert {row[0] for row in rows[1:]} == {reviewed.reference, waiting.reference}

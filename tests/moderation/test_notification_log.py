@@ -178,3 +178,19 @@ def test_each_status_shows_as_its_tag_on_the_log_and_the_email(status, label, co
         [tag] = select(tree_of(client.get(page)), "main strong.govuk-tag")
         assert text(tag) == label, page
         assert f"govuk-tag--{colour}" in tag.get("class"), page
+
+
+def test_an_email_whose_addresses_were_removed_is_not_sent_again():
+    """An outside audit resent an e-mail the retention schedule had emptied: the page said a
+    new copy was queued, showed it sent, and nothing went anywhere."""
+    email = SentEmail.objects.create(
+        template="application_accepted", recipients=[], subject="Accepted", body=""
+    )
+    client = client_for(staff_user())
+    page = client.get(reverse("staff:email", args=[email.pk])).content.decode()
+    assert "removed under the data retention schedule" in page
+    assert "queued before the portal kept the text" not in page
+    assert "Send it again" not in page
+    response = client.post(reverse("staff:email_resend", args=[email.pk]), follow=True)
+    assert "cannot be sent again" in response.content.decode()
+    assert SentEmail.objects.count() == 1 and mail.outbox == []
