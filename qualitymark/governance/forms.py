@@ -19,11 +19,10 @@ def _helper(*fields, submit_label: str, method: str = "post", warning=False) -> 
 class RetentionRuleForm(forms.ModelForm):
     class Meta:
         model = RetentionRule
-        fields = ["records", "starts_from", "period_months", "why"]
-        widgets = {
-            "records": forms.Textarea(attrs={"rows": 3}),
-            "why": forms.Textarea(attrs={"rows": 3}),
-        }
+        # Which records and when the period starts are what the daily job's code does:
+        # shown, not typed, so the privacy notice cannot say otherwise.
+        fields = ["period_months", "why"]
+        widgets = {"why": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -34,15 +33,11 @@ class RetentionRuleForm(forms.ModelForm):
         ]
         months.error_messages["invalid"] = "Enter the period as a whole number of months"
         for name, message in (
-            ("records", "Enter which records the rule covers"),
-            ("starts_from", "Enter when the period starts"),
             ("period_months", "Enter the period in months"),
             ("why", "Enter why the records are kept this long"),
         ):
             self.fields[name].error_messages["required"] = message
         self.helper = _helper(
-            Field.textarea("records"),
-            Field.text("starts_from", field_width=Fluid.FULL),
             Field.text("period_months", field_width=4),
             Field.textarea("why"),
             submit_label="Save the rule",

@@ -43,7 +43,8 @@ def retention_rule_edit(request, key):
         then=reverse("staff:retention"),
         title="Change a retention rule",
         caption="Data retention",
-        intro="The privacy notice shows the schedule as saved here, and the daily job "
+        intro=f"{rule.records} The period is counted from {rule.starts_from}, as the daily job "
+        "counts it. The privacy notice shows the schedule as saved here, and the daily job "
         "carries it out.",
         back_url=reverse("staff:retention"),
     )

@@ -63,6 +63,14 @@ def test_staff_change_a_period_and_the_notice_and_the_job_follow(client):
     assert response.status_code == 302
     rule.refresh_from_db()
     assert rule.period_months == 18
+    # What the records are and when the period starts are the job's, not typed (an outside
+    # audit changed "counted from" and the notice said what the job does not do).
+    response = client.post(
+        url, {"starts_from": "the day we feel like it", "period_months": 18, "why": rule.why}
+    )
+    rule.refresh_from_db()
+    assert rule.starts_from != "the day we feel like it"
+    assert rule.starts_from in _text(client.get(url))
     assert "1 year and 6 months from the last sign-in" in _text(client.get(reverse("core:privacy")))
     event = AuditEvent.objects.get(action="retention.rule_changed")
     assert event.changes == {"period_months": [24, 18]} and event.actor == staff
