@@ -22,6 +22,8 @@ from applications.anonymisation import (
     find_identifiers,
 )
 
+from .guard_cases import assert_clean, assert_found
+
 IDENTIFYING = [
     ("Birth father “Deano” turned up late to every session.", "Deano", PERSON_NAME),
     ("Her uncle, known to the family as 'Spike', offered respite.", "Spike", PERSON_NAME),
@@ -60,17 +62,12 @@ CLEAN = [
 
 @pytest.mark.parametrize(("sentence", "identifier", "kind"), IDENTIFYING)
 def test_the_identifier_is_found(sentence, identifier, kind):
-    start = sentence.index(identifier)
-    end = start + len(identifier)
-    overlapping = [f for f in find_identifiers(sentence) if f.start < end and start < f.end]
-    assert overlapping, (sentence, find_identifiers(sentence))
-    if kind is not None:
-        assert {f.kind for f in overlapping} == {kind}, overlapping
+    assert_found(sentence, identifier, kind)
 
 
 @pytest.mark.parametrize("sentence", CLEAN)
 def test_nothing_is_found_in_a_clean_sentence(sentence):
-    assert find_identifiers(sentence) == []
+    assert_clean(sentence)
 
 
 def test_a_number_after_44_is_a_phone_number_and_the_agencys_own_is_allowed():
