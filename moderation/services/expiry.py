@@ -48,6 +48,17 @@ def reminder_stage(award: Award, today: date) -> int | None:
     return min(due) if due else None
 
 
+def _when(award: Award, months: int, today: date) -> str:
+    """When the award expires, as the reminder's subject says it: "in 3 months" when the
+    reminder goes on its day, the date when it goes later (an outside audit had "in one
+    month" sent on the last valid day)."""
+    if award.expires_on == today:
+        return "today"
+    if add_months(award.expires_on, -months) == today:
+        return "in one month" if months == 1 else f"in {months} months"
+    return f"on {award.expires_on.day} {award.expires_on:%B %Y}"
+
+
 def send_expiry_reminders(today: date) -> int:
     """Remind each live award's agency leads 6, 3 and 1 month(s) before expiry.
     Each reminder goes once (its dedupe key names the award, the stage and the
@@ -70,6 +81,7 @@ def send_expiry_reminders(today: date) -> int:
             context={
                 "award": award,
                 "months": months,
+                "when": _when(award, months, today),
                 "renew_url": settings.SITE_URL
                 + reverse("agency:application_start", args=[award.agency.slug])
                 + "?kind=renewal",

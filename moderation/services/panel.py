@@ -53,7 +53,7 @@ def set_meeting_details(
     )
     members_present = list(members_present)
     agenda = list(agenda)
-    # Applications already on the agenda stay there once decided (the meeting's record).
+    _keep_the_record_of_decisions(meeting, members_present, agenda)
     already = set(meeting.agenda.values_list("pk", flat=True))
     unready = [
         application
@@ -81,6 +81,33 @@ def set_meeting_details(
         },
     )
     return meeting
+
+
+def _keep_the_record_of_decisions(meeting: PanelMeeting, members_present, agenda) -> None:
+    """Once the meeting has decided an application, who sat and what it decided are the
+    record of the decision (a review of it goes to a chair who took no part): they stay."""
+    decided = Application.objects.filter(
+        decisions__meeting=meeting, decisions__from_appeal__isnull=True
+    ).distinct()
+    if not decided.exists():
+        return
+    errors = {}
+    dropped = [application for application in decided if application not in agenda]
+    if dropped:
+        errors["agenda"] = (
+            "The meeting decided "
+            + ", ".join(str(application) for application in dropped)
+            + ", so it stays on the agenda"
+        )
+    if {member.pk for member in members_present} != set(
+        meeting.members_present.values_list("pk", flat=True)
+    ):
+        errors["members_present"] = (
+            "The meeting has recorded a decision, so who was present cannot change: "
+            "it is the record of who took part"
+        )
+    if errors:
+        raise ValidationError(errors)
 
 
 def quorum_members(meeting: PanelMeeting, application: Application) -> list[ModeratorProfile]:

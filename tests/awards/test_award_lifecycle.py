@@ -180,7 +180,9 @@ def test_the_agency_is_told_its_award_is_about_to_lapse(panel):
     assert sent == 1
     (email,) = SentEmail.objects.filter(template="award_expiry_reminder")
     assert email.recipients == sorted(m.user.email.lower() for m in active_leads_of(award.agency))
-    assert "in one month" in email.subject and award.number in email.body
+    expires = award.expires_on
+    assert email.subject.endswith(f"expires on {expires.day} {expires:%B %Y}")
+    assert award.number in email.body
     assert "qualitymark@coram.org.uk" in email.body
 
 

@@ -9,7 +9,7 @@ import time_machine
 
 from moderation.models.awards import AwardStatus
 from moderation.services.awards import add_months
-from moderation.services.expiry import reminder_stage
+from moderation.services.expiry import reminder_stage, send_expiry_reminders
 from moderation.tasks import run_award_expiry
 from qualitymark.audit.models import AuditEvent
 from qualitymark.notifications.models import SentEmail
@@ -78,6 +78,20 @@ def test_the_register_says_expired_once_the_job_has_run(client):
         page = client.get(f"/verify/{award.verification_token}/").content.decode()
         assert "This certificate has expired" in page
         assert award.number in client.get("/register/?status=expired").content.decode()
+
+
+def test_a_reminder_sent_late_gives_the_date_and_on_the_last_day_says_today():
+    award = make_award(awarded_on=date(2026, 3, 10), expires_on=date(2029, 3, 9))
+    MembershipFactory(agency=award.agency, role="lead")
+    with at(date(2029, 3, 9)):
+        run_award_expiry()
+    assert [email.subject for email in reminders()] == [
+        "Your Early Permanence Quality Mark expires today"
+    ]
+    later = make_award(awarded_on=date(2026, 3, 10), expires_on=date(2029, 3, 9))
+    MembershipFactory(agency=later.agency, role="lead")
+    assert send_expiry_reminders(date(2029, 2, 20)) == 1
+    assert reminders().filter(subject__endswith="expires on 9 March 2029").count() == 1
 
 
 def test_a_missed_reminder_is_not_sent_late(client):

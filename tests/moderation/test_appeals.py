@@ -269,3 +269,38 @@ def test_the_list_of_reviews_takes_the_same_queries_for_one_or_three(client):
     asked_and_recorded()
     asked_and_recorded()
     assert _queries_for_the_list(client) == one
+
+
+def test_who_sat_and_what_was_decided_stay_on_the_meetings_record():
+    """An outside audit took a chair off the deciding meeting's attendance after the
+    decision, and she then decided the review of it; the agency was told a chair who took
+    no part had. The meeting's attendance and its decided applications now stay."""
+    from django.core.exceptions import ValidationError
+
+    from moderation.services.panel import set_meeting_details
+
+    application, _, deciding_chair, appeal = asked_and_recorded()
+    meeting = application.decisions.get().meeting
+    present = list(meeting.members_present.all())
+    sat_at_meeting = next(member for member in present if member != deciding_chair)
+    sat_at_meeting.is_chair = True
+    sat_at_meeting.save()
+    staff = staff_user()
+    fewer = [member for member in present if member != sat_at_meeting]
+    with pytest.raises(ValidationError) as refused:
+        set_meeting_details(
+            actor=staff, meeting=meeting, members_present=fewer, agenda=[application]
+        )
+    assert "who was present cannot change" in str(refused.value)
+    with pytest.raises(ValidationError) as refused:
+        set_meeting_details(actor=staff, meeting=meeting, members_present=present, agenda=[])
+    assert "so it stays on the agenda" in str(refused.value)
+    set_meeting_details(
+        actor=staff, meeting=meeting, members_present=present, agenda=[application], notes="Noted."
+    )
+    assert set(meeting.members_present.all()) == set(present)
+    assert list(meeting.agenda.all()) == [application]
+    with pytest.raises(PermissionDenied):
+        decide_appeal(
+            actor=sat_at_meeting.user, appeal=appeal, outcome=Appeal.Outcome.UPHELD, reasons="x"
+        )
