@@ -60,6 +60,9 @@ class AwardState:
     meaning: str  # the register data page's description of the status
     dated_event: str = ""  # "Suspended on" / "Withdrawn on" on the verification page
     on_register: bool = True  # can be seen on the public register
+    # The agency may download its certificate: not once the award no longer stands for a
+    # reason its "Valid until" date does not show (suspended, withdrawn, replaced).
+    certificate_for_agency: bool = True
 
     @property
     def value(self) -> str:
@@ -139,6 +142,7 @@ STATES: dict[str, AwardState] = {
             badge_detail="Suspended",
             meaning="Coram has suspended the award for now.",
             dated_event="Suspended on",
+            certificate_for_agency=False,
         ),
         AwardState(
             status=AwardStatus.WITHDRAWN,
@@ -153,6 +157,7 @@ STATES: dict[str, AwardState] = {
             badge_detail="Withdrawn",
             meaning="Coram has withdrawn the award.",
             dated_event="Withdrawn on",
+            certificate_for_agency=False,
         ),
         AwardState(
             status=AwardStatus.SUPERSEDED,
@@ -167,6 +172,7 @@ STATES: dict[str, AwardState] = {
             badge_detail="Replaced: see the register",
             meaning="The award was replaced by a later one: a renewal, an upgrade to Full, "
             "or a correction.",
+            certificate_for_agency=False,
         ),
     )
 }

@@ -280,6 +280,8 @@ def agency_award(request, slug, pk):
 @agency_user_required
 def agency_certificate_download(request, slug, pk):
     award = award_for_member(request.user, slug, pk)
+    if not award.state.certificate_for_agency:
+        raise Http404
     return _certificate_response(request, award, certificate_of(award))
 
 

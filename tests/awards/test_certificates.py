@@ -310,3 +310,26 @@ def test_a_replaced_logo_is_read_again(tmp_path):
     second = image_data_uri(str(logo))
     assert second != first and second.startswith("data:image/png;base64,")
     assert image_data_uri("") == ""
+
+
+@pytest.mark.django_db
+def test_a_withdrawn_or_suspended_awards_certificate_is_not_handed_to_the_agency(client, panel):
+    """An outside audit downloaded a withdrawn award's certificate, which still read "Valid
+    until 5 December 2029"; staff keep their copy."""
+    from moderation.services.awards import suspend_award, withdraw_award
+
+    award = panel.award()
+    generate_certificate(award_id=award.pk)
+    member = MembershipFactory(agency=award.agency).user
+    url = reverse("agency:award_certificate", args=[award.agency.slug, award.pk])
+    page_url = reverse("agency:award", args=[award.agency.slug, award.pk])
+    client.force_login(member)
+    assert client.get(url).status_code == 200
+    for change in (suspend_award, withdraw_award):
+        award = change(actor=panel.staff, award=award, reason="An audit.")
+        client.force_login(member)
+        assert client.get(url).status_code == 404
+        page = client.get(page_url).content.decode()
+        assert "can no longer be downloaded" in page and url not in page
+    client.force_login(panel.staff)
+    assert client.get(reverse("staff:award_certificate", args=[award.pk, 1])).status_code == 200
