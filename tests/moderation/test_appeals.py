@@ -141,6 +141,12 @@ def test_the_whole_journey_from_the_leads_request_to_a_changed_award(
     login(client, lead)
     tree = page(client.get(request_url(application)))
     assert text_of(tree, "appeal-outcome") == "Changed to Working Towards"
+    # The ratings stay the panel's consolidated ones, and the page says so (an outside audit
+    # read "not met" beside a changed outcome with no word why).
+    correction = text_of(
+        page(client.get(reverse("agency:decision", args=[application.pk]))), "correction"
+    )
+    assert "a correction changes the outcome and its reasons, not the ratings" in correction
 
 
 def test_an_upheld_decision_leaves_the_award_as_it_was(django_capture_on_commit_callbacks):
