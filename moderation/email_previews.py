@@ -82,7 +82,6 @@ def preview_context() -> dict:
         "replaces_earlier": True,
         "verify_url": f"{site}/verify/3f9c2a7e-example/",
         "appeal": _appeal(application),
-        "months": 3,
         "when": "in 3 months",
         "midpoint": today + timedelta(days=28),
         "plan_url": f"{site}/agency/severn-heart-adoption/awards/12/action-plan/",

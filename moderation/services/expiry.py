@@ -80,7 +80,6 @@ def send_expiry_reminders(today: date) -> int:
             to=agency_recipients(award),
             context={
                 "award": award,
-                "months": months,
                 "when": _when(award, months, today),
                 "renew_url": settings.SITE_URL
                 + reverse("agency:application_start", args=[award.agency.slug])
