@@ -76,6 +76,7 @@ STREET_NAME_ENDINGS = frozenset(
 )
 MINIMUM_UPPER_CASE_LENGTH = 3
 HOLIDAY_EVE = re.compile(r"(?i:christmas|new[ ]year['’]s)[ ]+Eve$")
+HOLIDAY_REACH = 20
 PREVIOUS_CAPITALISED = re.compile(r"[A-Z][a-z]+[ ]+$")
 _LISTED_NAME = r"(?P<name>[A-Z][a-zß-öø-ÿ'’]+(?:-[A-Z][a-zß-öø-ÿ]+)?)(?![\w'’-])"
 LISTED_AFTER = re.compile(rf"(?:[ ]*,[ ]*|[ ]+(?:and|&)[ ]+){_LISTED_NAME}")
@@ -208,7 +209,7 @@ def _names_a_thing(text: str, run: list[_Word]) -> bool:
     previous = _previous_word(text, run[0].start)
     if previous in ("st", "saint", "mount", "lake", "port", "fort", "the"):
         return True
-    if run[-1].lower == "eve" and HOLIDAY_EVE.search(text, 0, run[-1].end):
+    if run[-1].lower == "eve" and _after_a_holiday(text, run[-1].end):
         return True
     if _ends_a_proper_noun(text, run[0].start, previous):
         return True  # "our Early Permanence Buddy", "Grandparents Plus"
@@ -302,6 +303,11 @@ def _is_name(text: str, run: list[_Word]) -> bool:
     return strong or person_context(text, start, end)
 
 
+def _after_a_holiday(text: str, end: int) -> bool:
+    """ "Christmas Eve" ends at `end` (looked for in the few characters before it)."""
+    return HOLIDAY_EVE.search(text, max(0, end - HOLIDAY_REACH), end) is not None
+
+
 def _listed_neighbours(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
     """The capitalised words listed just after and just before text[start:end]."""
     after = LISTED_AFTER.match(text, end, min(len(text), end + LOOKAROUND))
@@ -318,7 +324,7 @@ def _listed_with(text: str, start: int, end: int) -> Iterator[Finding]:
             or lower in ORDINARY_WORDS
             or lower in PLACE_NAMES
             or lower in ROLE_WORDS
-            or HOLIDAY_EVE.search(text, 0, match.end("name"))
+            or _after_a_holiday(text, match.end("name"))
         ):
             yield Finding(PERSON_NAME, *match.span("name"), match.group("name"))
 

@@ -17,6 +17,7 @@ from .lexicon import STAFF_ROLES
 CELL_SEPARATOR = re.compile(r"[ ]*\|[ ]*|\t")
 COMMA = re.compile(r"[ ]*,[ ]*")
 MINIMUM_CSV_COLUMNS = 3
+MAXIMUM_CSV_LINE = 500
 # A comma-separated heading row names its columns as a data file does ("first_name", "dob"),
 # not with family words alone, which a sentence has too.
 CSV_HEADING = re.compile(r"name|forename|surname|d\.?o\.?b|birth", re.IGNORECASE)
@@ -101,6 +102,14 @@ def _csv_heading(text: str, cells: list[tuple[int, int]], heading: dict[int, str
     )
 
 
+def _may_be_csv(line: re.Match[str], under_heading: bool) -> bool:
+    """A row of a data file is short; a heading row names its columns. Prose paragraphs
+    with commas are passed over before being cut into cells."""
+    if line.end() - line.start() > MAXIMUM_CSV_LINE:
+        return False
+    return under_heading or CSV_HEADING.search(line.string, line.start(), line.end()) is not None
+
+
 def _rows(
     text: str, separators: re.Pattern[str], *, headed_only: bool = False
 ) -> Iterator[Finding]:
@@ -113,6 +122,9 @@ def _rows(
         if text[previous_end + 1 : line.start()].strip() == "" and line.start() > previous_end + 1:
             columns = {}  # a blank line ends a table
         previous_end = line.end()
+        if headed_only and not _may_be_csv(line, bool(columns)):
+            columns = {}
+            continue
         cells = _cells(line, separators)
         if len(cells) < 2 or (headed_only and columns and len(cells) != width):
             columns = {}
