@@ -94,14 +94,6 @@ def find_in_table_rows(text: str) -> Iterator[Finding]:
         yield from _rows(text, COMMA, headed_only=True)
 
 
-def _csv_heading(text: str, cells: list[tuple[int, int]], heading: dict[int, str]) -> bool:
-    return (
-        bool(heading)
-        and len(cells) >= MINIMUM_CSV_COLUMNS
-        and any(CSV_HEADING.search(text[start:end]) for start, end in cells)
-    )
-
-
 def _may_be_csv(line: re.Match[str], under_heading: bool) -> bool:
     """A row of a data file is short; a heading row names its columns. Prose paragraphs
     with commas are passed over before being cut into cells."""
@@ -130,7 +122,8 @@ def _rows(
             columns = {}
             continue
         heading = _heading_columns(text, cells)
-        if headed_only and not (columns or _csv_heading(text, cells, heading)):
+        # A heading row's line names a column (_may_be_csv); it must also have enough cells.
+        if headed_only and not (columns or (heading and len(cells) >= MINIMUM_CSV_COLUMNS)):
             continue
         if (
             not headed_only

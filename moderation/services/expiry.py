@@ -56,7 +56,7 @@ def _when(award: Award, months: int, today: date) -> str:
         return "today"
     if add_months(award.expires_on, -months) == today:
         return "in one month" if months == 1 else f"in {months} months"
-    return f"on {award.expires_on.day} {award.expires_on:%B %Y}"
+    return f"on {award.expires_on:%-d %B %Y}"
 
 
 def send_expiry_reminders(today: date) -> int:
